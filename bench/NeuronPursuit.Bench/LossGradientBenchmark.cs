@@ -1,0 +1,81 @@
+// SPDX-License-Identifier: MIT
+using BenchmarkDotNet.Attributes;
+using NeuronPursuit.Core.Data;
+using NeuronPursuit.Core.Models;
+using NeuronPursuit.Core.Numerics;
+using NeuronPursuit.Core.Objectives;
+
+namespace NeuronPursuit.Bench;
+
+/// <summary>
+/// Square loss + exact gradient, one evaluation per call, for the two networks of issue 2: a two-layer
+/// ReLU² net (n = 1000, d = 20, m = 100) and a three-layer ReLU net (n = 1000, d = 20, widths 20, 10),
+/// in double and double-double. Flop counts per evaluation are in <see cref="FlopCount"/>.
+/// </summary>
+[MemoryDiagnoser]
+public class LossGradientBenchmark
+{
+    private LossObjective<double> _double = null!;
+    private LossObjective<DoubleDouble> _doubleDouble = null!;
+    private double[] _w = [];
+    private double[] _gradient = [];
+    private DoubleDouble[] _wDD = [];
+    private DoubleDouble[] _gradientDD = [];
+
+    /// <summary>Which network.</summary>
+    [Params("two-layer relu-power:2 m=100", "ff relu 20,10")]
+    public string Network { get; set; } = "";
+
+    /// <summary>Builds data, network and weights from fixed seeds.</summary>
+    [GlobalSetup]
+    public void Setup()
+    {
+        const int n = 1000, d = 20;
+        HomogeneousNetwork network = Create(Network, d);
+        var random = new SeededRandom(42);
+        var x = new double[n * d];
+        var y = new double[n];
+        random.FillGaussian(x);
+        random.FillGaussian(y);
+        var data = new DataSet<double>(x, y, d);
+        _w = new double[network.ParameterCount];
+        random.FillGaussian(_w, 0.2);
+        _gradient = new double[_w.Length];
+        _double = new LossObjective<double>(network, new SquareLoss(), data);
+        _doubleDouble = new LossObjective<DoubleDouble>(network, new SquareLoss(), data.To<DoubleDouble>());
+        _wDD = Scalar.ToArray<DoubleDouble>(_w);
+        _gradientDD = new DoubleDouble[_w.Length];
+    }
+
+    /// <summary>The network of a parameter value.</summary>
+    /// <param name="name">Parameter value.</param>
+    /// <param name="d">Input dimension.</param>
+    /// <returns>The network.</returns>
+    public static HomogeneousNetwork Create(string name, int d) => name switch
+    {
+        "two-layer relu-power:2 m=100" => new TwoLayerNetwork(d, 100, Activations.ReluPower(2)),
+        "ff relu 20,10" => new FeedForwardNetwork(d, [20, 10], Activations.Relu),
+        _ => throw new ArgumentException($"unknown network {name}"),
+    };
+
+    /// <summary>
+    /// Floating-point operations of one loss + gradient evaluation, counting a multiply-add as 2:
+    /// forward 2·n·Σ k_l k_{l−1}, backward (weight gradients and back-propagated signals) about
+    /// twice that, i.e. 6·n·P in total less the signal into the input layer (2·n·k₁·d).
+    /// </summary>
+    /// <param name="network">The network.</param>
+    /// <param name="n">Samples.</param>
+    /// <returns>The flop count.</returns>
+    public static double FlopCount(HomogeneousNetwork network, int n) =>
+        6.0 * n * network.ParameterCount - 2.0 * n * network.Layout.Blocks[0].Count;
+
+    /// <summary>ℒ and ∇ℒ in double.</summary>
+    /// <returns>The loss.</returns>
+    [Benchmark(Baseline = true)]
+    public double Double() => _double.ValueAndGradient(_w, _gradient);
+
+    /// <summary>ℒ and ∇ℒ in double-double.</summary>
+    /// <returns>The loss.</returns>
+    [Benchmark]
+    public DoubleDouble DoubleDouble() => _doubleDouble.ValueAndGradient(_wDD, _gradientDD);
+}

@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: MIT
+using System.Globalization;
+using System.Numerics;
+using NeuronPursuit.Core.Numerics;
+
+namespace NeuronPursuit.Core.Models;
+
+/// <summary>
+/// The polynomial leaky ReLU σ(z) = max(z, αz)ᵖ with 0 ≤ α &lt; 1 and integer p ≥ 1, positively
+/// homogeneous of degree p (Kumar &amp; Haupt, TMLR 2025, §2: "(leaky) ReLU and polynomial (leaky)
+/// ReLU"). α = 0, p = 1 is the ReLU; p = 1 the leaky ReLU; α = 0 the ReLUᵖ.
+/// At the kink z = 0 the derivative is taken from the negative side,
+/// σ′(0) = p·0^{p−1}·α, which matches PyTorch's convention (relu′(0) = 0, leaky_relu′(0) = α).
+/// </summary>
+public sealed class PolynomialLeakyRelu : IActivation
+{
+    /// <summary>Creates σ(z) = max(z, αz)ᵖ.</summary>
+    /// <param name="alpha">Slope α on the negative side, 0 ≤ α &lt; 1.</param>
+    /// <param name="power">Power p ≥ 1.</param>
+    /// <exception cref="ArgumentException">α outside [0, 1) or p &lt; 1.</exception>
+    public PolynomialLeakyRelu(double alpha, int power)
+    {
+        if (!(alpha >= 0.0 && alpha < 1.0))
+            throw new ArgumentException($"alpha: the negative-side slope must lie in [0, 1), got {alpha.ToString(CultureInfo.InvariantCulture)}.", nameof(alpha));
+        if (power < 1)
+            throw new ArgumentException($"power: the power p must be an integer ≥ 1, got {power}.", nameof(power));
+        Alpha = alpha;
+        Power = power;
+    }
+
+    /// <summary>Slope α on the negative side.</summary>
+    public double Alpha { get; }
+
+    /// <summary>Power p.</summary>
+    public int Power { get; }
+
+    /// <inheritdoc/>
+    public int? Degree => Power;
+
+    /// <inheritdoc/>
+    public string Specification => (Alpha, Power) switch
+    {
+        (0.0, 1) => "relu",
+        (0.0, _) => $"relu-power:{Power}",
+        (_, 1) => $"leaky-relu:{Alpha.ToString("R", CultureInfo.InvariantCulture)}",
+        _ => $"leaky-relu-power:{Alpha.ToString("R", CultureInfo.InvariantCulture)}:{Power}",
+    };
+
+    /// <inheritdoc/>
+    public T Value<T>(T z) where T : struct, INumber<T>
+    {
+        T s = z > T.Zero ? z : T.CreateTruncating(Alpha) * z;
+        return Scalar.IntegerPower(s, Power);
+    }
+
+    /// <inheritdoc/>
+    public T Derivative<T>(T z) where T : struct, INumber<T>
+    {
+        bool positive = z > T.Zero;
+        T slope = positive ? T.One : T.CreateTruncating(Alpha);
+        T s = positive ? z : slope * z;
+        return T.CreateTruncating(Power) * Scalar.IntegerPower(s, Power - 1) * slope;
+    }
+
+    /// <inheritdoc/>
+    public void Evaluate<T>(ReadOnlySpan<T> z, Span<T> value, Span<T> derivative) where T : struct, INumber<T>
+    {
+        T alpha = T.CreateTruncating(Alpha);
+        T p = T.CreateTruncating(Power);
+        value = value[..z.Length];
+        derivative = derivative[..z.Length];
+        if (Power == 1)
+        {
+            // The common ReLU / leaky ReLU case, without the power.
+            for (int i = 0; i < z.Length; i++)
+            {
+                bool positive = z[i] > T.Zero;
+                T slope = positive ? T.One : alpha;
+                value[i] = slope * z[i];
+                derivative[i] = slope;
+            }
+            return;
+        }
+        for (int i = 0; i < z.Length; i++)
+        {
+            bool positive = z[i] > T.Zero;
+            T slope = positive ? T.One : alpha;
+            T s = slope * z[i];
+            T sPowerMinusOne = Scalar.IntegerPower(s, Power - 1);
+            value[i] = sPowerMinusOne * s;
+            derivative[i] = p * sPowerMinusOne * slope;
+        }
+    }
+
+    /// <inheritdoc/>
+    public override string ToString() => Specification;
+}

@@ -1,0 +1,23 @@
+// SPDX-License-Identifier: MIT
+using System.Numerics;
+
+namespace NeuronPursuit.Core.Objectives;
+
+/// <summary>A loss ℒ(h, y) = Σᵢ ℓ(hᵢ, yᵢ) (or its mean) of the outputs h against the labels y.</summary>
+public interface ILoss
+{
+    /// <summary>How per-sample losses are combined.</summary>
+    LossNormalisation Normalisation { get; }
+
+    /// <summary>A one-line description, e.g. <c>square (sum)</c>.</summary>
+    string Specification { get; }
+
+    /// <summary>ℒ(h, y) and its derivative ∂ℒ/∂h.</summary>
+    /// <typeparam name="T">Scalar type.</typeparam>
+    /// <param name="h">Outputs, length n.</param>
+    /// <param name="y">Labels, length n.</param>
+    /// <param name="derivative">Receives ∂ℒ/∂hᵢ, length n (may be empty to skip it).</param>
+    /// <returns>ℒ(h, y).</returns>
+    T Evaluate<T>(ReadOnlySpan<T> h, ReadOnlySpan<T> y, Span<T> derivative)
+        where T : struct, INumber<T>, IExponentialFunctions<T>, ILogarithmicFunctions<T>;
+}

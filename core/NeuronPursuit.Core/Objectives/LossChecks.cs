@@ -1,0 +1,16 @@
+// SPDX-License-Identifier: MIT
+using System.Numerics;
+using NeuronPursuit.Core.Numerics;
+
+namespace NeuronPursuit.Core.Objectives;
+
+/// <summary>Shape checks shared by the losses.</summary>
+internal static class LossChecks
+{
+    internal static void Validate<T>(ReadOnlySpan<T> h, ReadOnlySpan<T> y, Span<T> derivative) where T : struct, INumber<T>
+    {
+        if (h.Length == 0) throw new ArgumentException("h: no outputs to evaluate the loss on.", nameof(h));
+        Guard.SameLength(y.Length, h.Length, nameof(y), nameof(h));
+        if (!derivative.IsEmpty) Guard.SameLength(derivative.Length, h.Length, nameof(derivative), nameof(h));
+    }
+}

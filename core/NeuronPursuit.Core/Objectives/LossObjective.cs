@@ -1,0 +1,81 @@
+// SPDX-License-Identifier: MIT
+using System.Numerics;
+using NeuronPursuit.Core.Data;
+using NeuronPursuit.Core.Models;
+using NeuronPursuit.Core.Numerics;
+
+namespace NeuronPursuit.Core.Objectives;
+
+/// <summary>
+/// The training loss ℒ(w) = ℓ(H(X; w), y) of a network on a data set, with its exact gradient
+/// ∇ℒ(w) = Jᵀ ∂ℓ/∂h by one forward and one backward pass. Gradient flow is dw/dt = −∇ℒ(w).
+/// </summary>
+/// <typeparam name="T">Scalar type.</typeparam>
+public sealed class LossObjective<T> : IObjective<T>
+    where T : struct, INumber<T>, IExponentialFunctions<T>, ILogarithmicFunctions<T>
+{
+    private readonly NetworkWorkspace<T> _workspace;
+    private readonly T[] _outputs;
+    private readonly T[] _outputDerivative;
+
+    /// <summary>Binds a network, a loss and a data set.</summary>
+    /// <param name="network">The network H.</param>
+    /// <param name="loss">The loss ℓ.</param>
+    /// <param name="data">The data (X, y); its d must equal the network's.</param>
+    /// <exception cref="ArgumentException">The data's input dimension differs from the network's.</exception>
+    public LossObjective(HomogeneousNetwork network, ILoss loss, DataSet<T> data)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(loss);
+        ArgumentNullException.ThrowIfNull(data);
+        if (data.InputDimension != network.InputDimension)
+            throw new ArgumentException($"data: has d = {data.InputDimension} inputs, but the network expects d = {network.InputDimension}.", nameof(data));
+        Network = network;
+        Loss = loss;
+        Data = data;
+        _workspace = network.CreateWorkspace<T>(data.Count);
+        _outputs = new T[data.Count];
+        _outputDerivative = new T[data.Count];
+    }
+
+    /// <summary>The network H.</summary>
+    public HomogeneousNetwork Network { get; }
+
+    /// <summary>The loss ℓ.</summary>
+    public ILoss Loss { get; }
+
+    /// <summary>The data.</summary>
+    public DataSet<T> Data { get; }
+
+    /// <inheritdoc/>
+    public int Dimension => Network.ParameterCount;
+
+    /// <summary>The outputs H(X; w) of the last evaluation.</summary>
+    public ReadOnlySpan<T> LastOutputs => _outputs;
+
+    /// <inheritdoc/>
+    public T Value(ReadOnlySpan<T> w)
+    {
+        Network.Forward(Data.X, w, _outputs, _workspace);
+        return Loss.Evaluate<T>(_outputs, Data.Y, Span<T>.Empty);
+    }
+
+    /// <inheritdoc/>
+    public T ValueAndGradient(ReadOnlySpan<T> w, Span<T> gradient)
+    {
+        Network.Forward(Data.X, w, _outputs, _workspace);
+        T value = Loss.Evaluate<T>(_outputs, Data.Y, _outputDerivative);
+        Network.Backward(Data.X, w, _outputDerivative, gradient, _workspace);
+        return value;
+    }
+
+    /// <summary>The residuals rᵢ = yᵢ − H(xᵢ; w).</summary>
+    /// <param name="w">Weights.</param>
+    /// <param name="residual">Receives r, length n.</param>
+    public void Residual(ReadOnlySpan<T> w, Span<T> residual)
+    {
+        Guard.Length(residual.Length, Data.Count, nameof(residual), "one residual per sample");
+        Network.Forward(Data.X, w, _outputs, _workspace);
+        for (int i = 0; i < _outputs.Length; i++) residual[i] = Data.Y[i] - _outputs[i];
+    }
+}

@@ -1,0 +1,36 @@
+// SPDX-License-Identifier: MIT
+/// Runs every test list and ends with the plain line "N passed, N failed, N skipped" that CI reads.
+module NeuronPursuit.Tests.Main
+
+open Expecto
+open Expecto.Impl
+
+let allTests =
+    testList "NeuronPursuit" [
+        Numerics.DoubleDoubleTests.tests
+        Numerics.DualTests.tests
+        Numerics.TranscendentalTests.tests
+        Models.NetworkPropertyTests.tests
+        Models.DerivativeTests.tests
+        Models.ValidationTests.tests
+        Data.FileFormatTests.tests
+        Cli.CliTests.tests
+    ]
+
+[<EntryPoint>]
+let main argv =
+    let mutable counts = None
+    let basePrinter = defaultConfig.printer
+    let printer =
+        { basePrinter with
+            summary =
+                fun config summary ->
+                    counts <- Some(summary.passed.Length, summary.failed.Length + summary.errored.Length, summary.ignored.Length)
+                    basePrinter.summary config summary }
+    let code = runTestsWithCLIArgs [ Printer printer ] argv allTests
+    // A reset of the terminal colours and a fresh line, so the count stands alone and plain.
+    printf "\u001b[0m\n"
+    match counts with
+    | Some(passed, failed, skipped) -> printfn "%d passed, %d failed, %d skipped" passed failed skipped
+    | None -> printfn "0 passed, 1 failed, 0 skipped"
+    code

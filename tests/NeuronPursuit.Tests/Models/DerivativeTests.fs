@@ -1,0 +1,194 @@
+// SPDX-License-Identifier: MIT
+/// Exact derivatives against independent references: central finite differences in double-double,
+/// the transpose identity between forward and reverse mode, Hessian symmetry, double against
+/// double-double, and the two-layer network against the feed-forward one (JAX check_grads style).
+module NeuronPursuit.Tests.Models.DerivativeTests
+
+open System
+open Expecto
+open FsCheck
+open FsCheck.FSharp
+open NeuronPursuit
+open NeuronPursuit.Core.Numerics
+open NeuronPursuit.Core.Objectives
+open NeuronPursuit.Tests.Generators
+
+let private config = { FsCheckConfig.defaultConfig with maxTest = 300 }
+/// The first argument of the generic error functions below is a value of the scalar type to use
+/// (0.0 or DoubleDouble.Zero): it selects the instantiation.
+let inline private toScalar (w: float[]) : 'T[] = Scalar.ToArray<'T>(ReadOnlySpan w)
+let private ddToDouble (x: DoubleDouble[]) = Weights.toDouble x
+
+/// Labels in {−1, +1} for the logistic loss.
+let private signLabels (case: NetworkCase) =
+    case.Data |> Data.withLabels (case.SampleVector 7 |> Array.map (fun v -> if v >= 0.0 then 1.0 else -1.0))
+
+/// |⟨c, J t⟩ − ⟨Jᵀc, t⟩| relative to the sum of absolute terms.
+let inline transposeError (_scalar: 'T) (case: NetworkCase) : float =
+    let net = case.Network
+    let data = case.Data.To<'T>()
+    let w: 'T[] = toScalar (case.WeightVector 0)
+    let t: 'T[] = toScalar (case.WeightVector 1)
+    let c: 'T[] = toScalar (case.SampleVector 0)
+    let jt = jacobianv net data w t
+    let jtc = jacobianTv net data w c
+    let absSum (a: 'T[]) (b: 'T[]) = Array.fold2 (fun s x y -> s + abs (Scalar.ToDouble(x * y))) 0.0 a b
+    abs (Scalar.ToDouble(Vec.dot c jt - Vec.dot jtc t)) / (absSum c jt + absSum jtc t + 1e-300)
+
+/// |⟨u, ∇²ℒ v⟩ − ⟨v, ∇²ℒ u⟩| relative to the sum of absolute terms.
+let inline symmetryError (_scalar: 'T) (case: NetworkCase) : float =
+    let net = case.Network
+    let f = loss net (case.Data.To<'T>())
+    let w: 'T[] = toScalar (case.WeightVector 0)
+    let u: 'T[] = toScalar (case.WeightVector 1)
+    let v: 'T[] = toScalar (case.WeightVector 2)
+    let hv = hvp f w v
+    let hu = hvp f w u
+    let absSum (a: 'T[]) (b: 'T[]) = Array.fold2 (fun s x y -> s + abs (Scalar.ToDouble(x * y))) 0.0 a b
+    abs (Scalar.ToDouble(Vec.dot u hv - Vec.dot v hu)) / (absSum u hv + absSum v hu + 1e-300)
+
+let private check (what: string) (tol: float) (error: float) =
+    if not (error <= tol) then failwithf "%s: relative error %.3e exceeds %.1e" what error tol
+
+let private ddStep = DoubleDouble.Parse "1e-10"
+
+let tests =
+    testList "Exact derivatives" [
+        testPropertyWithConfig config "gradient of the square loss = central finite difference in double-double" <|
+            Prop.forAll networkCases (fun case ->
+                let f = loss case.Network (Data.toDoubleDouble case.Data)
+                let w = Weights.toDoubleDouble (case.WeightVector 0)
+                let exact = ddToDouble (grad f w)
+                let numeric = ddToDouble (numgrad ddStep f w)
+                expectClose 1e-14 (maxAbs exact + 1.0) exact numeric "gradient vs finite difference")
+
+        testPropertyWithConfig config "gradient of the logistic loss = central finite difference in double-double" <|
+            Prop.forAll networkCases (fun case ->
+                let f = lossWith logisticLoss case.Network (Data.toDoubleDouble (signLabels case))
+                let w = Weights.toDoubleDouble (case.WeightVector 0)
+                let exact = ddToDouble (grad f w)
+                let numeric = ddToDouble (numgrad ddStep f w)
+                expectClose 1e-14 (maxAbs exact + 1.0) exact numeric "gradient vs finite difference")
+
+        testPropertyWithConfig config "gradient of the NCF = central finite difference in double-double" <|
+            Prop.forAll networkCases (fun case ->
+                let f = ncf case.Network (Data.toDoubleDouble case.Data)
+                let w = Weights.toDoubleDouble (case.WeightVector 0)
+                let exact = ddToDouble (grad f w)
+                let numeric = ddToDouble (numgrad ddStep f w)
+                expectClose 1e-14 (maxAbs exact + 1.0) exact numeric "NCF gradient vs finite difference")
+
+        testPropertyWithConfig config "<c, J t> = <J'c, t> (double)" <|
+            Prop.forAll networkCases (fun case -> check "transpose identity" 1e-12 (transposeError 0.0 case))
+
+        testPropertyWithConfig config "<c, J t> = <J'c, t> (double-double)" <|
+            Prop.forAll networkCases (fun case -> check "transpose identity" 1e-28 (transposeError DoubleDouble.Zero case))
+
+        testPropertyWithConfig config "Hessian-vector products are symmetric <u, Hv> = <v, Hu> (double)" <|
+            Prop.forAll networkCases (fun case -> check "HVP symmetry" 1e-11 (symmetryError 0.0 case))
+
+        testPropertyWithConfig config "Hessian-vector products are symmetric <u, Hv> = <v, Hu> (double-double)" <|
+            Prop.forAll networkCases (fun case -> check "HVP symmetry" 1e-27 (symmetryError DoubleDouble.Zero case))
+
+        testPropertyWithConfig config "HVP = finite difference of gradients in double-double" <|
+            Prop.forAll networkCases (fun case ->
+                let f = loss case.Network (Data.toDoubleDouble case.Data)
+                let w = Weights.toDoubleDouble (case.WeightVector 0)
+                let v = Weights.toDoubleDouble (case.WeightVector 1)
+                let exact = ddToDouble (hvp f w v)
+                let numeric = ddToDouble (numhvp ddStep f w v)
+                expectClose 1e-12 (maxAbs exact + 1.0) exact numeric "HVP vs finite difference")
+
+        testPropertyWithConfig config "HVP is exact where zero weights carry the direction (outgoing weights zero)" <|
+            Prop.forAll networkCases (fun case ->
+                // Neuron 0 of layer 1 has zero outgoing weights while v is non-zero there: products with
+                // zero values but non-zero tangents must not be skipped. Its pre-activations stay off the
+                // kink. One hidden layer: in deeper nets the next layer's pre-activations can become exactly 0
+                // (all other neurons dead), a kink where the Hessian of a ReLU/ReLU² net does not exist.
+                let case = { case with Widths = [ case.Widths.Head ] }
+                let net = case.Network
+                let w0 = case.WeightVector 0
+                for k in net.Layout.OutgoingIndices(1, 0) do
+                    w0.[k] <- 0.0
+                let f = loss net (Data.toDoubleDouble case.Data)
+                let w = Weights.toDoubleDouble w0
+                let v = Weights.toDoubleDouble (case.WeightVector 1)
+                let exact = ddToDouble (hvp f w v)
+                let numeric = ddToDouble (numhvp ddStep f w v)
+                expectClose 1e-12 (maxAbs exact + 1.0) exact numeric "HVP with zero outgoing weights vs finite difference")
+
+        testPropertyWithConfig config "HVP is exact at a sparse saddle-type point (w_n, 0) of a C2 network" <|
+            Prop.forAll networkCases (fun case ->
+                // Incoming and outgoing weights of neuron 0 are zero, as at the saddles (w̄_n, 0) of
+                // Kumar & Haupt. Its pre-activation is then exactly 0, on the kink of σ; the Hessian exists
+                // there only when σ is C², so this property uses ReLU³ (p = 3), at any depth.
+                let case = { case with ActivationSpec = "relu-power:3" }
+                let net = case.Network
+                let w0 = case.WeightVector 0
+                for k in Array.append (net.Layout.IncomingIndices(1, 0)) (net.Layout.OutgoingIndices(1, 0)) do
+                    w0.[k] <- 0.0
+                let f = loss net (Data.toDoubleDouble case.Data)
+                let w = Weights.toDoubleDouble w0
+                let v = Weights.toDoubleDouble (case.WeightVector 1)
+                let exact = ddToDouble (hvp f w v)
+                let numeric = ddToDouble (numhvp ddStep f w v)
+                expectClose 1e-12 (maxAbs exact + 1.0) exact numeric "HVP at (w_n, 0) vs finite difference")
+
+        testPropertyWithConfig config "HVP of the NCF = finite difference of its gradients in double-double" <|
+            Prop.forAll networkCases (fun case ->
+                let f = ncf case.Network (Data.toDoubleDouble case.Data)
+                let w = Weights.toDoubleDouble (case.WeightVector 0)
+                let v = Weights.toDoubleDouble (case.WeightVector 1)
+                let exact = ddToDouble (hvp f w v)
+                let numeric = ddToDouble (numhvp ddStep f w v)
+                expectClose 1e-12 (maxAbs exact + 1.0) exact numeric "NCF HVP vs finite difference")
+
+        testPropertyWithConfig config "double agrees with double-double: outputs, loss, gradient, HVP" <|
+            Prop.forAll networkCases (fun case ->
+                let net = case.Network
+                let w = case.WeightVector 0
+                let v = case.WeightVector 1
+                let fD = loss net case.Data
+                let fDD = loss net (Data.toDoubleDouble case.Data)
+                let wDD = Weights.toDoubleDouble w
+                let vDD = Weights.toDoubleDouble v
+                let hD = outputs net case.Data w
+                let hDD = ddToDouble (outputs net (Data.toDoubleDouble case.Data) wDD)
+                expectClose 1e-12 (maxAbs hDD + 1.0) hD hDD "outputs"
+                let lD, gD = fgrad fD w
+                let lDD, gDD = fgrad fDD wDD
+                expectCloseScalar 1e-12 (abs (double lDD) + 1.0) lD (double lDD) "loss"
+                expectClose 1e-11 (maxAbs (ddToDouble gDD) + 1.0) gD (ddToDouble gDD) "gradient"
+                let hvD = hvp fD w v
+                let hvDD = ddToDouble (hvp fDD wDD vDD)
+                expectClose 1e-10 (maxAbs hvDD + 1.0) hvD hvDD "HVP")
+
+        testPropertyWithConfig config "two-layer network = feed-forward network with one hidden layer" <|
+            Prop.forAll networkCases (fun case ->
+                let sigma = Activation.parse case.ActivationSpec
+                let m = case.Widths.Head
+                let twoLayer = Net.twoLayer case.InputDimension m sigma
+                let feedForward = Net.feedForward case.InputDimension [ m ] sigma
+                let twoCase = { case with Kind = "two-layer"; Widths = [ m ] }
+                let w = twoCase.WeightVector 0
+                let t = twoCase.WeightVector 1
+                let c = twoCase.SampleVector 0
+                let data = twoCase.Data
+                let h1 = outputs twoLayer data w
+                expectClose 1e-13 (maxAbs h1 + 1.0) h1 (outputs feedForward data w) "outputs"
+                let g1 = jacobianTv twoLayer data w c
+                expectClose 1e-13 (maxAbs g1 + 1.0) g1 (jacobianTv feedForward data w c) "J'c"
+                let j1 = jacobianv twoLayer data w t
+                expectClose 1e-13 (maxAbs j1 + 1.0) j1 (jacobianv feedForward data w t) "J t")
+
+        test "a wrong gradient is detected by the finite-difference comparison" {
+            let case = { Kind = "ff"; InputDimension = 3; Widths = [ 3; 2 ]; ActivationSpec = "relu-power:2"; SampleCount = 6; Seed = 5L }
+            let f = loss case.Network (Data.toDoubleDouble case.Data)
+            let w = Weights.toDoubleDouble (case.WeightVector 0)
+            let exact = ddToDouble (grad f w)
+            let numeric = ddToDouble (numgrad ddStep f w)
+            let perturbed = Array.copy exact
+            perturbed.[0] <- perturbed.[0] * (1.0 + 1e-9) + 1e-9
+            Expect.throws (fun () -> expectClose 1e-14 (maxAbs exact + 1.0) perturbed numeric "perturbed") "a 1e-9 error must be caught"
+        }
+    ]
