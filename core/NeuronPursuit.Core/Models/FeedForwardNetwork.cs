@@ -44,12 +44,12 @@ public sealed class FeedForwardNetwork : HomogeneousNetwork
             LayerBlock block = Layout.Blocks[l];
             Span<T> z = workspace.ScratchA.AsSpan(0, n * block.Rows);
             // Z_l = A_{l−1} W_lᵀ, then A_l = σ(Z_l) and D_l = σ′(Z_l).
-            DenseKernels.MultiplyTransposed(input, w.Slice(block.Offset, block.Count), z, n, block.Rows, block.Columns);
+            DenseKernels.MultiplyTransposed(input, w.Slice(block.Offset, block.Count), z, n, block.Rows, block.Columns, workspace.BlockScratch);
             Activation.Evaluate<T>(z, workspace.Activations[l], workspace.Derivatives[l]);
             input = workspace.Activations[l];
         }
         LayerBlock output = Layout.Blocks[hidden];
-        DenseKernels.MultiplyTransposed(input, w.Slice(output.Offset, output.Count), h, n, 1, output.Columns);
+        DenseKernels.MultiplyTransposed(input, w.Slice(output.Offset, output.Count), h, n, 1, output.Columns, workspace.BlockScratch);
     }
 
     /// <inheritdoc/>
@@ -68,7 +68,7 @@ public sealed class FeedForwardNetwork : HomogeneousNetwork
             LayerBlock block = Layout.Blocks[l];
             ReadOnlySpan<T> input = l == 0 ? x : workspace.Activations[l - 1];
             // ∇W_l = G_lᵀ A_{l−1}.
-            DenseKernels.AddTransposedTimes(signal, input, gradient.Slice(block.Offset, block.Count), n, block.Rows, block.Columns);
+            DenseKernels.AddTransposedTimes(signal, input, gradient.Slice(block.Offset, block.Count), n, block.Rows, block.Columns, workspace.BlockScratch);
             if (l == 0) break;
 
             // G_{l−1} = (G_l W_l) ⊙ σ′(Z_{l−1}).
@@ -97,9 +97,9 @@ public sealed class FeedForwardNetwork : HomogeneousNetwork
             ReadOnlySpan<T> input = l == 0 ? x : workspace.Activations[l - 1];
             Span<T> dz = l == hidden ? jt : current.AsSpan(0, n * block.Rows);
             // dZ_l = dA_{l−1} W_lᵀ + A_{l−1} T_lᵀ.
-            DenseKernels.MultiplyTransposed(input, t.Slice(block.Offset, block.Count), dz, n, block.Rows, block.Columns);
+            DenseKernels.MultiplyTransposed(input, t.Slice(block.Offset, block.Count), dz, n, block.Rows, block.Columns, workspace.BlockScratch);
             if (l > 0)
-                DenseKernels.MultiplyTransposed<T>(tangentInput, w.Slice(block.Offset, block.Count), dz, n, block.Rows, block.Columns, accumulate: true);
+                DenseKernels.MultiplyTransposed<T>(tangentInput, w.Slice(block.Offset, block.Count), dz, n, block.Rows, block.Columns, workspace.BlockScratch, accumulate: true);
             if (l == hidden) break;
 
             // dA_l = σ′(Z_l) ⊙ dZ_l.

@@ -26,6 +26,7 @@ public sealed class NetworkWorkspace<T>
         ScratchA = new T[sampleCount * widest];
         ScratchB = new T[sampleCount * widest];
         ScratchC = new T[sampleCount * widest];
+        BlockScratch = new T[network.Layout.Blocks.Max(b => b.Count)];
     }
 
     /// <summary>The network these buffers were made for.</summary>
@@ -51,4 +52,7 @@ public sealed class NetworkWorkspace<T>
 
     /// <summary>Third scratch of n × max k_l.</summary>
     internal T[] ScratchC { get; }
+
+    /// <summary>Scratch of the size of the largest weight block, for transposes of W_l or its gradient.</summary>
+    internal T[] BlockScratch { get; }
 }

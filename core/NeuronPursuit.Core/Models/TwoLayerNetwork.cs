@@ -41,7 +41,7 @@ public sealed class TwoLayerNetwork : HomogeneousNetwork
         T[] sigmaPrime = workspace.Derivatives[0];
 
         // zᵢⱼ = wⱼᵀxᵢ for all samples and neurons, then σ and σ′ in one pass.
-        DenseKernels.MultiplyTransposed(x, weightsW, z, n, m, d);
+        DenseKernels.MultiplyTransposed(x, weightsW, z, n, m, d, workspace.BlockScratch);
         Activation.Evaluate<T>(z, sigma, sigmaPrime);
         for (int i = 0; i < n; i++) h[i] = DenseKernels.Dot<T>(v, sigma.AsSpan(i * m, m));
     }
@@ -55,20 +55,17 @@ public sealed class TwoLayerNetwork : HomogeneousNetwork
         Span<T> gradV = gradient.Slice(m * d, m);
         T[] sigma = workspace.Activations[0];
         T[] sigmaPrime = workspace.Derivatives[0];
+        Span<T> delta = workspace.ScratchA.AsSpan(0, n * m);
         gradient.Clear();
 
-        // ∂/∂vⱼ = Σᵢ cᵢ σ(zᵢⱼ);  ∂/∂wⱼ = Σᵢ cᵢ vⱼ σ′(zᵢⱼ) xᵢ.
+        // ∂/∂vⱼ = Σᵢ cᵢ σ(zᵢⱼ);  ∂/∂wⱼ = Σᵢ δᵢⱼ xᵢ with δᵢⱼ = cᵢ vⱼ σ′(zᵢⱼ).
         for (int i = 0; i < n; i++)
         {
             T ci = c[i];
-            ReadOnlySpan<T> xi = x.Slice(i * d, d);
             DenseKernels.Axpy<T>(ci, sigma.AsSpan(i * m, m), gradV);
-            for (int j = 0; j < m; j++)
-            {
-                T coefficient = ci * v[j] * sigmaPrime[i * m + j];
-                if (!Scalar.IsExactZero(coefficient)) DenseKernels.Axpy(coefficient, xi, gradW.Slice(j * d, d));
-            }
+            for (int j = 0; j < m; j++) delta[i * m + j] = ci * v[j] * sigmaPrime[i * m + j];
         }
+        DenseKernels.AddTransposedTimes<T>(delta, x, gradW, n, m, d, workspace.BlockScratch);
     }
 
     /// <inheritdoc/>
@@ -83,7 +80,7 @@ public sealed class TwoLayerNetwork : HomogeneousNetwork
         T[] sigmaPrime = workspace.Derivatives[0];
 
         // d zᵢⱼ = t_wⱼᵀxᵢ;  d Hᵢ = Σⱼ (t_vⱼ σ(zᵢⱼ) + vⱼ σ′(zᵢⱼ) d zᵢⱼ).
-        DenseKernels.MultiplyTransposed(x, tangentW, dz, n, m, d);
+        DenseKernels.MultiplyTransposed(x, tangentW, dz, n, m, d, workspace.BlockScratch);
         for (int i = 0; i < n; i++)
         {
             T sum = T.Zero;
