@@ -52,31 +52,35 @@ let private check (what: string) (tol: float) (error: float) =
 
 let private ddStep = DoubleDouble.Parse "1e-10"
 
+/// Asserts ∇f(w) = central finite difference of f in double-double, to 1e-14 relative to max |∇f| + 1.
+let private gradientMatchesFiniteDifference (f: Fn<DoubleDouble>) (w: float[]) (what: string) =
+    let wDD = Weights.toDoubleDouble w
+    let exact = ddToDouble (grad f wDD)
+    expectClose 1e-14 (maxAbs exact + 1.0) exact (ddToDouble (numgrad ddStep f wDD)) what
+
+/// Asserts ∇²f(w)v = central finite difference of ∇f in double-double, to 1e-12 relative to max |∇²f v| + 1.
+let private hvpMatchesFiniteDifference (f: Fn<DoubleDouble>) (w: float[]) (v: float[]) (what: string) =
+    let wDD = Weights.toDoubleDouble w
+    let vDD = Weights.toDoubleDouble v
+    let exact = ddToDouble (hvp f wDD vDD)
+    expectClose 1e-12 (maxAbs exact + 1.0) exact (ddToDouble (numhvp ddStep f wDD vDD)) what
+
 let tests =
     testList "Exact derivatives" [
         testPropertyWithConfig config "gradient of the square loss = central finite difference in double-double" <|
             Prop.forAll networkCases (fun case ->
                 let f = loss case.Network (Data.toDoubleDouble case.Data)
-                let w = Weights.toDoubleDouble (case.WeightVector 0)
-                let exact = ddToDouble (grad f w)
-                let numeric = ddToDouble (numgrad ddStep f w)
-                expectClose 1e-14 (maxAbs exact + 1.0) exact numeric "gradient vs finite difference")
+                gradientMatchesFiniteDifference f (case.WeightVector 0) "gradient vs finite difference")
 
         testPropertyWithConfig config "gradient of the logistic loss = central finite difference in double-double" <|
             Prop.forAll networkCases (fun case ->
                 let f = lossWith logisticLoss case.Network (Data.toDoubleDouble (signLabels case))
-                let w = Weights.toDoubleDouble (case.WeightVector 0)
-                let exact = ddToDouble (grad f w)
-                let numeric = ddToDouble (numgrad ddStep f w)
-                expectClose 1e-14 (maxAbs exact + 1.0) exact numeric "gradient vs finite difference")
+                gradientMatchesFiniteDifference f (case.WeightVector 0) "gradient vs finite difference")
 
         testPropertyWithConfig config "gradient of the NCF = central finite difference in double-double" <|
             Prop.forAll networkCases (fun case ->
                 let f = ncf case.Network (Data.toDoubleDouble case.Data)
-                let w = Weights.toDoubleDouble (case.WeightVector 0)
-                let exact = ddToDouble (grad f w)
-                let numeric = ddToDouble (numgrad ddStep f w)
-                expectClose 1e-14 (maxAbs exact + 1.0) exact numeric "NCF gradient vs finite difference")
+                gradientMatchesFiniteDifference f (case.WeightVector 0) "NCF gradient vs finite difference")
 
         testPropertyWithConfig config "<c, J t> = <J'c, t> (double)" <|
             Prop.forAll networkCases (fun case -> check "transpose identity" 1e-12 (transposeError 0.0 case))
@@ -93,11 +97,7 @@ let tests =
         testPropertyWithConfig config "HVP = finite difference of gradients in double-double" <|
             Prop.forAll networkCases (fun case ->
                 let f = loss case.Network (Data.toDoubleDouble case.Data)
-                let w = Weights.toDoubleDouble (case.WeightVector 0)
-                let v = Weights.toDoubleDouble (case.WeightVector 1)
-                let exact = ddToDouble (hvp f w v)
-                let numeric = ddToDouble (numhvp ddStep f w v)
-                expectClose 1e-12 (maxAbs exact + 1.0) exact numeric "HVP vs finite difference")
+                hvpMatchesFiniteDifference f (case.WeightVector 0) (case.WeightVector 1) "HVP vs finite difference")
 
         testPropertyWithConfig config "HVP is exact where zero weights carry the direction (outgoing weights zero)" <|
             Prop.forAll networkCases (fun case ->
@@ -111,11 +111,7 @@ let tests =
                 for k in net.Layout.OutgoingIndices(1, 0) do
                     w0.[k] <- 0.0
                 let f = loss net (Data.toDoubleDouble case.Data)
-                let w = Weights.toDoubleDouble w0
-                let v = Weights.toDoubleDouble (case.WeightVector 1)
-                let exact = ddToDouble (hvp f w v)
-                let numeric = ddToDouble (numhvp ddStep f w v)
-                expectClose 1e-12 (maxAbs exact + 1.0) exact numeric "HVP with zero outgoing weights vs finite difference")
+                hvpMatchesFiniteDifference f w0 (case.WeightVector 1) "HVP with zero outgoing weights vs finite difference")
 
         testPropertyWithConfig config "HVP is exact at a sparse saddle-type point (w_n, 0) of a C2 network" <|
             Prop.forAll networkCases (fun case ->
@@ -128,20 +124,12 @@ let tests =
                 for k in Array.append (net.Layout.IncomingIndices(1, 0)) (net.Layout.OutgoingIndices(1, 0)) do
                     w0.[k] <- 0.0
                 let f = loss net (Data.toDoubleDouble case.Data)
-                let w = Weights.toDoubleDouble w0
-                let v = Weights.toDoubleDouble (case.WeightVector 1)
-                let exact = ddToDouble (hvp f w v)
-                let numeric = ddToDouble (numhvp ddStep f w v)
-                expectClose 1e-12 (maxAbs exact + 1.0) exact numeric "HVP at (w_n, 0) vs finite difference")
+                hvpMatchesFiniteDifference f w0 (case.WeightVector 1) "HVP at (w_n, 0) vs finite difference")
 
         testPropertyWithConfig config "HVP of the NCF = finite difference of its gradients in double-double" <|
             Prop.forAll networkCases (fun case ->
                 let f = ncf case.Network (Data.toDoubleDouble case.Data)
-                let w = Weights.toDoubleDouble (case.WeightVector 0)
-                let v = Weights.toDoubleDouble (case.WeightVector 1)
-                let exact = ddToDouble (hvp f w v)
-                let numeric = ddToDouble (numhvp ddStep f w v)
-                expectClose 1e-12 (maxAbs exact + 1.0) exact numeric "NCF HVP vs finite difference")
+                hvpMatchesFiniteDifference f (case.WeightVector 0) (case.WeightVector 1) "NCF HVP vs finite difference")
 
         testPropertyWithConfig config "double agrees with double-double: outputs, loss, gradient, HVP" <|
             Prop.forAll networkCases (fun case ->
