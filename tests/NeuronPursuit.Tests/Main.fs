@@ -13,8 +13,10 @@ let allTests =
         Models.NetworkPropertyTests.tests
         Models.DerivativeTests.tests
         Models.ValidationTests.tests
+        Objectives.LossTests.tests
         Data.FileFormatTests.tests
         Cli.CliTests.tests
+        Torch.TorchDifferentialTests.tests
     ]
 
 [<EntryPoint>]

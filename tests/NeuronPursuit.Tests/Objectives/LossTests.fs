@@ -1,0 +1,47 @@
+// SPDX-License-Identifier: MIT
+/// Losses: normalisations, and the accuracy of the logistic loss where it is tiny.
+module NeuronPursuit.Tests.Objectives.LossTests
+
+open System
+open Expecto
+open NeuronPursuit
+open NeuronPursuit.Core.Numerics
+open NeuronPursuit.Core.Objectives
+
+let private evaluate (loss: ILoss) (h: float[]) (y: float[]) =
+    let derivative = Array.zeroCreate h.Length
+    loss.Evaluate<float>(ReadOnlySpan h, ReadOnlySpan y, Span derivative), derivative
+
+let tests =
+    testList "Losses" [
+        test "logistic loss keeps full relative accuracy at large margins" {
+            // ln(1 + e^{−z}) for z = y·h from 20 to 45, against double-double evaluation of the same formula.
+            for z in [ 20.0; 30.0; 37.5; 45.0 ] do
+                let value, _ = evaluate logisticLoss [| z |] [| 1.0 |]
+                let zDD = DoubleDouble.op_Implicit z
+                let reference = double (DoubleDouble.LogP1(DoubleDouble.Exp(-zDD)))
+                Expect.floatClose Accuracy.veryHigh value reference $"z = {z}: {value:e17} vs {reference:e17}"
+        }
+        test "logistic loss of a negative margin is -z + ln(1 + e^z)" {
+            let value, derivative = evaluate logisticLoss [| -3.0 |] [| 1.0 |]
+            Expect.floatClose Accuracy.veryHigh value (Math.Log(1.0 + Math.Exp 3.0)) "value"
+            Expect.floatClose Accuracy.veryHigh derivative.[0] (-1.0 / (1.0 + Math.Exp -3.0)) "derivative −y/(1 + e^{yh})"
+        }
+        test "mean normalisation divides value and derivative by n" {
+            let h = [| 0.5; -1.0; 2.0 |]
+            let y = [| 1.0; 1.0; -1.0 |]
+            for sumLoss, meanLoss in [ squareLoss, squareLossMean; logisticLoss, (LogisticLoss(LossNormalisation.Mean) :> ILoss) ] do
+                let sumValue, sumDerivative = evaluate sumLoss h y
+                let meanValue, meanDerivative = evaluate meanLoss h y
+                Expect.floatClose Accuracy.veryHigh meanValue (sumValue / 3.0) "value"
+                Expect.sequenceEqual (meanDerivative |> Array.map (fun x -> Math.Round(x * 3.0, 12))) (sumDerivative |> Array.map (fun x -> Math.Round(x, 12))) "derivative"
+        }
+        test "square loss is ½Σ(h − y)² with derivative h − y" {
+            let value, derivative = evaluate squareLoss [| 1.0; 4.0 |] [| 0.0; 2.0 |]
+            Expect.equal value 2.5 "½(1 + 4)"
+            Expect.sequenceEqual derivative [| 1.0; 2.0 |] "h − y"
+        }
+        test "outputs and labels of different lengths are rejected" {
+            Expect.throwsT<ArgumentException> (fun () -> evaluate squareLoss [| 1.0 |] [| 1.0; 2.0 |] |> ignore) "lengths"
+        }
+    ]
