@@ -51,10 +51,14 @@ public class RelaxElfVersionNeed : Microsoft.Build.Utilities.Task
                 continue;
             }
             // A new file replaces the copy, so a hard link into the package cache is never written through.
+            // The original time stamp is kept, so that MSBuild's incremental copy sees an unchanged file
+            // and does not copy the original over the patched one on the next build.
+            DateTime stamp = File.GetLastWriteTimeUtc(path);
             string temporary = path + ".np-compat.tmp";
             File.WriteAllBytes(temporary, data);
             File.Copy(temporary, path, true);
             File.Delete(temporary);
+            File.SetLastWriteTimeUtc(path, stamp);
             Log.LogMessage(Microsoft.Build.Framework.MessageImportance.High,
                 "TorchSharp native compatibility: " + (system ?? SystemLibraryName) + " lacks " + VersionName +
                 "; marked that version need weak in " + path + ".");
