@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: MIT
 using BenchmarkDotNet.Attributes;
-using NeuronPursuit.Core.Data;
 using NeuronPursuit.Core.Models;
-using NeuronPursuit.Core.Numerics;
 using NeuronPursuit.Core.Objectives;
 using NeuronPursuit.Torch;
 
@@ -37,40 +35,18 @@ public class CoreVersusTorchBenchmark
     [GlobalSetup]
     public void Setup()
     {
-        const int n = 1000, d = 20;
-        HomogeneousNetwork network = Create(Network, d);
-        var random = new SeededRandom(7);
-        var x = new double[n * d];
-        var y = new double[n];
-        random.FillGaussian(x);
-        random.FillGaussian(y);
-        var data = new DataSet<double>(x, y, d);
-        _w = new double[network.ParameterCount];
-        random.FillGaussian(_w, 0.1);
+        var problem = BenchmarkProblem.Create(Network, seed: 7, weightScale: 0.1);
+        _w = problem.Weights;
         _gradient = new double[_w.Length];
         _next = new double[_w.Length];
-        _core = new LossObjective<double>(network, new SquareLoss(), data);
+        _core = new LossObjective<double>(problem.Network, new SquareLoss(), problem.Data);
         TorchRuntime.Threads = 1;
-        _torch = new TorchObjective(network, new SquareLoss(), data);
+        _torch = new TorchObjective(problem.Network, new SquareLoss(), problem.Data);
     }
 
     /// <summary>Releases the libtorch tensors.</summary>
     [GlobalCleanup]
     public void Cleanup() => _torch.Dispose();
-
-    /// <summary>The network of a parameter value.</summary>
-    /// <param name="name">Parameter value.</param>
-    /// <param name="d">Input dimension.</param>
-    /// <returns>The network.</returns>
-    public static HomogeneousNetwork Create(string name, int d) => name switch
-    {
-        "two-layer relu-power:2 m=10" => new TwoLayerNetwork(d, 10, Activations.ReluPower(2)),
-        "two-layer relu-power:2 m=100" => new TwoLayerNetwork(d, 100, Activations.ReluPower(2)),
-        "two-layer relu-power:2 m=1000" => new TwoLayerNetwork(d, 1000, Activations.ReluPower(2)),
-        "ff relu 20,10" => new FeedForwardNetwork(d, [20, 10], Activations.Relu),
-        "ff relu 200,100" => new FeedForwardNetwork(d, [200, 100], Activations.Relu),
-        _ => throw new ArgumentException($"unknown network {name}"),
-    };
 
     /// <summary>Core: ℒ and ∇ℒ.</summary>
     /// <returns>The loss.</returns>

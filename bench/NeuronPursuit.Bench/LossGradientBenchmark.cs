@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: MIT
 using BenchmarkDotNet.Attributes;
-using NeuronPursuit.Core.Data;
 using NeuronPursuit.Core.Models;
 using NeuronPursuit.Core.Numerics;
 using NeuronPursuit.Core.Objectives;
@@ -30,33 +29,14 @@ public class LossGradientBenchmark
     [GlobalSetup]
     public void Setup()
     {
-        const int n = 1000, d = 20;
-        HomogeneousNetwork network = Create(Network, d);
-        var random = new SeededRandom(42);
-        var x = new double[n * d];
-        var y = new double[n];
-        random.FillGaussian(x);
-        random.FillGaussian(y);
-        var data = new DataSet<double>(x, y, d);
-        _w = new double[network.ParameterCount];
-        random.FillGaussian(_w, 0.2);
+        var problem = BenchmarkProblem.Create(Network, seed: 42, weightScale: 0.2);
+        _w = problem.Weights;
         _gradient = new double[_w.Length];
-        _double = new LossObjective<double>(network, new SquareLoss(), data);
-        _doubleDouble = new LossObjective<DoubleDouble>(network, new SquareLoss(), data.To<DoubleDouble>());
+        _double = new LossObjective<double>(problem.Network, new SquareLoss(), problem.Data);
+        _doubleDouble = new LossObjective<DoubleDouble>(problem.Network, new SquareLoss(), problem.Data.To<DoubleDouble>());
         _wDD = Scalar.ToArray<DoubleDouble>(_w);
         _gradientDD = new DoubleDouble[_w.Length];
     }
-
-    /// <summary>The network of a parameter value.</summary>
-    /// <param name="name">Parameter value.</param>
-    /// <param name="d">Input dimension.</param>
-    /// <returns>The network.</returns>
-    public static HomogeneousNetwork Create(string name, int d) => name switch
-    {
-        "two-layer relu-power:2 m=100" => new TwoLayerNetwork(d, 100, Activations.ReluPower(2)),
-        "ff relu 20,10" => new FeedForwardNetwork(d, [20, 10], Activations.Relu),
-        _ => throw new ArgumentException($"unknown network {name}"),
-    };
 
     /// <summary>
     /// Floating-point operations of one loss + gradient evaluation, counting a multiply-add as 2:
