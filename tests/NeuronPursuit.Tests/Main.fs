@@ -15,6 +15,7 @@ let allTests =
         Models.ValidationTests.tests
         Objectives.LossTests.tests
         Data.FileFormatTests.tests
+        Flow.FlowTests.tests
         Cli.CliTests.tests
         Torch.TorchDifferentialTests.tests
     ]

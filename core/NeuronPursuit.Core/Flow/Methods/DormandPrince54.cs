@@ -1,0 +1,100 @@
+// SPDX-License-Identifier: MIT
+using System.Numerics;
+
+namespace NeuronPursuit.Core.Flow.Methods;
+
+/// <summary>
+/// Dormand–Prince 5(4) (Dormand &amp; Prince 1980, "A family of embedded Runge–Kutta formulae", J. Comput.
+/// Appl. Math. 6), FSAL, 6 evaluations per step, with Shampine's 4th-order continuous extension
+/// (Shampine 1986, "Some practical Runge–Kutta formulas", Math. Comp. 46; the coefficients d_i of Hairer's
+/// DOPRI5). The propagated solution is the 5th-order one (local extrapolation).
+/// </summary>
+public sealed class DormandPrince54 : IRungeKuttaMethod
+{
+    /// <summary>The tableau, all coefficients exact rationals.</summary>
+    public static ExplicitTableau Tableau { get; } = new(
+        ["0", "1/5", "3/10", "4/5", "8/9", "1", "1"],
+        [
+            [],
+            ["1/5"],
+            ["3/40", "9/40"],
+            ["44/45", "-56/15", "32/9"],
+            ["19372/6561", "-25360/2187", "64448/6561", "-212/729"],
+            ["9017/3168", "-355/33", "46732/5247", "49/176", "-5103/18656"],
+            ["35/384", "0", "500/1113", "125/192", "-2187/6784", "11/84"],
+        ],
+        ["35/384", "0", "500/1113", "125/192", "-2187/6784", "11/84", "0"],
+        // e = b − b̂ with b̂ = (5179/57600, 0, 7571/16695, 393/640, −92097/339200, 187/2100, 1/40).
+        ["71/57600", "0", "-71/16695", "71/1920", "-17253/339200", "22/525", "-1/40"],
+        true);
+
+    /// <summary>Coefficients d_i of the continuous extension (d₂ = 0).</summary>
+    public static string[] DenseOutput { get; } =
+        ["-12715105075/11282082432", "0", "87487479700/32700410799", "-10690763975/1880347072",
+         "701980252875/199316789632", "-1453857185/822651844", "69997945/29380423"];
+
+    /// <inheritdoc/>
+    public string Name => "dp5";
+
+    /// <inheritdoc/>
+    public int Order => 5;
+
+    /// <inheritdoc/>
+    public int? EmbeddedOrder => 4;
+
+    /// <inheritdoc/>
+    public int DenseOutputOrder => 4;
+
+    /// <inheritdoc/>
+    public string Reference => "Dormand & Prince (1980); dense output Shampine (1986) as in Hairer's DOPRI5";
+
+    /// <inheritdoc/>
+    public IRungeKuttaStepper<T> CreateStepper<T>(int dimension)
+        where T : struct, INumber<T>, IRootFunctions<T>, IExponentialFunctions<T>, ILogarithmicFunctions<T>
+        => new Stepper<T>(dimension);
+
+    /// <summary>The DP5 step with its 4th-order interpolant.</summary>
+    private sealed class Stepper<T> : ExplicitRungeKuttaStepper<T> where T : struct, INumber<T>
+    {
+        private readonly T[] _d = TableauCoefficient.Parse<T>(DenseOutput);
+        private readonly T[] _difference;
+        private readonly T[] _spline;
+        private readonly T[] _spline2;
+        private readonly T[] _correction;
+
+        public Stepper(int dimension) : base(Tableau, dimension)
+        {
+            _difference = new T[dimension];
+            _spline = new T[dimension];
+            _spline2 = new T[dimension];
+            _correction = new T[dimension];
+        }
+
+        /// <summary>
+        /// Hairer's form of the interpolant: y(t + θh) = y₀ + θ(Δ + (1−θ)(r₃ + θ(r₄ + (1−θ) r₅))) with
+        /// Δ = y₁ − y₀, r₃ = h k₁ − Δ, r₄ = Δ − h k₇ − r₃, r₅ = h Σ dᵢ kᵢ.
+        /// </summary>
+        protected override void OnStepCompleted()
+        {
+            T h = StepSize;
+            for (int k = 0; k < Dimension; k++)
+            {
+                T delta = End[k] - Start[k];
+                T r3 = h * K[0][k] - delta;
+                _difference[k] = delta;
+                _spline[k] = r3;
+                _spline2[k] = delta - h * K[6][k] - r3;
+                T sum = T.Zero;
+                for (int j = 0; j < _d.Length; j++) sum += _d[j] * K[j][k];
+                _correction[k] = h * sum;
+            }
+        }
+
+        public override void Interpolate(T theta, Span<T> y)
+        {
+            T theta1 = T.One - theta;
+            for (int k = 0; k < Dimension; k++)
+                y[k] = Start[k] + theta * (_difference[k] + theta1 * (_spline[k] + theta * (_spline2[k] + theta1 * _correction[k])));
+        }
+    }
+}

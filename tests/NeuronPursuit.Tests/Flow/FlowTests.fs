@@ -1,0 +1,200 @@
+// SPDX-License-Identifier: MIT
+/// The gradient-flow integrator: empirical orders of convergence on problems with known solutions
+/// (diffrax-style), error proportional to the tolerance, double-double accuracy, events located to
+/// 1e-10, Euler = gradient descent bit for bit, and the flow's own invariants along network flows.
+module NeuronPursuit.Tests.Flow.FlowTests
+
+open System
+open Expecto
+open NeuronPursuit
+open NeuronPursuit.Core.Flow
+open NeuronPursuit.Core.Flow.Methods
+open NeuronPursuit.Core.Numerics
+open NeuronPursuit.Tests.Generators
+
+/// y′ = A y with A = [[−1, 0], [1, −2]], y(0) = (1, 0): y(t) = (e^{−t}, e^{−t} − e^{−2t}) = e^{tA} y(0).
+type LinearSystem() =
+    interface IOdeSystem<DoubleDouble> with
+        member _.Dimension = 2
+        member _.Evaluate(_t, y, dydt) =
+            dydt.[0] <- -y.[0]
+            dydt.[1] <- y.[0] - (y.[1] + y.[1])
+
+let private exactDD (t: DoubleDouble) =
+    let e1 = DoubleDouble.Exp(-t)
+    [| e1; e1 - e1 * e1 |]
+
+/// Max relative error (in double) of a double-double state against the exact solution at t.
+let private errorDD (t: DoubleDouble) (y: DoubleDouble[]) =
+    let exact = exactDD t
+    Array.map2 (fun (a: DoubleDouble) b -> double (DoubleDouble.Abs(a - b) / DoubleDouble.Abs b)) y exact |> Array.max
+
+let private dd (x: float) = DoubleDouble.op_Implicit x
+
+/// Fixed-step integration over [0, 1] with step h by the stepper directly; returns the max relative error
+/// at the step ends and at the step midpoints (dense output).
+let private fixedStepErrors (method: IRungeKuttaMethod) (steps: int) =
+    let system = LinearSystem() :> IOdeSystem<DoubleDouble>
+    let stepper = method.CreateStepper<DoubleDouble>(2)
+    let h = DoubleDouble.One / dd (float steps)
+    let mutable y = [| DoubleDouble.One; DoubleDouble.Zero |]
+    let dydt = Array.zeroCreate 2
+    system.Evaluate(DoubleDouble.Zero, ReadOnlySpan y, Span dydt)
+    let yNew = Array.zeroCreate 2
+    let dydtNew = Array.zeroCreate 2
+    let error = Array.zeroCreate 2
+    let middle = Array.zeroCreate 2
+    let mutable endError = 0.0
+    let mutable midError = 0.0
+    for k in 0 .. steps - 1 do
+        let t = dd (float k) * h
+        stepper.Step(system, t, ReadOnlySpan y, ReadOnlySpan dydt, h, Span yNew, Span error, Span dydtNew)
+        stepper.Interpolate(dd 0.5, Span middle)
+        midError <- max midError (errorDD (t + h / dd 2.0) middle)
+        endError <- max endError (errorDD (t + h) yNew)
+        y <- Array.copy yNew
+        Array.blit dydtNew 0 dydt 0 2
+    endError, midError
+
+/// Least-squares slope of log(error) against log(h).
+let private slope (hs: float list) (errors: float list) =
+    let xs = hs |> List.map log
+    let ys = errors |> List.map log
+    let mx = List.average xs
+    let my = List.average ys
+    List.map2 (fun x y -> (x - mx) * (y - my)) xs ys |> List.sum
+    |> fun num -> num / (xs |> List.sumBy (fun x -> (x - mx) ** 2.0))
+
+let private orderTest (method: IRungeKuttaMethod) (stepCounts: int list) (order: float) (denseOrder: float) =
+    test $"{method.Name}: empirical order {order} at the step ends and {denseOrder} for the dense output" {
+        let results = stepCounts |> List.map (fixedStepErrors method)
+        let hs = stepCounts |> List.map (fun s -> 1.0 / float s)
+        let endSlope = slope hs (results |> List.map fst)
+        let midSlope = slope hs (results |> List.map snd)
+        Expect.isLessThanOrEqual (abs (endSlope - order)) 0.3 $"slope of the global error {endSlope:f3}, errors %A{results |> List.map fst}"
+        Expect.isLessThanOrEqual (abs (midSlope - denseOrder)) 0.3 $"slope of the dense-output error {midSlope:f3}, errors %A{results |> List.map snd}"
+    }
+
+let private solveLinear (method: IRungeKuttaMethod) (options: IntegrationOptions) (tEnd: float) =
+    FlowSolver.Solve<DoubleDouble>(LinearSystem(), method, DoubleDouble.Zero, ReadOnlySpan [| DoubleDouble.One; DoubleDouble.Zero |], dd tEnd, options)
+
+/// y′ = −y, y(0) = 1, crossing 1/2 at t = ln 2; the harmonic oscillator x″ = −x for several crossings.
+type Decay() =
+    interface IOdeSystem<float> with
+        member _.Dimension = 1
+        member _.Evaluate(_t, y, dydt) = dydt.[0] <- -y.[0]
+
+type Oscillator() =
+    interface IOdeSystem<float> with
+        member _.Dimension = 2
+        member _.Evaluate(_t, y, dydt) =
+            dydt.[0] <- y.[1]
+            dydt.[1] <- -y.[0]
+
+/// A small two-layer ReLU² network flow from a moderate initialisation.
+let private networkCase = { Kind = "two-layer"; InputDimension = 3; Widths = [ 4 ]; ActivationSpec = "relu-power:2"; SampleCount = 12; Seed = 9L }
+
+let tests =
+    testList "Gradient-flow integrator" [
+        orderTest (ExplicitEuler()) [ 64; 128; 256; 512; 1024 ] 1.0 1.0
+        orderTest (ClassicRungeKutta4()) [ 16; 32; 64; 128; 256 ] 4.0 3.0
+        orderTest (DormandPrince54()) [ 16; 32; 64; 128; 256 ] 5.0 4.0
+
+        test "dp5: global error is roughly proportional to the tolerance" {
+            let tolerances = [ 1e-6; 1e-8; 1e-10; 1e-12 ]
+            let errors =
+                tolerances |> List.map (fun rtol ->
+                    let s = solveLinear (DormandPrince54()) (IntegrationOptions(RelativeTolerance = rtol, AbsoluteTolerance = 0.0)) 3.0
+                    errorDD s.FinalTime s.FinalState)
+            let fitted = slope tolerances errors
+            Expect.isTrue (fitted > 0.7 && fitted < 1.2) $"error ∝ tol^{fitted:f2}; errors %A{errors}"
+        }
+
+        test "dp5 in double-double reaches relative error 1e-25" {
+            let s = solveLinear (DormandPrince54()) (IntegrationOptions(RelativeTolerance = 1e-27, AbsoluteTolerance = 0.0, MaxSteps = 10_000_000)) 0.5
+            Expect.equal s.Status IntegrationStatus.Completed s.Message
+            let error = errorDD s.FinalTime s.FinalState
+            Expect.isLessThanOrEqual error 1e-25 $"relative error {error:e2} after {s.Statistics.AcceptedSteps} steps"
+        }
+
+        test "an event is located to 1e-10: y = 1/2 at t = ln 2 for y′ = −y" {
+            let ev = FlowEvent("half", EventFunction(fun _ y -> y.[0] - 0.5), CrossingDirection.Falling, true)
+            let s = FlowSolver.Solve<float>(Decay(), DormandPrince54(), 0.0, ReadOnlySpan [| 1.0 |], 5.0, IntegrationOptions(RelativeTolerance = 1e-12), [ ev ])
+            Expect.equal s.Status IntegrationStatus.TerminalEvent s.Message
+            Expect.isLessThanOrEqual (abs (s.Events.[0].Time - log 2.0)) 1e-10 $"event time {s.Events.[0].Time:r}"
+            Expect.isLessThanOrEqual (abs (s.FinalTime - log 2.0)) 1e-10 "the integration stops at the event"
+            Expect.isLessThanOrEqual (abs (s.FinalState.[0] - 0.5)) 1e-10 "the final state is the state at the event"
+        }
+
+        test "several crossings within one step are all found, in time order" {
+            // x = cos t crosses 1/2 at π/3, 5π/3, 7π/3, 11π/3; steps of up to 4 are allowed.
+            let ev = FlowEvent("x = 1/2", EventFunction(fun _ y -> y.[0] - 0.5))
+            let options = IntegrationOptions(RelativeTolerance = 1e-10, MaxStep = 4.0)
+            let s = FlowSolver.Solve<float>(Oscillator(), DormandPrince54(), 0.0, ReadOnlySpan [| 1.0; 0.0 |], 12.5, options, [ ev ])
+            let expected = [ Math.PI / 3.0; 5.0 * Math.PI / 3.0; 7.0 * Math.PI / 3.0; 11.0 * Math.PI / 3.0 ]
+            Expect.equal s.Events.Count expected.Length $"events at %A{s.Events |> Seq.map (fun e -> e.Time) |> List.ofSeq}"
+            for e, t in Seq.zip s.Events expected do
+                Expect.isLessThanOrEqual (abs (e.Time - t)) 1e-8 $"crossing near {t}"
+            Expect.isTrue (s.Events |> Seq.pairwise |> Seq.forall (fun (a, b) -> a.Time < b.Time)) "in time order"
+            Expect.sequenceEqual (s.Events |> Seq.map (fun e -> e.Rising) |> List.ofSeq) [ false; true; false; true ] "directions"
+        }
+
+        test "explicit Euler on the gradient flow reproduces gradient descent bit for bit" {
+            let f = loss networkCase.Network networkCase.Data
+            let w0 = networkCase.WeightVector 0
+            let eta = 0.01
+            let mutable w = Array.copy w0
+            for _ in 1 .. 200 do
+                w <- Array.map2 (fun wi gi -> wi - eta * gi) w (grad f w)
+            let s = FlowSolver.Solve<float>(GradientFlowSystem<float>(f.Objective), ExplicitEuler(), 0.0, ReadOnlySpan w0, 200.0 * eta, IntegrationOptions(FixedStep = Nullable eta))
+            Expect.equal s.Statistics.AcceptedSteps 200L "200 steps"
+            Expect.sequenceEqual s.FinalState w "identical iterates"
+        }
+
+        test "the loss never increases along an accurate flow" {
+            let f = loss networkCase.Network networkCase.Data
+            let recorder = QuantityRecorder(ObservationGrid.Linear(0.0, 20.0, 400), [ FlowQuantities.Loss(f.Objective) ])
+            let s = FlowSolver.Solve<float>(GradientFlowSystem<float>(f.Objective), DormandPrince54(), 0.0, ReadOnlySpan(networkCase.WeightVector 0), 20.0,
+                                            IntegrationOptions(RelativeTolerance = 1e-10), observers = [ recorder ])
+            Expect.equal s.Status IntegrationStatus.Completed s.Message
+            let losses = recorder.Column "loss"
+            Expect.equal losses.Length 400 "every requested time observed"
+            let increases = losses |> Array.pairwise |> Array.filter (fun (a, b) -> b > a + 1e-12 * abs a)
+            Expect.isEmpty increases $"loss increases: %A{increases |> Array.truncate 3}"
+            Expect.isLessThan losses.[losses.Length - 1] (0.9 * losses.[0]) "the loss decreases"
+        }
+
+        test "per-neuron conservation ‖a‖² − p‖b‖² holds to 1e-9 along a flow at rtol 1e-12" {
+            let net = networkCase.Network
+            let f = loss net networkCase.Data
+            let p = float net.Activation.Degree.Value
+            let quantities =
+                [ for j in 0 .. 3 do
+                    let a = net.Layout.IncomingIndices(1, j)
+                    let b = net.Layout.OutgoingIndices(1, j)
+                    yield FlowQuantity($"c{j}", fun w -> (a |> Array.sumBy (fun k -> w.[k] * w.[k])) - p * (b |> Array.sumBy (fun k -> w.[k] * w.[k]))) ]
+            let recorder = QuantityRecorder(ObservationGrid.Linear(0.0, 20.0, 50), quantities)
+            FlowSolver.Solve<float>(GradientFlowSystem<float>(f.Objective), DormandPrince54(), 0.0, ReadOnlySpan(networkCase.WeightVector 0), 20.0,
+                                    IntegrationOptions(RelativeTolerance = 1e-12, AbsoluteTolerance = 1e-14), observers = [ recorder ]) |> ignore
+            for q in quantities do
+                let c = recorder.Column q.Name
+                let drift = c |> Array.map (fun x -> abs (x - c.[0])) |> Array.max
+                Expect.isLessThanOrEqual drift 1e-9 $"{q.Name} drifts by {drift:e2}"
+        }
+
+        test "a fixed-step method without a step, t-end before t0 and a wrong y0 are rejected" {
+            let f = loss networkCase.Network networkCase.Data
+            let w0 = networkCase.WeightVector 0
+            let system = GradientFlowSystem<float>(f.Objective)
+            Expect.throwsT<ArgumentException> (fun () -> FlowSolver.Solve<float>(system, ExplicitEuler(), 0.0, ReadOnlySpan w0, 1.0, IntegrationOptions()) |> ignore) "no step"
+            Expect.throwsT<ArgumentException> (fun () -> FlowSolver.Solve<float>(system, DormandPrince54(), 1.0, ReadOnlySpan w0, 0.0, IntegrationOptions()) |> ignore) "t-end < t0"
+            Expect.throwsT<ArgumentException> (fun () -> FlowSolver.Solve<float>(system, DormandPrince54(), 0.0, ReadOnlySpan w0.[1..], 1.0, IntegrationOptions()) |> ignore) "wrong length"
+            Expect.throwsT<ArgumentException> (fun () -> FlowSolver.Solve<float>(system, DormandPrince54(), 0.0, ReadOnlySpan w0, 1.0, IntegrationOptions(RelativeTolerance = -1.0)) |> ignore) "rtol"
+        }
+
+        test "the step limit stops the integration with a clear status" {
+            let s = FlowSolver.Solve<float>(Oscillator(), DormandPrince54(), 0.0, ReadOnlySpan [| 1.0; 0.0 |], 1000.0, IntegrationOptions(RelativeTolerance = 1e-12, MaxSteps = 50))
+            Expect.equal s.Status IntegrationStatus.MaxStepsReached s.Message
+            Expect.stringContains s.Message "50 steps" "message"
+        }
+    ]
