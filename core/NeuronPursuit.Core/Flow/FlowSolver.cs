@@ -45,8 +45,21 @@ public static class FlowSolver
         if (!adaptive && options.FixedStep is null)
             throw new ArgumentException($"step: the fixed-step method {method.Name} needs a step size.", "step");
 
-        var run = new Run<T>(system, method, options, n, events ?? [], observers ?? [], progress);
-        return run.Integrate(t0, y0, tEnd);
+        if (options.LogarithmicTimeScale is not { } tau)
+            return new Run<T>(system, method, options, n, events ?? [], observers ?? [], progress).Integrate(t0, y0, tEnd);
+
+        // Integrate in s = ln(1 + (t − t₀)/τ); translate observers, events and the result back to t.
+        var map = new LogarithmicTimeMap(Scalar.ToDouble(t0), tau);
+        T scale = T.CreateTruncating(tau);
+        var inS = new LogarithmicTimeSystem<T>(system, t0, scale);
+        T sEnd = CompensatedElementary.LogOnePlus((tEnd - t0) / scale);
+        IFlowObserver[] mappedObservers = (observers ?? []).Select(o => (IFlowObserver)new LogarithmicTimeObserver(o, map)).ToArray();
+        FlowEvent[] mappedEvents = (events ?? []).Select(e => e with { Function = (s, y) => e.Function(map.ToT(s), y) }).ToArray();
+        FlowSolution<T> solution = new Run<T>(inS, method, options, n, mappedEvents, mappedObservers, progress).Integrate(T.Zero, y0, sEnd);
+        T finalTime = t0 + scale * CompensatedElementary.ExpMinusOne(solution.FinalTime);
+        if (solution.Status == IntegrationStatus.Completed) finalTime = tEnd;
+        EventOccurrence[] occurred = solution.Events.Select(e => e with { Time = map.ToT(e.Time) }).ToArray();
+        return solution with { FinalTime = finalTime, Events = occurred, Message = solution.Message + " (integrated in logarithmic time)" };
     }
 
     /// <summary>The state of one integration.</summary>

@@ -42,6 +42,13 @@ public sealed record IntegrationOptions
     /// <summary>Largest factor by which one step may grow the next. Default 10.</summary>
     public double MaxFactor { get; init; } = 10.0;
 
+    /// <summary>
+    /// When set to τ &gt; 0, integrate in the logarithmic time s = ln(1 + (t − t₀)/τ) (see
+    /// <see cref="LogarithmicTimeSystem{T}"/>); observers, events and the result still speak of t, and
+    /// <see cref="MaxStep"/>, <see cref="InitialStep"/> and <see cref="FixedStep"/> then apply to s. Default null (t).
+    /// </summary>
+    public double? LogarithmicTimeScale { get; init; }
+
     /// <summary>Time tolerance of event location, relative to the step. Default 1e-13.</summary>
     public double EventTolerance { get; init; } = 1e-13;
 
@@ -61,6 +68,8 @@ public sealed record IntegrationOptions
             throw new ArgumentException($"step: must be positive and finite, got {h}.", "step");
         if (!(MaxStep > 0.0)) throw new ArgumentException($"max step: must be positive, got {MaxStep}.", "maxStep");
         if (!(MinStep >= 0.0) || MinStep > MaxStep) throw new ArgumentException($"min step: must lie in [0, max step], got {MinStep}.", "minStep");
+        if (LogarithmicTimeScale is { } tau && (!(tau > 0.0) || !double.IsFinite(tau)))
+            throw new ArgumentException($"log-time scale: must be positive and finite, got {tau}.", "logTimeScale");
         if (MaxSteps < 1) throw new ArgumentException($"max steps: must be at least 1, got {MaxSteps}.", "maxSteps");
     }
 }

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 using System.Numerics;
+using NeuronPursuit.Core.Numerics;
 
 namespace NeuronPursuit.Core.Objectives;
 
@@ -29,7 +30,7 @@ public sealed class LogisticLoss(LossNormalisation normalisation = LossNormalisa
             T z = y[i] * h[i];
             // e = exp(−|z|) ∈ (0, 1]: ln(1 + e^{−z}) = max(−z, 0) + ln(1 + e), and the sigmoid from the same e.
             T e = T.Exp(-T.Abs(z));
-            sum += T.Max(-z, T.Zero) + LogOnePlus(e);
+            sum += T.Max(-z, T.Zero) + CompensatedElementary.LogOnePlus(e);
             if (!derivative.IsEmpty)
             {
                 // ∂ℓ/∂h = −y / (1 + e^{z}) = −y·s with s = 1/(1 + e^{z}).
@@ -38,19 +39,5 @@ public sealed class LogisticLoss(LossNormalisation normalisation = LossNormalisa
             }
         }
         return scale * sum;
-    }
-
-    /// <summary>
-    /// ln(1 + x) accurate for small x, as ln(u)·x/(u − 1) with u = 1 + x rounded (Goldberg 1991, "What
-    /// every computer scientist should know about floating-point arithmetic", Thm. 4): the quotient
-    /// x/(u − 1) corrects the rounding of u. <c>double.LogP1</c> is not used because it evaluates
-    /// ln(x + 1) directly, which loses all relative accuracy once x &lt; 1e-16.
-    /// </summary>
-    private static T LogOnePlus<T>(T x) where T : struct, INumber<T>, ILogarithmicFunctions<T>
-    {
-        T u = T.One + x;
-        T uMinusOne = u - T.One;
-        // == compares values (for a Dual, its value part): the branch is chosen by the primal, as ln(1 + x) ≈ x there.
-        return uMinusOne == T.Zero ? x : T.Log(u) * (x / uMinusOne);
     }
 }

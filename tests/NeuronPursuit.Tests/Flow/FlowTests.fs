@@ -192,6 +192,24 @@ let tests =
             Expect.throwsT<ArgumentException> (fun () -> FlowSolver.Solve<float>(system, DormandPrince54(), 0.0, ReadOnlySpan w0, 1.0, IntegrationOptions(RelativeTolerance = -1.0)) |> ignore) "rtol"
         }
 
+        test "logarithmic time gives the same solution, with observers and events in t" {
+            let options = IntegrationOptions(RelativeTolerance = 1e-12, AbsoluteTolerance = 0.0)
+            let logOptions = IntegrationOptions(RelativeTolerance = 1e-12, AbsoluteTolerance = 0.0, LogarithmicTimeScale = Nullable 0.1)
+            let plain = solveLinear (DormandPrince54()) options 30.0
+            let logarithmic = solveLinear (DormandPrince54()) logOptions 30.0
+            Expect.equal logarithmic.Status IntegrationStatus.Completed logarithmic.Message
+            Expect.equal (double logarithmic.FinalTime) 30.0 "final time in t"
+            Expect.isLessThanOrEqual (errorDD logarithmic.FinalTime logarithmic.FinalState) 1e-9 "accurate in s as in t"
+            Expect.isLessThan logarithmic.Statistics.AcceptedSteps plain.Statistics.AcceptedSteps "fewer steps over a long horizon of decay"
+            let ev = FlowEvent("half", EventFunction(fun _ y -> y.[0] - 0.5), CrossingDirection.Falling, false)
+            let recorder = QuantityRecorder([ 0.0; 1.0; 10.0 ], [ FlowQuantity("y", fun y -> y.[0]) ])
+            let s = FlowSolver.Solve<float>(Decay(), DormandPrince54(), 0.0, ReadOnlySpan [| 1.0 |], 10.0, IntegrationOptions(RelativeTolerance = 1e-12, AbsoluteTolerance = 0.0, LogarithmicTimeScale = Nullable 1.0), [ ev ], [ recorder ])
+            Expect.isLessThanOrEqual (abs (s.Events.[0].Time - log 2.0)) 1e-10 "event time in t"
+            Expect.sequenceEqual (recorder.Column "t") [| 0.0; 1.0; 10.0 |] "observation times in t"
+            for t, y in Array.zip (recorder.Column "t") (recorder.Column "y") do
+                Expect.isLessThanOrEqual (abs (y - exp -t) / exp -t) 1e-9 $"y({t})"
+        }
+
         test "the step limit stops the integration with a clear status" {
             let s = FlowSolver.Solve<float>(Oscillator(), DormandPrince54(), 0.0, ReadOnlySpan [| 1.0; 0.0 |], 1000.0, IntegrationOptions(RelativeTolerance = 1e-12, MaxSteps = 50))
             Expect.equal s.Status IntegrationStatus.MaxStepsReached s.Message

@@ -24,6 +24,16 @@ let tests =
                 let relativeError = abs (value - reference) / reference
                 Expect.isLessThan relativeError 1e-14 $"z = {z}: {value:e17} vs {reference:e17}, relative error {relativeError:e2}"
         }
+        test "compensated log1p and expm1 keep full relative accuracy for tiny arguments" {
+            for x in [ 1e-20; -3e-17; 2.5e-12; -1e-8; 0.3; -0.7 ] do
+                let xDD = DoubleDouble(x: float)
+                let log1pRef = double (DoubleDouble.LogP1 xDD)
+                let expm1Ref = double (DoubleDouble.ExpM1 xDD)
+                let log1pError = abs (CompensatedElementary.LogOnePlus x - log1pRef) / abs log1pRef
+                let expm1Error = abs (CompensatedElementary.ExpMinusOne x - expm1Ref) / abs expm1Ref
+                Expect.isLessThan log1pError 1e-15 $"log1p({x}): relative error {log1pError:e2}"
+                Expect.isLessThan expm1Error 1e-15 $"expm1({x}): relative error {expm1Error:e2}"
+        }
         test "logistic loss of a negative margin is -z + ln(1 + e^z)" {
             let value, derivative = evaluate logisticLoss [| -3.0 |] [| 1.0 |]
             Expect.floatClose Accuracy.veryHigh value (Math.Log(1.0 + Math.Exp 3.0)) "value"
