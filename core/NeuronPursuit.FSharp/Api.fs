@@ -7,6 +7,8 @@ module NeuronPursuit.Api
 
 open System
 open NeuronPursuit.Core.Data
+open NeuronPursuit.Core.Flow
+open NeuronPursuit.Core.Flow.Methods
 open NeuronPursuit.Core.Models
 open NeuronPursuit.Core.Numerics
 open NeuronPursuit.Core.Objectives
@@ -158,3 +160,26 @@ let numhvp (h: 'T) (f: Fn<'T>) (w: 'T[]) (v: 'T[]) =
     let product = Array.zeroCreate<'T> f.Objective.Dimension
     FiniteDifference.HessianVector<'T>(f.Objective, ReadOnlySpan w, ReadOnlySpan v, h, Span product)
     product
+
+/// Gradient flow dw/dt = −∇f(w) of an objective, integrated to a stated accuracy.
+module Flow =
+    /// Default step control (rtol 1e-8, atol 1e-12).
+    let defaults = IntegrationOptions()
+    /// Purely relative step control with tolerance rtol (atol = 0): for weights many orders below 1.
+    let relative (rtol: float) = IntegrationOptions(RelativeTolerance = rtol, AbsoluteTolerance = 0.0)
+    /// A method by name: euler | rk4 | dp5 | …
+    let method (name: string) = MethodRegistry.Get name
+    /// A recorder of named quantities at the given times.
+    let recorder (times: float seq) (quantities: FlowQuantity list) = QuantityRecorder(times, quantities)
+    /// Integrates the gradient flow of f from w₀ at t = 0 to t_end with the method and options, feeding the
+    /// observers and locating the events.
+    let solveWith (m: IRungeKuttaMethod) (options: IntegrationOptions) (observers: IFlowObserver list) (events: FlowEvent list)
+                  (f: Fn<'T>) (w0: 'T[]) (tEnd: float) =
+        FlowSolver.Solve<'T>(GradientFlowSystem<'T>(f.Objective), m, Scalar.FromDouble<'T> 0.0, ReadOnlySpan w0, Scalar.FromDouble<'T> tEnd,
+                             options, List.toArray events, List.toArray observers)
+    /// Integrates the gradient flow of f from w₀ to t_end with Dormand–Prince 5(4) under the given options.
+    let solve (options: IntegrationOptions) (f: Fn<'T>) (w0: 'T[]) (tEnd: float) =
+        solveWith (DormandPrince54()) options [] [] f w0 tEnd
+    /// A terminal event: ‖w‖ rises through the level r (escape from the origin).
+    let escapeAt (r: float) =
+        FlowEvent($"norm = {r}", EventFunction(fun _ w -> DenseKernels.Norm<float> w - r), CrossingDirection.Rising, true)

@@ -16,6 +16,7 @@ let allTests =
         Objectives.LossTests.tests
         Data.FileFormatTests.tests
         Flow.FlowTests.tests
+        Flow.Dop853Tests.tests
         Cli.CliTests.tests
         Torch.TorchDifferentialTests.tests
     ]

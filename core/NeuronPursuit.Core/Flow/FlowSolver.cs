@@ -76,6 +76,7 @@ public static class FlowSolver
         private readonly IProgress<double>? _progress;
         private readonly T[] _y, _dydt, _yNew, _dydtNew, _error, _interpolated;
         private readonly double[] _asDouble;
+        private readonly double[] _scale;
         private readonly double[] _eventValues;
         private readonly List<EventOccurrence> _occurred = [];
         private long _evaluations, _accepted, _rejected;
@@ -99,6 +100,7 @@ public static class FlowSolver
             _error = new T[n];
             _interpolated = new T[n];
             _asDouble = new double[n];
+            _scale = new double[n];
             _eventValues = new double[events.Count];
         }
 
@@ -230,15 +232,16 @@ public static class FlowSolver
         private double ErrorNorm()
         {
             double rtol = _options.RelativeTolerance;
-            double sum = 0.0;
             for (int k = 0; k < _n; k++)
             {
                 double atol = _options.AbsoluteTolerances?[k] ?? _options.AbsoluteTolerance;
-                double scale = atol + rtol * Math.Max(Math.Abs(Scalar.ToDouble(_y[k])), Math.Abs(Scalar.ToDouble(_yNew[k])));
-                double e = Math.Abs(Scalar.ToDouble(_error[k]));
-                if (e == 0.0) continue;
-                // A component that is exactly 0 under pure relative control has no scale: any error there fails.
-                double ratio = scale > 0.0 ? e / scale : double.PositiveInfinity;
+                _scale[k] = atol + rtol * Math.Max(Math.Abs(Scalar.ToDouble(_y[k])), Math.Abs(Scalar.ToDouble(_yNew[k])));
+            }
+            if (_stepper is IScaledErrorNorm own) return own.ScaledErrorNorm(_scale);
+            double sum = 0.0;
+            for (int k = 0; k < _n; k++)
+            {
+                double ratio = ErrorScaling.Ratio(Scalar.ToDouble(_error[k]), _scale[k]);
                 sum += ratio * ratio;
             }
             return Math.Sqrt(sum / _n);

@@ -117,6 +117,17 @@ let tests =
             Expect.isLessThanOrEqual error 1e-25 $"relative error {error:e2} after {s.Statistics.AcceptedSteps} steps"
         }
 
+        test "dop853 through the adaptive driver reaches 1e-25 in double-double with far fewer steps than dp5" {
+            let options = IntegrationOptions(RelativeTolerance = 1e-27, AbsoluteTolerance = 0.0, MaxSteps = 10_000_000)
+            let high = solveLinear (Dop853()) options 0.5
+            let low = solveLinear (DormandPrince54()) options 0.5
+            Expect.equal high.Status IntegrationStatus.Completed high.Message
+            let error = errorDD high.FinalTime high.FinalState
+            Expect.isLessThanOrEqual error 1e-25 $"relative error {error:e2} after {high.Statistics.AcceptedSteps} steps"
+            Expect.isLessThan (high.Statistics.Evaluations * 10L) low.Statistics.Evaluations
+                $"evaluations: dop853 {high.Statistics.Evaluations}, dp5 {low.Statistics.Evaluations}"
+        }
+
         test "an event is located to 1e-10: y = 1/2 at t = ln 2 for y′ = −y" {
             let ev = FlowEvent("half", EventFunction(fun _ y -> y.[0] - 0.5), CrossingDirection.Falling, true)
             let s = FlowSolver.Solve<float>(Decay(), DormandPrince54(), 0.0, ReadOnlySpan [| 1.0 |], 5.0, IntegrationOptions(RelativeTolerance = 1e-12), [ ev ])
@@ -208,6 +219,23 @@ let tests =
             Expect.sequenceEqual (recorder.Column "t") [| 0.0; 1.0; 10.0 |] "observation times in t"
             for t, y in Array.zip (recorder.Column "t") (recorder.Column "y") do
                 Expect.isLessThanOrEqual (abs (y - exp -t) / exp -t) 1e-9 $"y({t})"
+        }
+
+        test "escape from a small initialisation: delta·T_esc settles as delta shrinks (L = 3)" {
+            // Two-layer ReLU² net (L = 3) on the built-in teacher data. Digest claim 6: δ^{L−2}·T_esc → τ*, the
+            // blow-up time of the NCF flow, so δ·T_esc approaches a limit from below as δ → 0. (A ReLU net would have
+            // a discontinuous gradient, where error-controlled steps stall; the digest prescribes Euler there.)
+            let ex = Data.example "two-relu-teacher" 1L
+            let net = Net.twoLayer 5 6 (Activation.reluPower 2)
+            let f = loss net ex.Data
+            let scaledEscape delta =
+                let w0 = Weights.gaussian 3L delta net
+                let s = Flow.solveWith (Flow.method "dp5") (Flow.relative 1e-8) [] [ Flow.escapeAt 0.3 ] f w0 (100.0 / delta)
+                Expect.equal s.Status IntegrationStatus.TerminalEvent s.Message
+                delta * s.Events.[0].Time
+            let a, b, c = scaledEscape 1e-2, scaledEscape 1e-3, scaledEscape 1e-4
+            Expect.isTrue (a < b && b < c) $"δ·T_esc increases towards its limit: {a:f4}, {b:f4}, {c:f4}"
+            Expect.isLessThan ((c - b) / c) 0.02 $"δ·T_esc settles: {b:f4} → {c:f4}"
         }
 
         test "the step limit stops the integration with a clear status" {
