@@ -125,17 +125,6 @@ public class ExplicitRungeKuttaStepper<T> : IRungeKuttaStepper<T> where T : stru
     /// <summary>Cubic Hermite interpolation (order 3) between the ends of the last step.</summary>
     /// <param name="theta">θ ∈ [0, 1].</param>
     /// <param name="y">Receives y(t + θh).</param>
-    public virtual void Interpolate(T theta, Span<T> y)
-    {
-        // Hermite basis on [0, 1]: h00 = (1 + 2θ)(1 − θ)², h10 = θ(1 − θ)², h01 = θ²(3 − 2θ), h11 = θ²(θ − 1).
-        T one = T.One, two = one + one, three = two + one;
-        T u = one - theta;
-        T h00 = (one + two * theta) * u * u;
-        T h10 = theta * u * u;
-        T h01 = theta * theta * (three - two * theta);
-        T h11 = theta * theta * (theta - one);
-        T h = StepSize;
-        for (int k = 0; k < Dimension; k++)
-            y[k] = h00 * Start[k] + h10 * h * StartSlope[k] + h01 * End[k] + h11 * h * EndSlope[k];
-    }
+    public virtual void Interpolate(T theta, Span<T> y) =>
+        HermiteInterpolation.Cubic<T>(theta, StepSize, Start, StartSlope, End, EndSlope, y[..Dimension]);
 }

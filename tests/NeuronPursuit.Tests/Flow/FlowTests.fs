@@ -19,6 +19,29 @@ type LinearSystem() =
         member _.Evaluate(_t, y, dydt) =
             dydt.[0] <- -y.[0]
             dydt.[1] <- y.[0] - (y.[1] + y.[1])
+    interface IJacobian<DoubleDouble> with
+        member _.Jacobian(_t, _y, jacobian) =
+            let entries = [| -1.0; 0.0; 1.0; -2.0 |]
+            for k in 0 .. 3 do
+                jacobian.[k] <- DoubleDouble(entries.[k]: float)
+        member _.JacobianEvaluations = 0L
+
+/// An autonomous stiff system: y₁′ = −y₁, y₂′ = −10⁴ y₂ + (10⁴ − 1) y₁, y(0) = (1, 2), with
+/// y(t) = (e^{−t}, e^{−t} + e^{−10⁴ t}); eigenvalues −1 and −10⁴.
+type StiffLinear() =
+    let lambda = 1e4
+    interface IOdeSystem<float> with
+        member _.Dimension = 2
+        member _.Evaluate(_t, y, dydt) =
+            dydt.[0] <- -y.[0]
+            dydt.[1] <- -lambda * y.[1] + (lambda - 1.0) * y.[0]
+    interface IJacobian<float> with
+        member _.Jacobian(_t, _y, jacobian) =
+            jacobian.[0] <- -1.0
+            jacobian.[1] <- 0.0
+            jacobian.[2] <- lambda - 1.0
+            jacobian.[3] <- -lambda
+        member _.JacobianEvaluations = 0L
 
 let private exactDD (t: DoubleDouble) =
     let e1 = DoubleDouble.Exp(-t)
@@ -99,6 +122,37 @@ let tests =
         orderTest (ExplicitEuler()) [ 64; 128; 256; 512; 1024 ] 1.0 1.0
         orderTest (ClassicRungeKutta4()) [ 16; 32; 64; 128; 256 ] 4.0 3.0
         orderTest (DormandPrince54()) [ 16; 32; 64; 128; 256 ] 5.0 4.0
+        orderTest (LinearlyImplicitEuler2()) [ 32; 64; 128; 256; 512 ] 2.0 2.0
+
+        test "lie2 is L-stable: on a stiff problem it needs a small fraction of dp5's steps" {
+            // At rtol 1e-4, dp5 is held at its stability limit |hλ| ≈ 3.3 while lie2 takes accuracy-limited steps.
+            let options = IntegrationOptions(RelativeTolerance = 1e-4, AbsoluteTolerance = 1e-8)
+            let solve m = FlowSolver.Solve<float>(StiffLinear(), m, 0.0, ReadOnlySpan [| 1.0; 2.0 |], 10.0, options)
+            let stiff = solve (LinearlyImplicitEuler2())
+            let explicit = solve (DormandPrince54())
+            Expect.equal stiff.Status IntegrationStatus.Completed stiff.Message
+            let exact = exp -10.0
+            Expect.isLessThanOrEqual (abs (stiff.FinalState.[1] - exact) / exact) 1e-2 "accurate after the transient"
+            Expect.isLessThan (stiff.Statistics.AcceptedSteps * 10L) explicit.Statistics.AcceptedSteps
+                $"steps: lie2 {stiff.Statistics.AcceptedSteps}, dp5 {explicit.Statistics.AcceptedSteps}"
+        }
+
+        test "lie2 with the Jacobian -Hessian from HVPs follows a network gradient flow like dop853" {
+            let net = networkCase.Network
+            let f = loss net networkCase.Data
+            let w0 = networkCase.WeightVector 0
+            let system = GradientFlowSystem<float>(f.Objective, f.Hessian.Value.Value)
+            let stiff = FlowSolver.Solve<float>(system, LinearlyImplicitEuler2(), 0.0, ReadOnlySpan w0, 5.0, IntegrationOptions(RelativeTolerance = 1e-9, AbsoluteTolerance = 1e-12))
+            let reference = FlowSolver.Solve<float>(GradientFlowSystem<float>(f.Objective), Dop853(), 0.0, ReadOnlySpan w0, 5.0, IntegrationOptions(RelativeTolerance = 1e-12))
+            Expect.equal stiff.Status IntegrationStatus.Completed stiff.Message
+            expectClose 1e-6 (maxAbs reference.FinalState) stiff.FinalState reference.FinalState "final weights"
+            Expect.isGreaterThan system.JacobianEvaluations 0L "the Jacobian was used"
+        }
+
+        test "lie2 on a system without a Jacobian fails with a clear message" {
+            Expect.throwsT<NotSupportedException> (fun () ->
+                FlowSolver.Solve<float>(Decay(), LinearlyImplicitEuler2(), 0.0, ReadOnlySpan [| 1.0 |], 1.0, IntegrationOptions()) |> ignore) "no Jacobian"
+        }
 
         test "dp5: global error is roughly proportional to the tolerance" {
             let tolerances = [ 1e-6; 1e-8; 1e-10; 1e-12 ]
