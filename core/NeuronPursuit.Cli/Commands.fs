@@ -4,69 +4,32 @@
 module NeuronPursuit.Cli.Commands
 
 open System
-open System.Globalization
 open System.IO
 open Argu
 open NeuronPursuit
 open NeuronPursuit.Core.Data
-open NeuronPursuit.Core.Models
-open NeuronPursuit.Core.Numerics
 open NeuronPursuit.Core.Objectives
 open NeuronPursuit.Cli.Arguments
-
-/// A usage error: the options given are inconsistent or incomplete.
-exception UsageError of string
-
-let private invariant (x: float) = x.ToString("R", CultureInfo.InvariantCulture)
+open NeuronPursuit.Cli.Inputs
 
 /// The version line.
 let version (out: TextWriter) =
-    let core = typeof<HomogeneousNetwork>.Assembly.GetName().Version
-    out.WriteLine($"np {core} (NeuronPursuit core {core}, .NET {Environment.Version})")
+    out.WriteLine($"np {Versions.np} (NeuronPursuit core {Versions.core}, .NET {Versions.dotnet})")
     0
 
-let private parseWidths (text: string) =
-    let parts = text.Split(',', StringSplitOptions.TrimEntries)
-    parts
-    |> Array.map (fun p ->
-        match Int32.TryParse(p, NumberStyles.Integer, CultureInfo.InvariantCulture) with
-        | true, k when k >= 1 -> k
-        | _ -> raise (UsageError $"--widths: '{text}' is not a list of positive integers such as 4,2."))
-    |> Array.toList
-
-/// Builds the network named by --net/--width/--widths/--activation for inputs of dimension d.
-let networkFrom (args: ParseResults<EvalArgs>) (d: int) =
-    let sigma = Activation.parse (args.GetResult(EvalArgs.Activation, defaultValue = "relu"))
-    match args.TryGetResult EvalArgs.Net with
-    | Some "two-layer" ->
-        match args.TryGetResult EvalArgs.Width with
-        | Some m when m >= 1 -> Net.twoLayer d m sigma
-        | Some m -> raise (UsageError $"--width: must be at least 1, got {m}.")
-        | None -> raise (UsageError "--width: a two-layer network needs its hidden width, e.g. --width 10.")
-    | Some "ff" ->
-        match args.TryGetResult EvalArgs.Widths with
-        | Some text -> Net.feedForward d (parseWidths text) sigma
-        | None -> raise (UsageError "--widths: a feed-forward network needs its hidden widths, e.g. --widths 4,2.")
-    | Some other -> raise (UsageError $"--net: '{other}' is not a network kind; expected two-layer or ff.")
-    | None -> raise (UsageError "--net: name the network, two-layer or ff.")
-
-let private lossFrom (args: ParseResults<EvalArgs>) =
-    match args.GetResult(EvalArgs.Loss, defaultValue = "square") with
-    | "square" -> squareLoss
-    | "square-mean" -> squareLossMean
-    | "logistic" -> logisticLoss
-    | other -> raise (UsageError $"--loss: '{other}' is not a loss; expected square, square-mean or logistic.")
+let private networkFrom (args: ParseResults<EvalArgs>) (d: int) =
+    Inputs.network (args.TryGetResult EvalArgs.Net) (args.TryGetResult EvalArgs.Width) (args.TryGetResult EvalArgs.Widths)
+                   (args.GetResult(EvalArgs.Activation, defaultValue = "relu")) d
 
 /// Loss and gradient norm at w, in the requested precision.
 let private evaluate precision (loss: ILoss) net (data: DataSet<float>) (w: float[]) =
     match precision with
-    | "double" ->
+    | Precision.Double ->
         let value, g = fgrad (lossWith loss net data) w
         value, Vec.norm g
-    | "double-double" ->
+    | Precision.DoubleDouble ->
         let value, g = fgrad (lossWith loss net (Data.toDoubleDouble data)) (Weights.toDoubleDouble w)
         double value, Vec.norm g
-    | other -> raise (UsageError $"--precision: '{other}' is not a precision; expected double or double-double.")
 
 /// `np eval`: prints n, d, the network, the loss and ‖∇ℒ‖ at the given weights.
 let eval (args: ParseResults<EvalArgs>) (out: TextWriter) =
@@ -91,12 +54,12 @@ let eval (args: ParseResults<EvalArgs>) (out: TextWriter) =
                 | Some wpath -> Weights.read net wpath
                 | None -> raise (UsageError "--weights: name the weights file to evaluate.")
             data, net, w, path
-    let loss = lossFrom args
-    let precision = args.GetResult(EvalArgs.Precision, defaultValue = "double")
+    let loss = Inputs.loss (args.GetResult(EvalArgs.Loss, defaultValue = "square"))
+    let precision = Inputs.precision (args.GetResult(EvalArgs.Precision, defaultValue = "double"))
     let value, gradientNorm = evaluate precision loss net data w
     out.WriteLine($"data: {source} (n = {data.Count}, d = {data.InputDimension})")
     out.WriteLine($"network: {net.Specification} (P = {net.ParameterCount} weights, homogeneity degree L = {Net.degree net})")
-    out.WriteLine($"loss: {loss.Specification}, {precision}")
+    out.WriteLine($"loss: {loss.Specification}, {precision.Name}")
     out.WriteLine($"value: {invariant value}")
     out.WriteLine($"gradient norm: {invariant gradientNorm}")
     0

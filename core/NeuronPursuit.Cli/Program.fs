@@ -9,15 +9,7 @@ open Argu
 open NeuronPursuit.Core.Data
 open NeuronPursuit.Cli.Arguments
 open NeuronPursuit.Cli.Commands
-
-/// The message of an exception as one line, without .NET's "(Parameter 'x')" suffix.
-let oneLine (e: exn) =
-    let message =
-        match e with
-        | :? ArgumentException as a when not (isNull a.ParamName) ->
-            a.Message.Replace($" (Parameter '{a.ParamName}')", "")
-        | _ -> e.Message
-    message.Replace("\r", " ").Replace("\n", " ")
+open NeuronPursuit.Cli.Inputs
 
 /// Runs `np` with the given arguments, writing results to `out` and errors to `err`; returns the exit code.
 let run (argv: string[]) (out: TextWriter) (err: TextWriter) =
@@ -27,8 +19,9 @@ let run (argv: string[]) (out: TextWriter) (err: TextWriter) =
         match results.GetAllResults() with
         | Version :: _ -> version out
         | Eval args :: _ -> eval args out
+        | Flow args :: _ -> FlowCommand.run argv args out err
         | [] ->
-            err.WriteLine("np: name a subcommand: version or eval (see np --help)")
+            err.WriteLine("np: name a subcommand: version, eval or flow (see np --help)")
             2
     with
     | :? ArguParseException as e when e.ErrorCode = ErrorCode.HelpText ->

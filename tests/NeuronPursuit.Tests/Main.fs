@@ -18,6 +18,7 @@ let allTests =
         Flow.FlowTests.tests
         Flow.Dop853Tests.tests
         Cli.CliTests.tests
+        Cli.FlowCliTests.tests
         Torch.TorchDifferentialTests.tests
     ]
 

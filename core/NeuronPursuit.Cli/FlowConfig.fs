@@ -1,0 +1,214 @@
+// SPDX-License-Identifier: MIT
+/// The configuration of `np flow`: every option resolved to its value or documented default and
+/// validated before anything is integrated, so that bad input never costs a run.
+module NeuronPursuit.Cli.FlowConfig
+
+open System
+open System.Globalization
+open System.IO
+open Argu
+open NeuronPursuit
+open NeuronPursuit.Core.Data
+open NeuronPursuit.Core.Flow
+open NeuronPursuit.Core.Flow.Methods
+open NeuronPursuit.Core.Models
+open NeuronPursuit.Core.Objectives
+open NeuronPursuit.Cli.Arguments
+open NeuronPursuit.Cli.Inputs
+
+/// Where w(0) comes from.
+type InitialPoint =
+    /// A weights file.
+    | FromFile of path: string
+    /// δ·w₀ with w₀ ~ N(0, I) drawn from the seed (Weights.gaussian).
+    | Gaussian of scale: float * seed: int64
+
+/// The observation times and how they were asked for.
+type TimeGrid =
+    { /// The --times text (or the default's).
+      Spec: string
+      /// The times, ascending, within [0, t-end].
+      Times: float[]
+      /// Whether the grid is logarithmic (plots then use a logarithmic t-axis).
+      Logarithmic: bool }
+
+/// The observables of --observe, in the order they may be listed.
+let observableNames = [ "loss"; "norm"; "grad_norm"; "layer_norms"; "neuron_norms"; "ncf_direction" ]
+
+/// A validated `np flow` configuration.
+type FlowConfig =
+    { /// "example NAME" or the CSV path.
+      DataSource: string
+      Data: DataSet<float>
+      Network: HomogeneousNetwork
+      /// two-layer | ff.
+      NetworkKind: string
+      ActivationSpec: string
+      LossName: string
+      Loss: ILoss
+      Init: InitialPoint
+      TEnd: float
+      Method: IRungeKuttaMethod
+      /// --step: the fixed step of a fixed-step method, the first step of an adaptive one.
+      Step: float option
+      RelativeTolerance: float
+      AbsoluteTolerance: float
+      MaxSteps: int64
+      Precision: Precision
+      /// The --observe names, without repetitions.
+      Observe: string list
+      Times: TimeGrid
+      EscapeNorm: float option
+      /// --out; created by `createOutput`.
+      OutDir: string }
+
+    /// Whether the method takes fixed steps (it has no embedded error estimate).
+    member this.FixedStep = not this.Method.EmbeddedOrder.HasValue
+
+    /// The solver's options.
+    member this.IntegrationOptions =
+        IntegrationOptions(
+            RelativeTolerance = this.RelativeTolerance,
+            AbsoluteTolerance = this.AbsoluteTolerance,
+            MaxSteps = this.MaxSteps,
+            FixedStep = (if this.FixedStep then Option.toNullable this.Step else Nullable()),
+            InitialStep = (if this.FixedStep then Nullable() else Option.toNullable this.Step))
+
+let private defaultTimes = "linear:201"
+
+/// Parses --times: linear:N over [0, T], log:T0:N over [T0, T], or an explicit list within [0, T].
+let parseTimes (tEnd: float) (spec: string) =
+    let fail reason = raise (UsageError $"--times: '{spec}' {reason}")
+    match spec.Split(':', StringSplitOptions.TrimEntries) with
+    | [| "linear"; count |] ->
+        let n = parsePositiveInt "--times" count
+        if n < 2 then fail "needs at least 2 times (linear:N, N ≥ 2)."
+        { Spec = spec; Times = ObservationGrid.Linear(0.0, tEnd, n); Logarithmic = false }
+    | [| "log"; first; count |] ->
+        let t0 = parseFinite "--times" first
+        let n = parsePositiveInt "--times" count
+        if not (t0 > 0.0 && t0 < tEnd) then fail $"needs 0 < T0 < t-end = {invariant tEnd} (log:T0:N)."
+        if n < 2 then fail "needs at least 2 times (log:T0:N, N ≥ 2)."
+        { Spec = spec; Times = ObservationGrid.Logarithmic(t0, tEnd, n); Logarithmic = true }
+    | [| _ |] ->
+        let times =
+            spec.Split(',', StringSplitOptions.TrimEntries ||| StringSplitOptions.RemoveEmptyEntries)
+            |> Array.map (fun t ->
+                match Double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture) with
+                | true, x when Double.IsFinite x -> x
+                | _ -> fail "is not linear:N, log:T0:N or a comma list of times.")
+        if times.Length = 0 then fail "lists no times."
+        match times |> Array.tryFind (fun t -> t < 0.0 || t > tEnd) with
+        | Some t -> fail $"holds {invariant t}, outside [0, t-end = {invariant tEnd}]."
+        | None -> { Spec = spec; Times = Array.sort (Array.distinct times); Logarithmic = false }
+    | _ -> fail "is not linear:N, log:T0:N or a comma list of times."
+
+/// Parses --observe into distinct names.
+let parseObserve (spec: string) =
+    let names = spec.Split(',', StringSplitOptions.TrimEntries ||| StringSplitOptions.RemoveEmptyEntries) |> Array.toList |> List.distinct
+    if names.IsEmpty then raise (UsageError "--observe: name at least one quantity.")
+    match names |> List.tryFind (fun n -> not (List.contains n observableNames)) with
+    | Some n -> raise (UsageError $"""--observe: '{n}' is not an observable; expected {String.Join(", ", observableNames)}.""")
+    | None -> names
+
+/// The data, its description and the network; without --net an example trains its teacher's architecture.
+let private dataAndNetwork (args: ParseResults<FlowArgs>) =
+    let activation = args.GetResult(FlowArgs.Activation, defaultValue = "relu")
+    let named d =
+        network (args.TryGetResult FlowArgs.Net) (args.TryGetResult FlowArgs.Width) (args.TryGetResult FlowArgs.Widths) activation d
+    match args.TryGetResult FlowArgs.Example, args.TryGetResult FlowArgs.Data with
+    | Some _, Some _ -> raise (UsageError "--example and --data: give one of them, not both.")
+    | None, None -> raise (UsageError "--data: name a CSV data file, or use --example two-relu-teacher.")
+    | Some name, None ->
+        let ex = Data.example name 1L
+        if args.Contains FlowArgs.Net then
+            ex.Data, $"example {name}", named ex.Data.InputDimension, args.GetResult FlowArgs.Net, activation
+        elif args.Contains FlowArgs.Activation || args.Contains FlowArgs.Width || args.Contains FlowArgs.Widths then
+            raise (UsageError "--net: name the network when giving --activation, --width or --widths.")
+        else
+            let kind = if ex.Network :? TwoLayerNetwork then "two-layer" else "ff"
+            ex.Data, $"example {name}", ex.Network, kind, ex.Network.Activation.Specification
+    | None, Some path ->
+        let data = Data.readCsv path
+        data, path, named data.InputDimension, args.GetResult FlowArgs.Net, activation
+
+let private positive (option: string) (value: float) =
+    if not (value > 0.0 && Double.IsFinite value) then raise (UsageError $"{option}: must be positive and finite, got {invariant value}.")
+    value
+
+/// The initial point: exactly one of --init and --init-scale; --seed only with --init-scale.
+let private initialPoint (args: ParseResults<FlowArgs>) =
+    match args.TryGetResult FlowArgs.Init, args.TryGetResult FlowArgs.Init_Scale with
+    | Some _, Some _ -> raise (UsageError "--init and --init-scale: give one of them, not both.")
+    | None, None -> raise (UsageError "--init-scale: give the initial scale δ (with --seed), or --init with a weights file.")
+    | Some path, None ->
+        if args.Contains FlowArgs.Seed then raise (UsageError "--seed: applies only to --init-scale, not to --init.")
+        FromFile path
+    | None, Some delta ->
+        if not (delta >= 0.0 && Double.IsFinite delta) then raise (UsageError $"--init-scale: must be non-negative and finite, got {invariant delta}.")
+        Gaussian(delta, args.GetResult(FlowArgs.Seed, defaultValue = 1L))
+
+/// Creates --out (and its parents) and proves it writable, before any time is spent integrating.
+let createOutput (dir: string) =
+    try
+        Directory.CreateDirectory dir |> ignore
+        let probe = Path.Combine(dir, $".np-write-test-{Guid.NewGuid():N}")
+        File.WriteAllText(probe, "")
+        File.Delete probe
+        ()
+    with
+    | :? IOException
+    | :? UnauthorizedAccessException
+    | :? ArgumentException
+    | :? NotSupportedException as e -> raise (UsageError $"--out: cannot write to '{dir}': {oneLine e}")
+
+/// Resolves and validates the options of `np flow`.
+let ofArgs (args: ParseResults<FlowArgs>) =
+    let tEnd =
+        match args.TryGetResult FlowArgs.T_End with
+        | Some t -> positive "--t-end" t
+        | None -> raise (UsageError "--t-end: give the end time T of the flow, e.g. --t-end 100.")
+    let outDir =
+        match args.TryGetResult FlowArgs.Out with
+        | Some dir -> dir
+        | None -> raise (UsageError "--out: name the folder for the results, e.g. --out runs/first.")
+    let method =
+        let name = args.GetResult(FlowArgs.Method, defaultValue = "dp5")
+        match MethodRegistry.All |> Seq.tryFind (fun m -> m.Name = name) with
+        | Some m -> m
+        | None -> raise (UsageError $"--method: '{name}' is not a method; expected {MethodRegistry.Names}.")
+    let step = args.TryGetResult FlowArgs.Step |> Option.map (positive "--step")
+    if not method.EmbeddedOrder.HasValue && step.IsNone then
+        raise (UsageError $"--step: the fixed-step method {method.Name} needs a step size, e.g. --step 0.01.")
+    let rtol = positive "--rtol" (args.GetResult(FlowArgs.Rtol, defaultValue = 1e-8))
+    let atol = args.GetResult(FlowArgs.Atol, defaultValue = 1e-12)
+    if not (atol >= 0.0 && Double.IsFinite atol) then raise (UsageError $"--atol: must be non-negative and finite, got {invariant atol}.")
+    let maxSteps = args.GetResult(FlowArgs.Max_Steps, defaultValue = 1_000_000L)
+    if maxSteps < 1L then raise (UsageError $"--max-steps: must be at least 1, got {maxSteps}.")
+    let lossName = args.GetResult(FlowArgs.Loss, defaultValue = "square")
+    let loss = Inputs.loss lossName
+    let precision = Inputs.precision (args.GetResult(FlowArgs.Precision, defaultValue = "double"))
+    let observe = parseObserve (args.GetResult(FlowArgs.Observe, defaultValue = "loss,norm,grad_norm"))
+    let times = parseTimes tEnd (args.GetResult(FlowArgs.Times, defaultValue = defaultTimes))
+    let escape = args.TryGetResult FlowArgs.Escape_Norm |> Option.map (positive "--escape-norm")
+    let init = initialPoint args
+    let data, source, net, kind, activation = dataAndNetwork args
+    { DataSource = source
+      Data = data
+      Network = net
+      NetworkKind = kind
+      ActivationSpec = activation
+      LossName = lossName
+      Loss = loss
+      Init = init
+      TEnd = tEnd
+      Method = method
+      Step = step
+      RelativeTolerance = rtol
+      AbsoluteTolerance = atol
+      MaxSteps = maxSteps
+      Precision = precision
+      Observe = observe
+      Times = times
+      EscapeNorm = escape
+      OutDir = outDir }
