@@ -158,7 +158,7 @@ public static class FlowSolver
                     // Rejected: shrink by the controller's I-part only, never grow after a rejection.
                     _rejected++;
                     double factor = double.IsFinite(errorNorm)
-                        ? Math.Max(_options.MinFactor, _options.Safety * Math.Pow(errorNorm, -1.0 / (_method.EmbeddedOrder!.Value + 1)))
+                        ? Math.Max(_options.MinFactor, _options.Safety * Math.Pow(errorNorm, -1.0 / (ErrorOrder() + 1)))
                         : _options.MinFactor;
                     h = hStep * T.CreateTruncating(factor);
                     lastRejected = true;
@@ -168,6 +168,7 @@ public static class FlowSolver
                     return Finish(IntegrationStatus.StepSizeTooSmall, $"the fixed step {Format(hStep)} at t = {Format(t)} produced a non-finite state; the step is beyond the stability limit.", t);
 
                 _accepted++;
+                (_stepper as IAdaptiveStepper)?.Accepted();
                 bool stopped = HandleEvents(t, hStep, tNew, out T stopTime);
                 ObserveUpTo(Scalar.ToDouble(stopped ? stopTime : tNew), inclusive: true, t, hStep, atStart: false);
                 if (stopped)
@@ -187,7 +188,7 @@ public static class FlowSolver
                 if (adaptive)
                 {
                     // PI controller: factor = safety · err^{−α} · err_prev^{β}, α = 0.7/k, β = 0.4/k, k = embedded order + 1.
-                    int k = _method.EmbeddedOrder!.Value + 1;
+                    int k = ErrorOrder() + 1;
                     double err = Math.Max(errorNorm, 1e-10);
                     double factor = _options.Safety * Math.Pow(err, -0.7 / k) * Math.Pow(previousErrorNorm, 0.4 / k);
                     factor = Math.Clamp(factor, _options.MinFactor, lastRejected ? 1.0 : _options.MaxFactor);
@@ -201,6 +202,9 @@ public static class FlowSolver
             _progress?.Report(1.0);
             return Finish(IntegrationStatus.Completed, $"reached t-end = {Format(t)} in {_accepted} steps ({_rejected} rejected).", t);
         }
+
+        /// <summary>The order of the current error estimate: the method's, unless the stepper switches methods.</summary>
+        private int ErrorOrder() => _stepper is IAdaptiveStepper adaptive ? adaptive.ErrorOrder : _method.EmbeddedOrder!.Value;
 
         private void Evaluate(T t, ReadOnlySpan<T> y, Span<T> dydt)
         {

@@ -149,6 +149,26 @@ let tests =
             Expect.isGreaterThan system.JacobianEvaluations 0L "the Jacobian was used"
         }
 
+        test "auto switches to lie2 on a stiff system and needs a fraction of dp5's steps" {
+            let options = IntegrationOptions(RelativeTolerance = 1e-6, AbsoluteTolerance = 1e-10)
+            let solve m = FlowSolver.Solve<float>(StiffLinear(), m, 0.0, ReadOnlySpan [| 1.0; 2.0 |], 10.0, options)
+            let auto = solve (AutoSwitching())
+            let explicit = solve (DormandPrince54())
+            Expect.equal auto.Status IntegrationStatus.Completed auto.Message
+            let exact = exp -10.0
+            Expect.isLessThanOrEqual (abs (auto.FinalState.[1] - exact) / exact) 1e-4 "accurate"
+            Expect.isLessThan (auto.Statistics.AcceptedSteps * 3L) explicit.Statistics.AcceptedSteps
+                $"steps: auto {auto.Statistics.AcceptedSteps}, dp5 {explicit.Statistics.AcceptedSteps}"
+        }
+
+        test "auto never switches on a non-stiff system: it takes exactly dp5's steps" {
+            let options = IntegrationOptions(RelativeTolerance = 1e-10, AbsoluteTolerance = 0.0)
+            let auto = solveLinear (AutoSwitching()) options 3.0
+            let dp5 = solveLinear (DormandPrince54()) options 3.0
+            Expect.equal auto.Statistics dp5.Statistics "same steps and evaluations"
+            Expect.isTrue (Array.forall2 (fun (a: DoubleDouble) b -> a = b) auto.FinalState dp5.FinalState) "same result"
+        }
+
         test "lie2 on a system without a Jacobian fails with a clear message" {
             Expect.throwsT<NotSupportedException> (fun () ->
                 FlowSolver.Solve<float>(Decay(), LinearlyImplicitEuler2(), 0.0, ReadOnlySpan [| 1.0 |], 1.0, IntegrationOptions()) |> ignore) "no Jacobian"

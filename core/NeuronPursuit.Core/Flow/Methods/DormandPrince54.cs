@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 using System.Numerics;
+using NeuronPursuit.Core.Numerics;
 
 namespace NeuronPursuit.Core.Flow.Methods;
 
@@ -54,9 +55,16 @@ public sealed class DormandPrince54 : IRungeKuttaMethod
         => new Stepper<T>(dimension);
 
     /// <summary>The DP5 step with its 4th-order interpolant.</summary>
-    private sealed class Stepper<T> : ExplicitRungeKuttaStepper<T> where T : struct, INumber<T>
+    private sealed class Stepper<T> : ExplicitRungeKuttaStepper<T>, IStiffnessEstimate where T : struct, INumber<T>
     {
         private readonly T[] _d = TableauCoefficient.Parse<T>(DenseOutput);
+        private readonly T[] _a6 = TableauCoefficient.Parse<T>(Tableau.A[5]);
+
+        /// <summary>
+        /// Hairer's stiffness estimate of DOPRI5 (HNW II, §IV.2): h‖k₇ − k₆‖ / ‖y₇ − y₆‖ with the last two stages,
+        /// both at c = 1; near the stability boundary their difference is dominated by the stiff components.
+        /// </summary>
+        public double StiffnessRatio { get; private set; }
         private readonly T[] _difference;
         private readonly T[] _spline;
         private readonly T[] _spline2;
@@ -77,6 +85,18 @@ public sealed class DormandPrince54 : IRungeKuttaMethod
         protected override void OnStepCompleted()
         {
             T h = StepSize;
+            double numerator = 0.0, denominator = 0.0;
+            for (int k = 0; k < Dimension; k++)
+            {
+                T y6 = T.Zero;
+                for (int j = 0; j < _a6.Length; j++) y6 += _a6[j] * K[j][k];
+                y6 = Start[k] + h * y6;
+                double dk = Scalar.ToDouble(K[6][k] - K[5][k]);
+                double dy = Scalar.ToDouble(End[k] - y6);
+                numerator += dk * dk;
+                denominator += dy * dy;
+            }
+            StiffnessRatio = denominator > 0.0 ? Math.Abs(Scalar.ToDouble(h)) * Math.Sqrt(numerator / denominator) : 0.0;
             for (int k = 0; k < Dimension; k++)
             {
                 T delta = End[k] - Start[k];

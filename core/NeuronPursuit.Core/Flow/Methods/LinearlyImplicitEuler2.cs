@@ -41,8 +41,11 @@ public sealed class LinearlyImplicitEuler2 : IRungeKuttaMethod
         where T : struct, INumber<T>, IRootFunctions<T>, IExponentialFunctions<T>, ILogarithmicFunctions<T>
         => new Stepper<T>(dimension);
 
-    private sealed class Stepper<T> : IRungeKuttaStepper<T> where T : struct, INumber<T>
+    private sealed class Stepper<T> : IRungeKuttaStepper<T>, IStiffnessEstimate where T : struct, INumber<T>
     {
+        /// <summary>|h|·‖J‖∞, an upper bound of |h| times the Jacobian's spectral radius.</summary>
+        public double StiffnessRatio { get; private set; }
+
         private readonly int _n;
         private readonly T[] _jacobian, _matrix, _full, _middle, _middleSlope, _half, _start, _startSlope, _end, _endSlope;
         private readonly LuDecomposition<T> _lu;
@@ -71,6 +74,14 @@ public sealed class LinearlyImplicitEuler2 : IRungeKuttaMethod
             if (system is not IJacobian<T> jacobian)
                 throw new NotSupportedException("method: lie2 needs the system's Jacobian; build the gradient flow with its Hessian–vector product.");
             jacobian.Jacobian(t, y, _jacobian);
+            double largestRowSum = 0.0;
+            for (int i = 0; i < _n; i++)
+            {
+                double rowSum = 0.0;
+                for (int j = 0; j < _n; j++) rowSum += Math.Abs(Scalar.ToDouble(_jacobian[i * _n + j]));
+                largestRowSum = Math.Max(largestRowSum, rowSum);
+            }
+            StiffnessRatio = Math.Abs(Scalar.ToDouble(h)) * largestRowSum;
             T halfStep = h / (T.One + T.One);
 
             // One step of h: (I − hJ)Δ = h f(y₀).
