@@ -52,6 +52,7 @@ type FlowArgs =
     | [<Unique>] Observe of names: string
     | [<Unique>] Times of spec: string
     | [<Unique; CustomCommandLine("--escape-norm")>] Escape_Norm of R: float
+    | [<Unique; CustomCommandLine("--log-time")>] Log_Time of tau: float
     | [<Unique>] Out of dir: string
 
     interface IArgParserTemplate with
@@ -77,6 +78,7 @@ type FlowArgs =
             | Observe _ -> "recorded quantities, comma list of loss, norm, grad_norm, layer_norms, neuron_norms, ncf_direction (default loss,norm,grad_norm)."
             | Times _ -> "observation times: linear:N | log:T0:N | t1,t2,... (default linear:201 over [0, T])."
             | Escape_Norm _ -> "stop when ‖w‖ rises through R (a terminal event)."
+            | Log_Time _ -> "integrate in s = ln(1 + t/tau) (long horizons; steps geometric in t); outputs stay in t."
             | Out _ -> "output folder for run.json, series.csv, weights.csv, loss.png, norms.png (required)."
 
 /// The subcommands of `np`.

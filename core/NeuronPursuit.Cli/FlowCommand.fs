@@ -121,7 +121,8 @@ let private record argv (config: FlowConfig) (outcome: Outcome) initialNorm (col
           Atol = config.AbsoluteTolerance
           MaxSteps = config.MaxSteps
           Precision = config.Precision.Name
-          EscapeNorm = config.EscapeNorm }
+          EscapeNorm = config.EscapeNorm
+          LogTimeScale = config.LogTimeScale }
       Observation = { Observe = config.Observe; Columns = columns; Times = config.Times.Spec; Count = config.Times.Times.Length }
       Result =
         { Status = snakeCase (string s.Status)

@@ -59,6 +59,8 @@ type FlowConfig =
       Observe: string list
       Times: TimeGrid
       EscapeNorm: float option
+      /// --log-time τ: integrate in s = ln(1 + t/τ), or None.
+      LogTimeScale: float option
       /// --out; created by `createOutput`.
       OutDir: string }
 
@@ -72,7 +74,8 @@ type FlowConfig =
             AbsoluteTolerance = this.AbsoluteTolerance,
             MaxSteps = this.MaxSteps,
             FixedStep = (if this.FixedStep then Option.toNullable this.Step else Nullable()),
-            InitialStep = (if this.FixedStep then Nullable() else Option.toNullable this.Step))
+            InitialStep = (if this.FixedStep then Nullable() else Option.toNullable this.Step),
+            LogarithmicTimeScale = Option.toNullable this.LogTimeScale)
 
 let private defaultTimes = "linear:201"
 
@@ -191,6 +194,7 @@ let ofArgs (args: ParseResults<FlowArgs>) =
     let observe = parseObserve (args.GetResult(FlowArgs.Observe, defaultValue = "loss,norm,grad_norm"))
     let times = parseTimes tEnd (args.GetResult(FlowArgs.Times, defaultValue = defaultTimes))
     let escape = args.TryGetResult FlowArgs.Escape_Norm |> Option.map (positive "--escape-norm")
+    let logTime = args.TryGetResult FlowArgs.Log_Time |> Option.map (positive "--log-time")
     let init = initialPoint args
     let data, source, net, kind, activation = dataAndNetwork args
     { DataSource = source
@@ -211,4 +215,5 @@ let ofArgs (args: ParseResults<FlowArgs>) =
       Observe = observe
       Times = times
       EscapeNorm = escape
+      LogTimeScale = logTime
       OutDir = outDir }

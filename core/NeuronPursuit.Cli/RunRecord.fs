@@ -65,7 +65,9 @@ type IntegrationRecord =
       /// double | double-double.
       Precision: string
       /// R of the terminal event ‖w‖ = R (rising), or null.
-      EscapeNorm: float option }
+      EscapeNorm: float option
+      /// τ of the logarithmic time s = ln(1 + t/τ), or null when integrating in t.
+      LogTimeScale: float option }
 
 /// What was recorded in series.csv.
 type ObservationRecord =

@@ -11,6 +11,7 @@ open Expecto
 open NeuronPursuit
 open NeuronPursuit.Core.Data
 open NeuronPursuit.Core.Flow
+open NeuronPursuit.Tests.Generators
 open NeuronPursuit.Core.Flow.Methods
 open NeuronPursuit.Core.Numerics
 
@@ -81,6 +82,17 @@ let private badInputs =
 
 let tests =
     testSequenced <| testList "np flow" [
+        test "--log-time integrates in s = ln(1 + t/tau) to the same final loss, and records tau in run.json" {
+            let options = IntegrationOptions(RelativeTolerance = 1e-10, AbsoluteTolerance = 1e-14)
+            let direct = directSolve "dp5" options
+            let dir, code, _, err = flow [ "--rtol"; "1e-10"; "--atol"; "1e-14"; "--log-time"; "0.5" ]
+            Expect.equal code 0 err
+            let weights = WeightsFile.Read<float>(Path.Combine(dir, "weights.csv"), Nullable net.ParameterCount)
+            expectClose 1e-7 (maxAbs direct.FinalState) weights direct.FinalState "final weights in s against t"
+            let tau = (runJson dir).GetProperty("integration").GetProperty("log_time_scale").GetDouble()
+            Expect.equal tau 0.5 "tau recorded"
+        }
+
         test "the example runs, prints a summary and writes all five files" {
             let dir, code, out, err = flow []
             Expect.equal code 0 $"exit code, stderr: {err}"
