@@ -117,6 +117,18 @@ type Oscillator() =
 /// A small two-layer ReLU² network flow from a moderate initialisation.
 let private networkCase = { Kind = "two-layer"; InputDimension = 3; Widths = [ 4 ]; ActivationSpec = "relu-power:2"; SampleCount = 12; Seed = 9L }
 
+/// Solves the stiff linear system on [0, 10] with a method and with dp5 under the same options; asserts the method
+/// completes, is accurate to `accuracy` (relative, y₂(10) = e^{−10}) and takes `factor` times fewer steps than dp5.
+let private expectFewerStepsOnStiffLinear (m: IRungeKuttaMethod) (options: IntegrationOptions) (accuracy: float) (factor: int64) =
+    let solve m = FlowSolver.Solve<float>(StiffLinear(), m, 0.0, ReadOnlySpan [| 1.0; 2.0 |], 10.0, options)
+    let candidate = solve m
+    let explicit = solve (DormandPrince54())
+    Expect.equal candidate.Status IntegrationStatus.Completed candidate.Message
+    let exact = exp -10.0
+    Expect.isLessThanOrEqual (abs (candidate.FinalState.[1] - exact) / exact) accuracy "accurate after the transient"
+    Expect.isLessThan (candidate.Statistics.AcceptedSteps * factor) explicit.Statistics.AcceptedSteps
+        $"steps: {m.Name} {candidate.Statistics.AcceptedSteps}, dp5 {explicit.Statistics.AcceptedSteps}"
+
 let tests =
     testList "Gradient-flow integrator" [
         orderTest (ExplicitEuler()) [ 64; 128; 256; 512; 1024 ] 1.0 1.0
@@ -126,15 +138,7 @@ let tests =
 
         test "lie2 is L-stable: on a stiff problem it needs a small fraction of dp5's steps" {
             // At rtol 1e-4, dp5 is held at its stability limit |hλ| ≈ 3.3 while lie2 takes accuracy-limited steps.
-            let options = IntegrationOptions(RelativeTolerance = 1e-4, AbsoluteTolerance = 1e-8)
-            let solve m = FlowSolver.Solve<float>(StiffLinear(), m, 0.0, ReadOnlySpan [| 1.0; 2.0 |], 10.0, options)
-            let stiff = solve (LinearlyImplicitEuler2())
-            let explicit = solve (DormandPrince54())
-            Expect.equal stiff.Status IntegrationStatus.Completed stiff.Message
-            let exact = exp -10.0
-            Expect.isLessThanOrEqual (abs (stiff.FinalState.[1] - exact) / exact) 1e-2 "accurate after the transient"
-            Expect.isLessThan (stiff.Statistics.AcceptedSteps * 10L) explicit.Statistics.AcceptedSteps
-                $"steps: lie2 {stiff.Statistics.AcceptedSteps}, dp5 {explicit.Statistics.AcceptedSteps}"
+            expectFewerStepsOnStiffLinear (LinearlyImplicitEuler2()) (IntegrationOptions(RelativeTolerance = 1e-4, AbsoluteTolerance = 1e-8)) 1e-2 10L
         }
 
         test "lie2 with the Jacobian -Hessian from HVPs follows a network gradient flow like dop853" {
@@ -150,15 +154,7 @@ let tests =
         }
 
         test "auto switches to lie2 on a stiff system and needs a fraction of dp5's steps" {
-            let options = IntegrationOptions(RelativeTolerance = 1e-6, AbsoluteTolerance = 1e-10)
-            let solve m = FlowSolver.Solve<float>(StiffLinear(), m, 0.0, ReadOnlySpan [| 1.0; 2.0 |], 10.0, options)
-            let auto = solve (AutoSwitching())
-            let explicit = solve (DormandPrince54())
-            Expect.equal auto.Status IntegrationStatus.Completed auto.Message
-            let exact = exp -10.0
-            Expect.isLessThanOrEqual (abs (auto.FinalState.[1] - exact) / exact) 1e-4 "accurate"
-            Expect.isLessThan (auto.Statistics.AcceptedSteps * 3L) explicit.Statistics.AcceptedSteps
-                $"steps: auto {auto.Statistics.AcceptedSteps}, dp5 {explicit.Statistics.AcceptedSteps}"
+            expectFewerStepsOnStiffLinear (AutoSwitching()) (IntegrationOptions(RelativeTolerance = 1e-6, AbsoluteTolerance = 1e-10)) 1e-4 3L
         }
 
         test "auto never switches on a non-stiff system: it takes exactly dp5's steps" {
