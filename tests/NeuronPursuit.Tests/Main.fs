@@ -14,6 +14,7 @@ let allTests =
         Models.DerivativeTests.tests
         Models.ValidationTests.tests
         Objectives.LossTests.tests
+        Kkt.SphericalAscentTests.tests
         Data.FileFormatTests.tests
         Flow.FlowTests.tests
         Flow.Dop853Tests.tests
