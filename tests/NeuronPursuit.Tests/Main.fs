@@ -10,10 +10,12 @@ let allTests =
         Numerics.DoubleDoubleTests.tests
         Numerics.DualTests.tests
         Numerics.TranscendentalTests.tests
+        Numerics.LuDecompositionTests.tests
         Models.NetworkPropertyTests.tests
         Models.DerivativeTests.tests
         Models.ValidationTests.tests
         Objectives.LossTests.tests
+        Objectives.HessianMatrixTests.tests
         Data.FileFormatTests.tests
         Flow.FlowTests.tests
         Flow.Dop853Tests.tests
