@@ -11,6 +11,7 @@ let allTests =
         Numerics.DualTests.tests
         Numerics.TranscendentalTests.tests
         Numerics.LuDecompositionTests.tests
+        Numerics.DoubleDoubleKernelTests.tests
         Models.NetworkPropertyTests.tests
         Models.DerivativeTests.tests
         Models.ValidationTests.tests
