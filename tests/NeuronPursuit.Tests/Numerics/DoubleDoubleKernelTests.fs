@@ -5,6 +5,7 @@ module NeuronPursuit.Tests.Numerics.DoubleDoubleKernelTests
 
 open System
 open Expecto
+open NeuronPursuit.Core.Models
 open NeuronPursuit.Core.Numerics
 
 /// A double-double with a random leading word and a trailing word far below it; every fifth entry is ±0.
@@ -49,6 +50,22 @@ let tests =
                     let actual = Array.copy y
                     DenseKernels.Axpy<DoubleDouble>(a, ReadOnlySpan x, Span actual)
                     Expect.sequenceEqual (actual |> Array.map bits) (expected |> Array.map bits) $"n = {n}, a = {a}"
+        }
+
+        test "ReLUᵖ in double-double equals the generic loop (slope·z, s^(p−1), its product with s, p·s^(p−1)·slope) bit for bit" {
+            let random = SeededRandom(33L)
+            let z = Array.append (randomVector random 40) [| DoubleDouble(-0.0); DoubleDouble(0.0); DoubleDouble(-2.5, 1e-17); DoubleDouble(Double.NaN) |]
+            for power in [ 2; 3; 4 ] do
+                let sigma = PolynomialLeakyRelu(0.0, power)
+                let value = Array.zeroCreate z.Length
+                let derivative = Array.zeroCreate z.Length
+                sigma.Evaluate<DoubleDouble>(ReadOnlySpan z, Span value, Span derivative)
+                for i in 0 .. z.Length - 1 do
+                    let slope = if z.[i] > DoubleDouble.Zero then DoubleDouble.One else DoubleDouble(0.0)
+                    let s = slope * z.[i]
+                    let sPowerMinusOne = Scalar.IntegerPower(s, power - 1)
+                    Expect.equal (bits value.[i]) (bits (sPowerMinusOne * s)) $"σ(z) at z = {z.[i]}, p = {power}"
+                    Expect.equal (bits derivative.[i]) (bits (DoubleDouble(float power) * sPowerMinusOne * slope)) $"σ′(z) at z = {z.[i]}, p = {power}"
         }
 
         test "infinities and NaN give the scalar operators' results" {
