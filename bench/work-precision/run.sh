@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 # Work-precision diagram (issue 4, item 7): final error against wall time, rtol 1e-4 .. 1e-13,
-# np's dp5/dop853/lie2/auto and SciPy's RK45/DOP853/Radau/LSODA on the same problem.
+# np's dp5/dop853/lie2/rodas4/auto and SciPy's RK45/DOP853/Radau/LSODA on the same problem.
 # Usage: run.sh [OUT]   (default /tmp/np-work-precision). Env: NP (np binary), PY (python with
 # numpy+scipy+matplotlib, default /usr/bin/python3), T_END (default 16), CAP (seconds per run, 60).
 set -euo pipefail
@@ -37,7 +37,7 @@ if [[ ! -f ref/weights.csv ]]; then
   CAP=100000 flow dop853 1e-20 double-double ref
 fi
 
-for method in dp5 dop853 lie2 auto; do
+for method in dp5 dop853 lie2 rodas4 auto; do
   for k in 4 5 6 7 8 9 10 11 12 13; do
     dir="runs/$method-double-1e-$k"
     [[ -f "$dir/run.json" ]] && { echo "$method rtol 1e-$k: reusing $dir"; continue; }

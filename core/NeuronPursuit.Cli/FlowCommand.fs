@@ -40,7 +40,7 @@ let private integrate<'T
         raise (UsageError $"--escape-norm: R = {invariant radius} does not exceed ‖w(0)‖ = {invariant (Vec.norm w0)}, so ‖w‖ cannot rise through it.")
     | _ -> ()
     let events = config.EscapeNorm |> Option.map Flow.escapeAt |> Option.toArray
-    // The Hessian–vector product gives the Jacobian −∇²ℒ that stiff methods (lie2) need; explicit methods never call it.
+    // The Hessian–vector product gives the Jacobian −∇²ℒ that stiff methods (lie2, rodas4, auto) need; explicit methods never call it.
     let hessian = f.Hessian |> Option.map (fun h -> h.Value) |> Option.toObj
     fun (observers: IFlowObserver[]) (progress: IProgress<float> | null) ->
         let clock = Stopwatch.StartNew()

@@ -10,11 +10,14 @@ let allTests =
         Numerics.DoubleDoubleTests.tests
         Numerics.DualTests.tests
         Numerics.TranscendentalTests.tests
+        Numerics.LuDecompositionTests.tests
+        Numerics.DoubleDoubleKernelTests.tests
         Models.NetworkPropertyTests.tests
         Models.DerivativeTests.tests
         Models.ValidationTests.tests
         Objectives.LossTests.tests
         Kkt.SphericalAscentTests.tests
+        Objectives.HessianMatrixTests.tests
         Data.FileFormatTests.tests
         Flow.FlowTests.tests
         Flow.Dop853Tests.tests

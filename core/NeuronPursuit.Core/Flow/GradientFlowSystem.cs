@@ -7,15 +7,14 @@ namespace NeuronPursuit.Core.Flow;
 /// <summary>
 /// The gradient flow dw/dt = −∇ℒ(w) of an objective (Kumar &amp; Haupt, TMLR 2024, eq. 3): the ODE the
 /// papers' claims are about. Counts its evaluations. Given the objective's Hessian–vector product, it
-/// also provides the exact Jacobian −∇²ℒ(w), assembled column by column from P products with unit vectors.
+/// also provides the exact Jacobian −∇²ℒ(w), from <see cref="HessianVectorProduct{T}.Hessian"/> (closed form
+/// for two-layer networks, otherwise column by column from P products with unit vectors).
 /// </summary>
 /// <typeparam name="T">Scalar type.</typeparam>
 public sealed class GradientFlowSystem<T> : IOdeSystem<T>, IJacobian<T>
     where T : struct, INumber<T>, IRootFunctions<T>, IExponentialFunctions<T>, ILogarithmicFunctions<T>
 {
     private readonly HessianVectorProduct<T>? _hessian;
-    private readonly T[] _unit;
-    private readonly T[] _column;
 
     /// <summary>Wraps an objective ℒ, and optionally its Hessian–vector product for the Jacobian.</summary>
     /// <param name="objective">ℒ with its gradient.</param>
@@ -27,14 +26,12 @@ public sealed class GradientFlowSystem<T> : IOdeSystem<T>, IJacobian<T>
             throw new ArgumentException($"hessian: has dimension {hessian.Dimension}, the objective {objective.Dimension}.", nameof(hessian));
         Objective = objective;
         _hessian = hessian;
-        _unit = new T[objective.Dimension];
-        _column = new T[objective.Dimension];
     }
 
     /// <inheritdoc/>
     public long JacobianEvaluations { get; private set; }
 
-    /// <summary>−∇²ℒ(w), by P Hessian–vector products; ∇²ℒ is symmetric, so columns are rows.</summary>
+    /// <summary>−∇²ℒ(w).</summary>
     /// <param name="t">Time (unused: the flow is autonomous).</param>
     /// <param name="y">w.</param>
     /// <param name="jacobian">Receives −∇²ℒ(w), row-major P × P.</param>
@@ -43,14 +40,8 @@ public sealed class GradientFlowSystem<T> : IOdeSystem<T>, IJacobian<T>
     {
         if (_hessian is null)
             throw new InvalidOperationException("this gradient flow was built without a Hessian–vector product; stiff methods need one.");
-        int n = Dimension;
-        for (int k = 0; k < n; k++)
-        {
-            Array.Clear(_unit);
-            _unit[k] = T.One;
-            _hessian.Apply(y, _unit, _column);
-            for (int i = 0; i < n; i++) jacobian[k * n + i] = -_column[i];
-        }
+        _hessian.Hessian(y, jacobian);
+        for (int k = 0; k < jacobian.Length; k++) jacobian[k] = -jacobian[k];
         JacobianEvaluations++;
     }
 

@@ -9,7 +9,9 @@ namespace NeuronPursuit.Core.Numerics;
 /// The few dense linear-algebra kernels the networks need, on spans (no allocation, no length checks:
 /// callers validate shapes at their public boundary). Written once over the generic scalar; for
 /// <see cref="double"/> the inner products and axpys use SIMD vectors and fused multiply–adds, so
-/// their summation order differs from the generic loop's (both are backward stable).
+/// their summation order differs from the generic loop's (both are backward stable). For
+/// <see cref="DoubleDouble"/> they run four elements per 256-bit vector (<see cref="DoubleDoubleKernels"/>)
+/// with results identical bit for bit to the generic loops.
 /// </summary>
 public static class DenseKernels
 {
@@ -26,6 +28,11 @@ public static class DenseKernels
         {
             double result = DotDouble(MemoryMarshal.Cast<T, double>(x), MemoryMarshal.Cast<T, double>(y));
             return Unsafe.As<double, T>(ref result);
+        }
+        if (typeof(T) == typeof(DoubleDouble) && DoubleDoubleKernels.IsSupported)
+        {
+            DoubleDouble result = DoubleDoubleKernels.Dot(MemoryMarshal.Cast<T, DoubleDouble>(x), MemoryMarshal.Cast<T, DoubleDouble>(y));
+            return Unsafe.As<DoubleDouble, T>(ref result);
         }
         // Four accumulators let the additions of independent terms overlap in the pipeline.
         T s0 = T.Zero, s1 = T.Zero, s2 = T.Zero, s3 = T.Zero;
@@ -54,6 +61,11 @@ public static class DenseKernels
         if (typeof(T) == typeof(double))
         {
             AxpyDouble(Unsafe.As<T, double>(ref a), MemoryMarshal.Cast<T, double>(x), MemoryMarshal.Cast<T, double>(y));
+            return;
+        }
+        if (typeof(T) == typeof(DoubleDouble) && DoubleDoubleKernels.IsSupported)
+        {
+            DoubleDoubleKernels.Axpy(Unsafe.As<T, DoubleDouble>(ref a), MemoryMarshal.Cast<T, DoubleDouble>(x), MemoryMarshal.Cast<T, DoubleDouble>(y));
             return;
         }
         int n = x.Length;

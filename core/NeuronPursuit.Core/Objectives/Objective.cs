@@ -14,10 +14,11 @@ public static class Objective
     /// <param name="network">The network.</param>
     /// <param name="loss">The loss.</param>
     /// <param name="data">The data.</param>
-    /// <returns>An HVP operator for ℒ.</returns>
+    /// <returns>An HVP operator for ℒ; for a <see cref="TwoLayerNetwork"/> its whole Hessian is assembled in closed form.</returns>
     public static HessianVectorProduct<T> LossHessian<T>(HomogeneousNetwork network, ILoss loss, DataSet<T> data)
         where T : struct, INumber<T>, IRootFunctions<T>, IExponentialFunctions<T>, ILogarithmicFunctions<T>
-        => new(new LossObjective<Dual<T>>(network, loss, ToDual(data)));
+        => new(new LossObjective<Dual<T>>(network, loss, ToDual(data)),
+               network is TwoLayerNetwork twoLayer ? new TwoLayerLossHessian<T>(twoLayer, loss, data) : null);
 
     /// <summary>The Hessian–vector product of the NCF N(u) = yᵀH(X; u).</summary>
     /// <typeparam name="T">Scalar type.</typeparam>

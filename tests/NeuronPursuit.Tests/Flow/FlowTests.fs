@@ -98,6 +98,31 @@ let private orderTest (method: IRungeKuttaMethod) (stepCounts: int list) (order:
         Expect.isLessThanOrEqual (abs (midSlope - denseOrder)) 0.3 $"slope of the dense-output error {midSlope:f3}, errors %A{results |> List.map snd}"
     }
 
+/// The logistic equation y′ = y(1 − y), y(0) = 1/10: y(t) = 1/(1 + 9e^{−t}); nonlinear, so that the order
+/// conditions beyond the linear ones are exercised.
+type Logistic() =
+    interface IOdeSystem<float> with
+        member _.Dimension = 1
+        member _.Evaluate(_t, y, dydt) = dydt.[0] <- y.[0] * (1.0 - y.[0])
+    interface IJacobian<float> with
+        member _.Jacobian(_t, y, jacobian) = jacobian.[0] <- 1.0 - 2.0 * y.[0]
+        member _.JacobianEvaluations = 0L
+
+/// The error at t = 2 of fixed steps 2/steps on the logistic equation, by the stepper directly.
+let private logisticError (method: IRungeKuttaMethod) (steps: int) =
+    let system = Logistic() :> IOdeSystem<float>
+    let stepper = method.CreateStepper<float>(1)
+    let h = 2.0 / float steps
+    let y = [| 0.1 |]
+    let dydt = [| 0.0 |]
+    let yNew = [| 0.0 |]
+    let error = [| 0.0 |]
+    system.Evaluate(0.0, ReadOnlySpan y, Span dydt)
+    for k in 0 .. steps - 1 do
+        stepper.Step(system, float k * h, ReadOnlySpan y, ReadOnlySpan dydt, h, Span yNew, Span error, Span dydt)
+        y.[0] <- yNew.[0]
+    abs (y.[0] - 1.0 / (1.0 + 9.0 * exp -2.0))
+
 let private solveLinear (method: IRungeKuttaMethod) (options: IntegrationOptions) (tEnd: float) =
     FlowSolver.Solve<DoubleDouble>(LinearSystem(), method, DoubleDouble.Zero, ReadOnlySpan [| DoubleDouble.One; DoubleDouble.Zero |], dd tEnd, options)
 
@@ -135,6 +160,16 @@ let tests =
         orderTest (ClassicRungeKutta4()) [ 16; 32; 64; 128; 256 ] 4.0 3.0
         orderTest (DormandPrince54()) [ 16; 32; 64; 128; 256 ] 5.0 4.0
         orderTest (LinearlyImplicitEuler2()) [ 32; 64; 128; 256; 512 ] 2.0 2.0
+        // The cubic Hermite dense output has a local error O(h⁴); on the first step y₂ ≈ t is O(h), so its relative
+        // midpoint error is O(h³) and dominates: the measured dense order is 3.
+        orderTest (Rodas4()) [ 8; 16; 32; 64; 128 ] 4.0 3.0
+
+        test "rodas4: empirical order 4 on a nonlinear problem (the logistic equation)" {
+            let stepCounts = [ 8; 16; 32; 64; 128 ]
+            let errors = stepCounts |> List.map (logisticError (Rodas4()))
+            let fitted = slope (stepCounts |> List.map (fun s -> 2.0 / float s)) errors
+            Expect.isLessThanOrEqual (abs (fitted - 4.0)) 0.3 $"slope {fitted:f3}, errors %A{errors}"
+        }
 
         test "lie2 is L-stable: on a stiff problem it needs a small fraction of dp5's steps" {
             // At rtol 1e-4, dp5 is held at its stability limit |hλ| ≈ 3.3 while lie2 takes accuracy-limited steps.
@@ -153,7 +188,25 @@ let tests =
             Expect.isGreaterThan system.JacobianEvaluations 0L "the Jacobian was used"
         }
 
-        test "auto switches to lie2 on a stiff system and needs a fraction of dp5's steps" {
+        test "rodas4 is L-stable: on a stiff problem it needs a small fraction of dp5's steps" {
+            expectFewerStepsOnStiffLinear (Rodas4()) (IntegrationOptions(RelativeTolerance = 1e-6, AbsoluteTolerance = 1e-10)) 1e-4 20L
+        }
+
+        test "rodas4 with the Jacobian -Hessian follows a network gradient flow like dop853" {
+            let net = networkCase.Network
+            let f = loss net networkCase.Data
+            let w0 = networkCase.WeightVector 0
+            let system = GradientFlowSystem<float>(f.Objective, f.Hessian.Value.Value)
+            let stiff = FlowSolver.Solve<float>(system, Rodas4(), 0.0, ReadOnlySpan w0, 5.0, IntegrationOptions(RelativeTolerance = 1e-9, AbsoluteTolerance = 1e-12))
+            let reference = FlowSolver.Solve<float>(GradientFlowSystem<float>(f.Objective), Dop853(), 0.0, ReadOnlySpan w0, 5.0, IntegrationOptions(RelativeTolerance = 1e-12))
+            Expect.equal stiff.Status IntegrationStatus.Completed stiff.Message
+            expectClose 1e-7 (maxAbs reference.FinalState) stiff.FinalState reference.FinalState "final weights"
+            // One Jacobian per accepted step (and the first): rejected steps reuse the Jacobian of their start point.
+            Expect.isLessThanOrEqual system.JacobianEvaluations (stiff.Statistics.AcceptedSteps + 1L)
+                $"Jacobians {system.JacobianEvaluations}, accepted {stiff.Statistics.AcceptedSteps}, rejected {stiff.Statistics.RejectedSteps}"
+        }
+
+        test "auto switches to rodas4 on a stiff system and needs a fraction of dp5's steps" {
             expectFewerStepsOnStiffLinear (AutoSwitching()) (IntegrationOptions(RelativeTolerance = 1e-6, AbsoluteTolerance = 1e-10)) 1e-4 3L
         }
 

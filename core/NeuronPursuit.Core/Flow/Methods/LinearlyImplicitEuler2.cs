@@ -12,8 +12,8 @@ namespace NeuronPursuit.Core.Flow.Methods;
 /// order 2 and the error estimate y_{h/2} − y_h order 1. The stability function
 /// R(z) = 2/(1 − z/2)² − 1/(1 − z) tends to 0 as z → −∞: L-stable, so steps are limited by accuracy,
 /// not by the stiffness of −∇²ℒ near minima and in sharp valleys.
-/// <para>Cost per step: one Jacobian (for the gradient flow, P Hessian–vector products), two LU
-/// factorisations of n × n matrices, two evaluations of f. The dense output is the cubic Hermite
+/// <para>Cost per step: one Jacobian (for the gradient flow, −∇²ℒ; not re-evaluated when a rejected step
+/// retries from the same point), two LU factorisations of n × n matrices, two evaluations of f. The dense output is the cubic Hermite
 /// interpolant. The system must implement <see cref="IJacobian{T}"/>.</para>
 /// <para>For autonomous systems only, such as the gradient flow: without the ∂f/∂t term of Rosenbrock
 /// methods, a non-autonomous stiff problem (e.g. Prothero–Robinson) makes the stiff limit of each
@@ -47,15 +47,13 @@ public sealed class LinearlyImplicitEuler2 : IRungeKuttaMethod
         public double StiffnessRatio { get; private set; }
 
         private readonly int _n;
-        private readonly T[] _jacobian, _matrix, _full, _middle, _middleSlope, _half, _start, _startSlope, _end, _endSlope;
-        private readonly LuDecomposition<T> _lu;
+        private readonly T[] _full, _middle, _middleSlope, _half, _start, _startSlope, _end, _endSlope;
+        private readonly JacobianCache<T> _jacobian;
         private T _h;
 
         public Stepper(int n)
         {
             _n = n;
-            _jacobian = new T[n * n];
-            _matrix = new T[n * n];
             _full = new T[n];
             _middle = new T[n];
             _middleSlope = new T[n];
@@ -64,7 +62,7 @@ public sealed class LinearlyImplicitEuler2 : IRungeKuttaMethod
             _startSlope = new T[n];
             _end = new T[n];
             _endSlope = new T[n];
-            _lu = new LuDecomposition<T>(n);
+            _jacobian = new JacobianCache<T>(n);
         }
 
         public int EvaluationsPerStep => 2;
@@ -73,31 +71,26 @@ public sealed class LinearlyImplicitEuler2 : IRungeKuttaMethod
         {
             if (system is not IJacobian<T> jacobian)
                 throw new NotSupportedException("method: lie2 needs the system's Jacobian; build the gradient flow with its Hessian–vector product.");
-            jacobian.Jacobian(t, y, _jacobian);
-            double largestRowSum = 0.0;
-            for (int i = 0; i < _n; i++)
-            {
-                double rowSum = 0.0;
-                for (int j = 0; j < _n; j++) rowSum += Math.Abs(Scalar.ToDouble(_jacobian[i * _n + j]));
-                largestRowSum = Math.Max(largestRowSum, rowSum);
-            }
-            StiffnessRatio = Math.Abs(Scalar.ToDouble(h)) * largestRowSum;
-            T halfStep = h / (T.One + T.One);
+            // J at y₀ is reused when a rejected step retries from the same point.
+            _jacobian.Update(jacobian, t, y);
+            StiffnessRatio = Math.Abs(Scalar.ToDouble(h)) * _jacobian.RowSumNorm;
+            T two = T.One + T.One;
+            T halfStep = h / two;
 
-            // One step of h: (I − hJ)Δ = h f(y₀).
-            Factor(h);
-            for (int k = 0; k < _n; k++) _full[k] = h * dydt[k];
-            _lu.Solve(_full);
+            // One step of h: (I − hJ)Δ = h f(y₀), solved as (I/h − J)Δ = f(y₀).
+            _jacobian.Factor(T.One / h);
+            dydt.CopyTo(_full);
+            _jacobian.Solve(_full);
             for (int k = 0; k < _n; k++) _full[k] += y[k];
 
-            // Two steps of h/2 with the same J: (I − (h/2)J)Δ = (h/2) f(yᵢ).
-            Factor(halfStep);
-            for (int k = 0; k < _n; k++) _middle[k] = halfStep * dydt[k];
-            _lu.Solve(_middle);
+            // Two steps of h/2 with the same J: (I/(h/2) − J)Δ = f(yᵢ).
+            _jacobian.Factor(two / h);
+            dydt.CopyTo(_middle);
+            _jacobian.Solve(_middle);
             for (int k = 0; k < _n; k++) _middle[k] += y[k];
             system.Evaluate(t + halfStep, _middle, _middleSlope);
-            for (int k = 0; k < _n; k++) _half[k] = halfStep * _middleSlope[k];
-            _lu.Solve(_half);
+            _middleSlope.CopyTo(_half, 0);
+            _jacobian.Solve(_half);
 
             // Extrapolation: y_new = 2 y_{h/2} − y_h, error estimate y_{h/2} − y_h.
             for (int k = 0; k < _n; k++)
@@ -113,16 +106,6 @@ public sealed class LinearlyImplicitEuler2 : IRungeKuttaMethod
             yNew.CopyTo(_end);
             dydtNew.CopyTo(_endSlope);
             _h = h;
-        }
-
-        /// <summary>LU of I − γJ; a singular matrix (γ at an eigenvalue's reciprocal) makes the step fail like an overflow.</summary>
-        private void Factor(T gamma)
-        {
-            for (int i = 0; i < _n; i++)
-                for (int j = 0; j < _n; j++)
-                    _matrix[i * _n + j] = (i == j ? T.One : T.Zero) - gamma * _jacobian[i * _n + j];
-            if (!_lu.TryFactor(_matrix))
-                throw new ArgumentException("step: I − hJ is singular for this step size.", "step");
         }
 
         public void Interpolate(T theta, Span<T> y) =>
