@@ -15,6 +15,8 @@ let allTests =
         Models.ValidationTests.tests
         Objectives.LossTests.tests
         Kkt.SphericalAscentTests.tests
+        Kkt.KktToolkitTests.tests
+        Analysis.AnalysisTests.tests
         Data.FileFormatTests.tests
         Flow.FlowTests.tests
         Flow.Dop853Tests.tests
