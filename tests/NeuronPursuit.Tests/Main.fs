@@ -22,6 +22,8 @@ let allTests =
         Flow.Dop853Tests.tests
         Cli.CliTests.tests
         Cli.FlowCliTests.tests
+        Cli.CheckCliTests.tests
+        Checks.CheckTests.tests
         Torch.TorchDifferentialTests.tests
     ]
 
