@@ -20,6 +20,7 @@ let allTests =
         Data.FileFormatTests.tests
         Flow.FlowTests.tests
         Flow.Dop853Tests.tests
+        Invariants.InvariantTests.tests
         Cli.CliTests.tests
         Cli.FlowCliTests.tests
         Cli.CheckCliTests.tests
