@@ -91,7 +91,9 @@ let nearSaddle (s: NearSaddleSetup) mode =
         [ "NP video (3-layer ReLU, GD): the old neuron's weights barely move for thousands of epochs while the new neuron's weights stay small and become sparse (not the same set-up)" ])
 
 let nearSaddleFast = { Activation = NeuronPursuit.Api.Activation.reluPower 2; Deltas = [ 1e-3; 7e-4; 5e-4; 3.5e-4 ]; Perturbation = 0.0; Rho = 100.0; RhoEarly = 10.0 }
-let nearSaddleFull = { nearSaddleFast with Deltas = [ 1e-3; 3e-4; 1e-4; 3e-5; 1e-5 ] }
+// The plateau is stiff (w_n relaxes at an O(1) rate while w_z grows at O(δ)), so explicit steps scale like 1/δ:
+// the full sweep stops at δ = 1e-4.
+let nearSaddleFull = { nearSaddleFast with Deltas = [ 1e-3; 5e-4; 3e-4; 2e-4; 1e-4 ] }
 
 /// NP-2 set-up: δ, the window after ‖w_z‖ = ρδ.
 type PostEscapeSetup = { Activation: IActivation; Delta: float; Window: float }
@@ -147,4 +149,4 @@ let postEscape (s: PostEscapeSetup) mode =
         [], [ "NP video: after the escape GD settles again (iteration 2 ends at epoch 13000), weights on irrelevant inputs stay ~0, per-neuron norms balanced (ReLU; not the same set-up)" ])
 
 let postEscapeFast = { Activation = NeuronPursuit.Api.Activation.reluPower 2; Delta = 3e-3; Window = 2e4 }
-let postEscapeFull = { postEscapeFast with Delta = 1e-4; Window = 1e5 }
+let postEscapeFull = { postEscapeFast with Delta = 1e-3; Window = 5e4 }
