@@ -81,11 +81,27 @@ type FlowArgs =
             | Log_Time _ -> "integrate in s = ln(1 + t/tau) (long horizons; steps geometric in t); outputs stay in t."
             | Out _ -> "output folder for run.json, series.csv, weights.csv, loss.png, norms.png (required)."
 
+/// Arguments of `np check`: run the papers' claims as checks and write a report.
+type CheckArgs =
+    | [<MainCommand>] Names of name: string list
+    | [<Unique>] Full
+    | [<Unique>] Out of dir: string
+    | [<Unique>] List
+
+    interface IArgParserTemplate with
+        member this.Usage =
+            match this with
+            | Names _ -> "checks to run (default: all); see --list."
+            | Full -> "run the full configurations (the delta sweeps) instead of the fast ones."
+            | Out _ -> "output folder for report.md and checks.csv (default runs/checks)."
+            | List -> "list the checks with their claims and exit."
+
 /// The subcommands of `np`.
 type NpArgs =
     | [<CliPrefix(CliPrefix.None)>] Version
     | [<CliPrefix(CliPrefix.None)>] Eval of ParseResults<EvalArgs>
     | [<CliPrefix(CliPrefix.None)>] Flow of ParseResults<FlowArgs>
+    | [<CliPrefix(CliPrefix.None)>] Check of ParseResults<CheckArgs>
 
     interface IArgParserTemplate with
         member this.Usage =
@@ -93,3 +109,4 @@ type NpArgs =
             | Version -> "print the version of np and of its core."
             | Eval _ -> "evaluate the training loss (and gradient norm) of a network at given weights."
             | Flow _ -> "integrate the gradient flow from an initialisation and record loss, norms and the final weights."
+            | Check _ -> "run the papers' claims as numerical checks; print each table and verdict, write report.md and checks.csv."

@@ -18,11 +18,16 @@ let allTests =
         Objectives.LossTests.tests
         Kkt.SphericalAscentTests.tests
         Objectives.HessianMatrixTests.tests
+        Kkt.KktToolkitTests.tests
+        Analysis.AnalysisTests.tests
         Data.FileFormatTests.tests
         Flow.FlowTests.tests
         Flow.Dop853Tests.tests
+        Invariants.InvariantTests.tests
         Cli.CliTests.tests
         Cli.FlowCliTests.tests
+        Cli.CheckCliTests.tests
+        Checks.CheckTests.tests
         Torch.TorchDifferentialTests.tests
     ]
 
