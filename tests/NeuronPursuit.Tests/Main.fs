@@ -18,6 +18,7 @@ let allTests =
         Data.FileFormatTests.tests
         Flow.FlowTests.tests
         Flow.Dop853Tests.tests
+        Pursuit.PursuitTests.tests
         Cli.CliTests.tests
         Cli.FlowCliTests.tests
         Torch.TorchDifferentialTests.tests
