@@ -20,8 +20,9 @@ let run (argv: string[]) (out: TextWriter) (err: TextWriter) =
         | Version :: _ -> version out
         | Eval args :: _ -> eval args out
         | Flow args :: _ -> FlowCommand.run argv args out err
+        | Pursue args :: _ -> PursueCommand.run argv args out err
         | [] ->
-            err.WriteLine("np: name a subcommand: version, eval or flow (see np --help)")
+            err.WriteLine("np: name a subcommand: version, eval, flow or pursue (see np --help)")
             2
     with
     | :? ArguParseException as e when e.ErrorCode = ErrorCode.HelpText ->

@@ -106,6 +106,24 @@ public sealed record PursuitOptions
     /// <summary>The loss is recorded every this many epochs for plots (default 100).</summary>
     public int RecordEvery { get; init; } = 100;
 
+    /// <summary>A copy with another direction rule (for the random-direction ablation).</summary>
+    /// <param name="rule">The rule.</param>
+    /// <returns>The copy.</returns>
+    public PursuitOptions WithDirections(DirectionRule rule) => this with { Directions = rule };
+
+    /// <summary>A copy with another number of worker threads.</summary>
+    /// <param name="threads">Threads ≥ 1.</param>
+    /// <returns>The copy.</returns>
+    public PursuitOptions WithParallelism(int threads) => this with { Parallelism = threads };
+
+    /// <summary>
+    /// A copy whose inner stop rule runs GD for a fixed budget (baselines): cap <paramref name="epochs"/>, no
+    /// convergence test (relative change 0), the loss floor kept.
+    /// </summary>
+    /// <param name="epochs">Epoch budget ≥ 1.</param>
+    /// <returns>The copy.</returns>
+    public PursuitOptions WithEpochBudget(int epochs) => this with { MaxEpochs = epochs, RelativeChange = 0.0 };
+
     /// <summary>Throws unless every setting is in range.</summary>
     /// <exception cref="ArgumentException">A setting is out of range; the message names it.</exception>
     public void Validate()
@@ -115,7 +133,7 @@ public sealed record PursuitOptions
             if (!ok) throw new ArgumentException($"{name}: must be {rule}, got {value}.", name);
         }
         static bool PositiveFinite(double v) => v > 0 && double.IsFinite(v);
-        Check(PositiveFinite(InitialScale), "initial-scale", "positive and finite", InitialScale);
+        Check(PositiveFinite(InitialScale), "delta0", "positive and finite", InitialScale);
         Check(PositiveFinite(NeuronScale), "delta", "positive and finite", NeuronScale);
         Check(PositiveFinite(LearningRate), "eta", "positive and finite", LearningRate);
         Check(InitialSign is -1 or 0 or 1, "initial-sign", "-1, 0 or +1", InitialSign);
@@ -127,8 +145,8 @@ public sealed record PursuitOptions
         Check(RelativeChange >= 0 && double.IsFinite(RelativeChange), "relative-change", "finite and ≥ 0", RelativeChange);
         Check(LossFloor >= 0 && double.IsFinite(LossFloor), "loss-floor", "finite and ≥ 0", LossFloor);
         Check(MaxEpochs >= 1, "max-epochs", "at least 1", MaxEpochs);
-        Check(LossTolerance >= 0 && double.IsFinite(LossTolerance), "loss-tolerance", "finite and ≥ 0", LossTolerance);
-        Check(ValueTolerance >= 0 && double.IsFinite(ValueTolerance), "value-tolerance", "finite and ≥ 0", ValueTolerance);
+        Check(LossTolerance >= 0 && double.IsFinite(LossTolerance), "loss-tol", "finite and ≥ 0", LossTolerance);
+        Check(ValueTolerance >= 0 && double.IsFinite(ValueTolerance), "value-tol", "finite and ≥ 0", ValueTolerance);
         Check(MaxIterations >= 1, "max-iterations", "at least 1", MaxIterations);
         Check(MaxNeurons >= 1, "max-neurons", "at least 1", MaxNeurons);
         Check(NeuronsPerIteration >= 1, "neurons-per-iteration", "at least 1", NeuronsPerIteration);
