@@ -21,6 +21,7 @@ let allTests =
         Pursuit.PursuitTests.tests
         Cli.CliTests.tests
         Cli.FlowCliTests.tests
+        Cli.PursueCliTests.tests
         Torch.TorchDifferentialTests.tests
     ]
 
