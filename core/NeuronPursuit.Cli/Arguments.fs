@@ -153,7 +153,7 @@ type PursueArgs =
             | Seed _ -> "seed of the KKT searches' restarts (default 1)."
             | Threads _ -> "worker threads (default 2); results do not depend on it."
             | Baseline_Epochs _ -> "--ablations: GD epochs of the (4,2) baseline (default 100000)."
-            | Wide_Epochs _ -> "--ablations: GD epochs of the (64,64) baselines (default 10000)."
+            | Wide_Epochs _ -> "--ablations: GD epochs of the (64,64) baselines (default 20000)."
             | Out _ -> "output folder (default runs/pursue-hypercube for --example; required with --data)."
 
 /// The subcommands of `np`.

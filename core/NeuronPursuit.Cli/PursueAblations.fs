@@ -50,7 +50,8 @@ let private pursuit name (config: PursueConfig) (options: PursuitOptions) =
     let clock = Stopwatch.StartNew()
     let r = NeuronPursuitTrainer.Run(config.Data, 2, config.Activation, options)
     let seq = String.Join(",", r.LayerSequence)
-    row name r.Network r.Weights r.TotalEpochs r.FinalLoss clock.Elapsed.TotalSeconds $"layers {seq}; stop {RunRecord.snakeCase (string r.StopReason)}"
+    let start = r.Iterations.[0].Minimisation.LossBefore
+    row name r.Network r.Weights r.TotalEpochs r.FinalLoss clock.Elapsed.TotalSeconds $"layers {seq}; loss {g3 start} → {g3 r.FinalLoss}; stop {RunRecord.snakeCase (string r.StopReason)}"
 
 /// GD from w₀ for a fixed budget (the loss floor 1e-7 may end it earlier).
 let private gd name (config: PursueConfig) (widths: int[]) (init: FeedForwardNetwork -> float[]) (epochs: int) initNote =
@@ -58,7 +59,8 @@ let private gd name (config: PursueConfig) (widths: int[]) (init: FeedForwardNet
     let w = init net
     let clock = Stopwatch.StartNew()
     let m = GradientDescentMinimiser.Minimise(net, config.Data, Span w, config.Options.WithEpochBudget epochs)
-    row name net w m.Epochs m.LossAfter clock.Elapsed.TotalSeconds $"{initNote}; stop {RunRecord.snakeCase (string m.Reason)}"
+    let moved = if m.LossAfter > 0.97 * m.LossBefore then " (never left the origin's plateau)" else ""
+    row name net w m.Epochs m.LossAfter clock.Elapsed.TotalSeconds $"{initNote}; loss {g3 m.LossBefore} → {g3 m.LossAfter}{moved}; stop {RunRecord.snakeCase (string m.Reason)}"
 
 /// Weights N(0, σ²), seeded.
 let smallInit (seed: int64) (net: FeedForwardNetwork) =
@@ -82,7 +84,7 @@ let private markdown (config: PursueConfig) (rows: AblationRow list) =
     line ""
     line $"Data: f on {{±1}}^20 (digest `neuron-pursuit.md` §5.2), n = {config.Data.Count} training points, data seed {config.DataSeed |> Option.defaultValue 0L}. Test set: all 2^20 vertices."
     line $"Training: full-batch GD, η = {o.LearningRate} on (1/(2n))Σ(H − y)², 3-layer bias-free {config.ActivationSpec} nets."
-    line $"NP rows use the NP options (δ₀ = {o.InitialScale}, δ = {o.NeuronScale}, inner stop rule, seed {o.Seed}); the random-direction row draws each new neuron's unit (a, b) uniformly (seeded), keeps the KKT layer choice and scale δ."
+    line $"NP rows use the NP options (δ₀ = {o.InitialScale}, δ = {o.NeuronScale}, inner stop rule, seed {o.Seed}); the random-direction row draws the initial net's direction and each new neuron's unit (a, b) uniformly (seeded), and keeps the KKT layer choice and the scales δ₀, δ."
     line $"GD baselines: {config.BaselineEpochs} epochs for (4,2), {config.WideEpochs} for (64,64) (or until the loss is below 1e-7); small init: every weight N(0, {smallInitStd}²); He init: W_l ~ N(0, 2/k_(l−1)). Seed {o.Seed} for all draws."
     line $"Effective neurons: ‖incoming‖·‖outgoing‖ > {NetworkStatistics.DefaultEffectiveThreshold} per hidden layer. Irrelevant weights: max |W1[:, x5..x20]|."
     line ""

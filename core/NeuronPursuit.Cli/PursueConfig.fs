@@ -153,7 +153,7 @@ let ofArgs (args: ParseResults<PursueArgs>) =
     try options.Validate()
     with :? ArgumentException as e -> raise (UsageError $"--{oneLine e}")
     let baselineEpochs = int "baseline_epochs" (args.TryGetResult PursueArgs.Baseline_Epochs) 100_000
-    let wideEpochs = int "wide_epochs" (args.TryGetResult PursueArgs.Wide_Epochs) 10_000
+    let wideEpochs = int "wide_epochs" (args.TryGetResult PursueArgs.Wide_Epochs) 20_000
     if baselineEpochs < 1 then raise (UsageError $"--baseline-epochs: must be at least 1, got {baselineEpochs}.")
     if wideEpochs < 1 then raise (UsageError $"--wide-epochs: must be at least 1, got {wideEpochs}.")
     let samples = args.GetResult(PursueArgs.Samples, defaultValue = HypercubeExample.DefaultSamples)

@@ -109,7 +109,9 @@ public sealed class FeatureMajorEvaluator
             for (int j = 0; j < b.Rows; j++)
             {
                 ReadOnlySpan<double> gj = signal.Slice(j * n, n);
-                for (int k = 0; k < b.Columns; k++) g[j * b.Columns + k] = DenseKernels.Dot(gj, input.Slice(k * n, n));
+                int k = 0;
+                for (; k + 3 < b.Columns; k += 4) DotFour(gj, input.Slice(k * n, 4 * n), g.Slice(j * b.Columns + k, 4), n);
+                for (; k < b.Columns; k++) g[j * b.Columns + k] = DenseKernels.Dot(gj, input.Slice(k * n, n));
             }
             if (l == 0) break;
             // G_{l−1} = (W_lᵀ G_l) ⊙ σ′(Z_{l−1}).
@@ -189,6 +191,37 @@ public sealed class FeatureMajorEvaluator
             pk.Clear();
             for (int j = 0; j < rows; j++) DenseKernels.Axpy(m[j * columns + k], g.Slice(j * n, n), pk);
         }
+    }
+
+    /// <summary>r[c] = ⟨g, A[c, ·]⟩ for four consecutive feature-major rows A[0..3, ·]: one load of g per four products.</summary>
+    private static void DotFour(ReadOnlySpan<double> g, ReadOnlySpan<double> a, Span<double> r, int n)
+    {
+        ReadOnlySpan<Vector<double>> gv = MemoryMarshal.Cast<double, Vector<double>>(g);
+        ReadOnlySpan<Vector<double>> a0 = MemoryMarshal.Cast<double, Vector<double>>(a[..n]);
+        ReadOnlySpan<Vector<double>> a1 = MemoryMarshal.Cast<double, Vector<double>>(a.Slice(n, n));
+        ReadOnlySpan<Vector<double>> a2 = MemoryMarshal.Cast<double, Vector<double>>(a.Slice(2 * n, n));
+        ReadOnlySpan<Vector<double>> a3 = MemoryMarshal.Cast<double, Vector<double>>(a.Slice(3 * n, n));
+        Vector<double> s0 = Vector<double>.Zero, s1 = Vector<double>.Zero, s2 = Vector<double>.Zero, s3 = Vector<double>.Zero;
+        for (int v = 0; v < gv.Length; v++)
+        {
+            Vector<double> x = gv[v];
+            s0 += x * a0[v];
+            s1 += x * a1[v];
+            s2 += x * a2[v];
+            s3 += x * a3[v];
+        }
+        double r0 = Vector.Sum(s0), r1 = Vector.Sum(s1), r2 = Vector.Sum(s2), r3 = Vector.Sum(s3);
+        for (int i = gv.Length * Vector<double>.Count; i < n; i++)
+        {
+            r0 += g[i] * a[i];
+            r1 += g[i] * a[n + i];
+            r2 += g[i] * a[2 * n + i];
+            r3 += g[i] * a[3 * n + i];
+        }
+        r[0] = r0;
+        r[1] = r1;
+        r[2] = r2;
+        r[3] = r3;
     }
 
     /// <summary>x ← x ⊙ y.</summary>

@@ -58,6 +58,13 @@ public static class NeuronPursuitTrainer
         var network = new FeedForwardNetwork(data.InputDimension, Enumerable.Repeat(1, hiddenLayers).ToArray(), activation);
         var clock = Stopwatch.StartNew();
         KktPoint start = InitialDirection.Find(network, data, options, SearchSeed(options.Seed, 1, 0));
+        if (options.Directions == DirectionRule.Random)
+        {
+            // Ablation: the initial net's direction is random too, with its NCF value.
+            var u = new double[network.ParameterCount];
+            new Numerics.SeededRandom(SearchSeed(options.Seed, 1, 100)).FillUnitSphere(u);
+            start = new KktPoint(u, new NetworkNcf(network, data).Value(u), double.NaN, 0, false, -1);
+        }
         double searchSeconds = clock.Elapsed.TotalSeconds;
         double[] w = start.Direction.Select(u => options.InitialScale * u).ToArray();
         double[] initial = (double[])w.Clone();

@@ -9,7 +9,8 @@ public enum DirectionRule
     /// <summary>The KKT point (a, b) of the layer's residual NCF with the largest value (the algorithm).</summary>
     Kkt,
 
-    /// <summary>Ablation: a uniformly random unit (a, b), seeded; the layer is still chosen by the KKT values.</summary>
+    /// <summary>Ablation: uniformly random unit directions, seeded, for the initial net's u and every new neuron's
+    /// (a, b); the layer is still chosen by the KKT values, and the scales δ₀, δ are kept.</summary>
     Random,
 }
 
