@@ -87,6 +87,42 @@ type CheckArgs =
     | [<Unique>] Full
     | [<Unique>] Out of dir: string
     | [<Unique>] List
+/// Arguments of `np pursue`: Neuron Pursuit, the greedy network-growing trainer.
+type PursueArgs =
+    | [<Unique>] Data of path: string
+    | [<Unique>] Example of name: string
+    | [<Unique; CustomCommandLine("--data-seed")>] Data_Seed of s: int64
+    | [<Unique>] Samples of n: int
+    | [<Unique>] Seeds of range: string
+    | [<Unique>] Ablations
+    | [<Unique>] Depth of L: int
+    | [<Unique>] Activation of spec: string
+    | [<Unique>] Config of path: string
+    | [<Unique; CustomCommandLine("--delta0")>] Delta0 of delta0: float
+    | [<Unique>] Delta of delta: float
+    | [<Unique>] Eta of eta: float
+    | [<Unique; CustomCommandLine("--initial-sign")>] Initial_Sign of sign: int
+    | [<Unique>] Restarts of count: int
+    | [<Unique; CustomCommandLine("--ascent-steps")>] Ascent_Steps of count: int
+    | [<Unique; CustomCommandLine("--kkt-tol")>] Kkt_Tol of tol: float
+    | [<Unique; CustomCommandLine("--decrease-factor")>] Decrease_Factor of factor: float
+    | [<Unique; CustomCommandLine("--stop-window")>] Stop_Window of epochs: int
+    | [<Unique; CustomCommandLine("--relative-change")>] Relative_Change of tol: float
+    | [<Unique; CustomCommandLine("--loss-floor")>] Loss_Floor of loss: float
+    | [<Unique; CustomCommandLine("--max-epochs")>] Max_Epochs of epochs: int
+    | [<Unique; CustomCommandLine("--loss-tol")>] Loss_Tol of loss: float
+    | [<Unique; CustomCommandLine("--value-tol")>] Value_Tol of value: float
+    | [<Unique; CustomCommandLine("--max-iterations")>] Max_Iterations of count: int
+    | [<Unique; CustomCommandLine("--max-neurons")>] Max_Neurons of count: int
+    | [<Unique; CustomCommandLine("--neurons-per-iteration")>] Neurons_Per_Iteration of count: int
+    | [<Unique>] Directions of rule: string
+    | [<Unique>] Minimiser of kind: string
+    | [<Unique; CustomCommandLine("--flow-method")>] Flow_Method of name: string
+    | [<Unique>] Seed of s: int64
+    | [<Unique>] Threads of count: int
+    | [<Unique; CustomCommandLine("--baseline-epochs")>] Baseline_Epochs of epochs: int
+    | [<Unique; CustomCommandLine("--wide-epochs")>] Wide_Epochs of epochs: int
+    | [<Unique>] Out of dir: string
 
     interface IArgParserTemplate with
         member this.Usage =
@@ -95,6 +131,40 @@ type CheckArgs =
             | Full -> "run the full configurations (the delta sweeps) instead of the fast ones."
             | Out _ -> "output folder for report.md and checks.csv (default runs/checks)."
             | List -> "list the checks with their claims and exit."
+            | Data _ -> "CSV data: a header row x1,...,xd,y, then one sample per row."
+            | Example _ -> "the authors' demo instead of --data: hypercube (f on {±1}^20, 3-layer ReLU target of widths 4,2)."
+            | Data_Seed _ -> "seed of the example's training sample (default 1)."
+            | Samples _ -> "training samples n of the example (default 1000)."
+            | Seeds _ -> "run the example for the data seeds A..B (e.g. 1..10) in parallel and report the success frequency."
+            | Ablations -> "run the example's ablations and baselines (random directions, GD on (4,2) and (64,64) nets) and write a report."
+            | Depth _ -> "number of weight matrices L >= 2 (hidden layers L-1; default 3, two-layer net: 2)."
+            | Activation _ -> "activation: relu | leaky-relu:ALPHA | relu-power:P | leaky-relu-power:ALPHA:P (default relu)."
+            | Config _ -> "JSON file of options, keys as the flags without dashes in snake_case (e.g. {\"delta\": 0.03}); flags override it."
+            | Delta0 _ -> "norm δ0 of the initial one-neuron-per-layer net (default 0.2)."
+            | Delta _ -> "norm δ of each new neuron's weights (default 0.03)."
+            | Eta _ -> "GD step η on L = (1/(2n))Σ(H-y)² (default 0.02)."
+            | Initial_Sign _ -> "sign of the initial KKT point's output weight: 1, -1, or 0 = the maximiser (default 0)."
+            | Restarts _ -> "restarts of each KKT search (default 12)."
+            | Ascent_Steps _ -> "step budget of each spherical ascent (default 1500)."
+            | Kkt_Tol _ -> "relative KKT residual that ends an ascent (default 1e-6)."
+            | Decrease_Factor _ -> "inner stop: the loss must first fall below this fraction of its start (default 0.97)."
+            | Stop_Window _ -> "inner stop: window of the relative-change test, epochs (default 1000)."
+            | Relative_Change _ -> "inner stop: relative loss change over the window that counts as converged (default 1e-7)."
+            | Loss_Floor _ -> "inner stop: end a minimisation once the loss is below this (default 1e-7)."
+            | Max_Epochs _ -> "inner stop: epoch cap per minimisation (default 50000)."
+            | Loss_Tol _ -> "global stop: training loss below this (default 1e-6)."
+            | Value_Tol _ -> "global stop: best candidate NCF value (1/n) at most this (default 1e-8)."
+            | Max_Iterations _ -> "global stop: iterations, the initial net's included (default 8)."
+            | Max_Neurons _ -> "global stop: hidden neurons in all (default 64)."
+            | Neurons_Per_Iteration _ -> "neurons added per iteration, to that many distinct layers (default 1)."
+            | Directions _ -> "new neurons' directions: kkt (default) | random (ablation)."
+            | Minimiser _ -> "minimisation after each addition: gd (default) | flow (the gradient-flow integrator)."
+            | Flow_Method _ -> "method of --minimiser flow (default euler, step η)."
+            | Seed _ -> "seed of the KKT searches' restarts (default 1)."
+            | Threads _ -> "worker threads (default 2); results do not depend on it."
+            | Baseline_Epochs _ -> "--ablations: GD epochs of the (4,2) baseline (default 100000)."
+            | Wide_Epochs _ -> "--ablations: GD epochs of the (64,64) baselines (default 20000)."
+            | Out _ -> "output folder (default runs/pursue-hypercube for --example; required with --data)."
 
 /// The subcommands of `np`.
 type NpArgs =
@@ -102,6 +172,7 @@ type NpArgs =
     | [<CliPrefix(CliPrefix.None)>] Eval of ParseResults<EvalArgs>
     | [<CliPrefix(CliPrefix.None)>] Flow of ParseResults<FlowArgs>
     | [<CliPrefix(CliPrefix.None)>] Check of ParseResults<CheckArgs>
+    | [<CliPrefix(CliPrefix.None)>] Pursue of ParseResults<PursueArgs>
 
     interface IArgParserTemplate with
         member this.Usage =
@@ -110,3 +181,4 @@ type NpArgs =
             | Eval _ -> "evaluate the training loss (and gradient norm) of a network at given weights."
             | Flow _ -> "integrate the gradient flow from an initialisation and record loss, norms and the final weights."
             | Check _ -> "run the papers' claims as numerical checks; print each table and verdict, write report.md and checks.csv."
+            | Pursue _ -> "Neuron Pursuit: grow a network neuron by neuron (KKT directions of the residual NCF) and train it."

@@ -21,8 +21,9 @@ let run (argv: string[]) (out: TextWriter) (err: TextWriter) =
         | Eval args :: _ -> eval args out
         | Flow args :: _ -> FlowCommand.run argv args out err
         | Check args :: _ -> CheckCommand.run args out err
+        | Pursue args :: _ -> PursueCommand.run argv args out err
         | [] ->
-            err.WriteLine("np: name a subcommand: version, eval, flow or check (see np --help)")
+            err.WriteLine("np: name a subcommand: version, eval, flow, pursue or check (see np --help)")
             2
     with
     | :? ArguParseException as e when e.ErrorCode = ErrorCode.HelpText ->

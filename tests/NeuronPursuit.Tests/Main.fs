@@ -28,6 +28,8 @@ let allTests =
         Cli.FlowCliTests.tests
         Cli.CheckCliTests.tests
         Checks.CheckTests.tests
+        Pursuit.PursuitTests.tests
+        Cli.PursueCliTests.tests
         Torch.TorchDifferentialTests.tests
     ]
 

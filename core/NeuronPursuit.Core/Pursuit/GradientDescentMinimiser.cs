@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: MIT
+using NeuronPursuit.Core.Data;
+using NeuronPursuit.Core.Models;
+
+namespace NeuronPursuit.Core.Pursuit;
+
+/// <summary>
+/// Full-batch gradient descent w ← w − η∇ℒ(w) on ℒ = (1/(2n))Σ(H − y)², one step per epoch, over all weights,
+/// until the <see cref="InnerStopRule"/> fires (digest `neuron-pursuit.md` §4.2 step 8). The epoch loop
+/// allocates nothing.
+/// </summary>
+public static class GradientDescentMinimiser
+{
+    /// <summary>Minimises in place.</summary>
+    /// <param name="network">The network.</param>
+    /// <param name="data">The data.</param>
+    /// <param name="w">Weights; updated in place.</param>
+    /// <param name="options">η, the stop rule and the recording interval.</param>
+    /// <param name="progress">Receives (epoch, loss) every 1000 epochs, or null.</param>
+    /// <returns>Epochs, losses and why it stopped.</returns>
+    public static MinimisationResult Minimise(FeedForwardNetwork network, DataSet<double> data, Span<double> w,
+        PursuitOptions options, IProgress<(long Epoch, double Loss)>? progress = null)
+    {
+        var kernel = new SquareLossKernel(network, data);
+        return Minimise(kernel, w, options, progress);
+    }
+
+    /// <summary>Minimises in place with a prepared kernel.</summary>
+    /// <param name="kernel">Loss and gradient.</param>
+    /// <param name="w">Weights; updated in place.</param>
+    /// <param name="options">η, the stop rule and the recording interval.</param>
+    /// <param name="progress">Receives (epoch, loss) every 1000 epochs, or null.</param>
+    /// <returns>Epochs, losses and why it stopped.</returns>
+    public static MinimisationResult Minimise(SquareLossKernel kernel, Span<double> w, PursuitOptions options,
+        IProgress<(long Epoch, double Loss)>? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(kernel);
+        ArgumentNullException.ThrowIfNull(options);
+        var rule = new InnerStopRule(options);
+        var gradient = new double[w.Length];
+        var epochs = new List<long>();
+        var losses = new List<double>();
+        double eta = options.LearningRate;
+        long epoch = 0;
+        double loss;
+        InnerStopReason reason;
+        while (true)
+        {
+            loss = kernel.ValueAndGradient(w, gradient);
+            if (epoch % options.RecordEvery == 0) { epochs.Add(epoch); losses.Add(loss); }
+            if (rule.ShouldStop(epoch, loss, out reason)) break;
+            if (progress is not null && epoch % 1000 == 0) progress.Report((epoch, loss));
+            for (int k = 0; k < w.Length; k++) w[k] -= eta * gradient[k];
+            epoch++;
+        }
+        if (epochs[^1] != epoch) { epochs.Add(epoch); losses.Add(loss); }
+        return new MinimisationResult(epoch, rule.StartLoss, loss, reason, epochs, losses);
+    }
+}

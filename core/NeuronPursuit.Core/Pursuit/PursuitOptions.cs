@@ -1,0 +1,158 @@
+// SPDX-License-Identifier: MIT
+using NeuronPursuit.Core.Kkt;
+
+namespace NeuronPursuit.Core.Pursuit;
+
+/// <summary>How new neurons get their directions.</summary>
+public enum DirectionRule
+{
+    /// <summary>The KKT point (a, b) of the layer's residual NCF with the largest value (the algorithm).</summary>
+    Kkt,
+
+    /// <summary>Ablation: uniformly random unit directions, seeded, for the initial net's u and every new neuron's
+    /// (a, b); the layer is still chosen by the KKT values, and the scales δ₀, δ are kept.</summary>
+    Random,
+}
+
+/// <summary>How the loss is minimised after each addition.</summary>
+public enum MinimiserKind
+{
+    /// <summary>Full-batch gradient descent with step η (one step = one epoch), as in the authors' demo.</summary>
+    GradientDescent,
+
+    /// <summary>The gradient-flow integrator <see cref="Flow.FlowSolver"/> (method <see cref="PursuitOptions.FlowMethod"/>),
+    /// in segments of t = η·window, one "epoch" = η of flow time.</summary>
+    GradientFlow,
+}
+
+/// <summary>
+/// Settings of <see cref="NeuronPursuitTrainer"/>. The digest (`neuron-pursuit.md` §4.3, §5.3) marks every one
+/// of these [UNKNOWN] in the paper; the defaults are the reference simulation's values, which reproduced the
+/// authors' demo. All losses are ℒ = (1/(2n)) Σᵢ (H(xᵢ) − yᵢ)²; all NCF values carry the factor 1/n.
+/// Defaults: δ₀ = 0.2, δ = 0.03, η = 0.02, inner stop 0.97 / window 1000 / relative change 1e-7 / loss floor
+/// 1e-7 / cap 50,000 epochs, global stop loss 1e-6 / candidate value 1e-8 / 8 iterations / 64 neurons,
+/// 12 restarts × at most 1,500 ascent steps (KKT tolerance 1e-6), one neuron per iteration, seed 1, 2 threads.
+/// </summary>
+public sealed record PursuitOptions
+{
+    /// <summary>δ₀, the norm of the initial one-neuron-per-layer net δ₀·u* (default 0.2, digest §4.3: reproduces
+    /// the video's 0.12 per layer for three layers).</summary>
+    public double InitialScale { get; init; } = 0.2;
+
+    /// <summary>δ, the norm of each new neuron's (incoming, outgoing) weights (default 0.03, digest §4.3).</summary>
+    public double NeuronScale { get; init; } = 0.03;
+
+    /// <summary>GD step η on ℒ = (1/(2n))Σ(H − y)² (default 0.02, digest §5.3).</summary>
+    public double LearningRate { get; init; } = 0.02;
+
+    /// <summary>Sign forced on the output weight of the initial KKT point: +1, −1, or 0 for the maximiser
+    /// (default 0, digest §4.3 "Rule: take the maximiser").</summary>
+    public int InitialSign { get; init; }
+
+    /// <summary>Restarts of each KKT search (default 12).</summary>
+    public int Restarts { get; init; } = 12;
+
+    /// <summary>Ascent budget and tolerance of each restart (default: KKT tolerance 1e-6, 1,500 steps).</summary>
+    public SphericalAscentOptions Ascent { get; init; } = new() { KktTolerance = 1e-6, MaxSteps = 1_500 };
+
+    /// <summary>Inner stop: the loss must first fall below this fraction of the loss at the start of the
+    /// minimisation (default 0.97, the reference rule; it keeps the rule from firing on the plateau after an addition).</summary>
+    public double DecreaseFactor { get; init; } = 0.97;
+
+    /// <summary>Inner stop: the window, in epochs, of the relative-change test (default 1000).</summary>
+    public int StopWindow { get; init; } = 1000;
+
+    /// <summary>Inner stop: relative change of the loss over <see cref="StopWindow"/> epochs below which the
+    /// minimisation has converged (default 1e-7).</summary>
+    public double RelativeChange { get; init; } = 1e-7;
+
+    /// <summary>Inner stop: the minimisation ends at once when the loss falls below this (default 1e-7).</summary>
+    public double LossFloor { get; init; } = 1e-7;
+
+    /// <summary>Inner stop: at most this many epochs per minimisation (default 50,000).</summary>
+    public int MaxEpochs { get; init; } = 50_000;
+
+    /// <summary>Global stop: training loss below this (default 1e-6).</summary>
+    public double LossTolerance { get; init; } = 1e-6;
+
+    /// <summary>Global stop: the best candidate's NCF value (with 1/n) at most this (default 1e-8).</summary>
+    public double ValueTolerance { get; init; } = 1e-8;
+
+    /// <summary>Global stop: at most this many iterations, the first (initial net) included (default 8).</summary>
+    public int MaxIterations { get; init; } = 8;
+
+    /// <summary>Global stop: no more additions once the hidden layers hold this many neurons in all (default 64).</summary>
+    public int MaxNeurons { get; init; } = 64;
+
+    /// <summary>Neurons added per iteration: the best candidates of this many distinct layers, best first
+    /// (default 1, as in the demo; at most the number of hidden layers).</summary>
+    public int NeuronsPerIteration { get; init; } = 1;
+
+    /// <summary>KKT directions (default) or random ones (ablation).</summary>
+    public DirectionRule Directions { get; init; } = DirectionRule.Kkt;
+
+    /// <summary>GD (default) or the gradient-flow integrator.</summary>
+    public MinimiserKind Minimiser { get; init; } = MinimiserKind.GradientDescent;
+
+    /// <summary>Method of <see cref="MinimiserKind.GradientFlow"/> (default "euler": with step η it is GD; the
+    /// adaptive methods may stall on ReLU kinks).</summary>
+    public string FlowMethod { get; init; } = "euler";
+
+    /// <summary>Seed of every KKT search's restarts (and of random directions) (default 1).</summary>
+    public long Seed { get; init; } = 1;
+
+    /// <summary>Worker threads of the candidate searches (default 2); results do not depend on it.</summary>
+    public int Parallelism { get; init; } = 2;
+
+    /// <summary>The loss is recorded every this many epochs for plots (default 100).</summary>
+    public int RecordEvery { get; init; } = 100;
+
+    /// <summary>A copy with another direction rule (for the random-direction ablation).</summary>
+    /// <param name="rule">The rule.</param>
+    /// <returns>The copy.</returns>
+    public PursuitOptions WithDirections(DirectionRule rule) => this with { Directions = rule };
+
+    /// <summary>A copy with another number of worker threads.</summary>
+    /// <param name="threads">Threads ≥ 1.</param>
+    /// <returns>The copy.</returns>
+    public PursuitOptions WithParallelism(int threads) => this with { Parallelism = threads };
+
+    /// <summary>
+    /// A copy whose inner stop rule runs GD for a fixed budget (baselines): cap <paramref name="epochs"/>, no
+    /// convergence test (relative change 0), the loss floor kept.
+    /// </summary>
+    /// <param name="epochs">Epoch budget ≥ 1.</param>
+    /// <returns>The copy.</returns>
+    public PursuitOptions WithEpochBudget(int epochs) => this with { MaxEpochs = epochs, RelativeChange = 0.0 };
+
+    /// <summary>Throws unless every setting is in range.</summary>
+    /// <exception cref="ArgumentException">A setting is out of range; the message names it.</exception>
+    public void Validate()
+    {
+        static void Check(bool ok, string name, string rule, object value)
+        {
+            if (!ok) throw new ArgumentException($"{name}: must be {rule}, got {value}.", name);
+        }
+        static bool PositiveFinite(double v) => v > 0 && double.IsFinite(v);
+        Check(PositiveFinite(InitialScale), "delta0", "positive and finite", InitialScale);
+        Check(PositiveFinite(NeuronScale), "delta", "positive and finite", NeuronScale);
+        Check(PositiveFinite(LearningRate), "eta", "positive and finite", LearningRate);
+        Check(InitialSign is -1 or 0 or 1, "initial-sign", "-1, 0 or +1", InitialSign);
+        Check(Restarts >= 1, "restarts", "at least 1", Restarts);
+        ArgumentNullException.ThrowIfNull(Ascent);
+        Ascent.Validate();
+        Check(DecreaseFactor > 0 && DecreaseFactor <= 1, "decrease-factor", "in (0, 1]", DecreaseFactor);
+        Check(StopWindow >= 1, "stop-window", "at least 1", StopWindow);
+        Check(RelativeChange >= 0 && double.IsFinite(RelativeChange), "relative-change", "finite and ≥ 0", RelativeChange);
+        Check(LossFloor >= 0 && double.IsFinite(LossFloor), "loss-floor", "finite and ≥ 0", LossFloor);
+        Check(MaxEpochs >= 1, "max-epochs", "at least 1", MaxEpochs);
+        Check(LossTolerance >= 0 && double.IsFinite(LossTolerance), "loss-tol", "finite and ≥ 0", LossTolerance);
+        Check(ValueTolerance >= 0 && double.IsFinite(ValueTolerance), "value-tol", "finite and ≥ 0", ValueTolerance);
+        Check(MaxIterations >= 1, "max-iterations", "at least 1", MaxIterations);
+        Check(MaxNeurons >= 1, "max-neurons", "at least 1", MaxNeurons);
+        Check(NeuronsPerIteration >= 1, "neurons-per-iteration", "at least 1", NeuronsPerIteration);
+        Check(Parallelism >= 1, "threads", "at least 1", Parallelism);
+        Check(RecordEvery >= 1, "record-every", "at least 1", RecordEvery);
+        Check(!string.IsNullOrWhiteSpace(FlowMethod), "flow-method", "a method name", FlowMethod ?? "null");
+    }
+}
