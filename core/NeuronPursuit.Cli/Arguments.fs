@@ -87,6 +87,15 @@ type CheckArgs =
     | [<Unique>] Full
     | [<Unique>] Out of dir: string
     | [<Unique>] List
+
+    interface IArgParserTemplate with
+        member this.Usage =
+            match this with
+            | Names _ -> "checks to run (default: all); see --list."
+            | Full -> "run the full configurations (the delta sweeps) instead of the fast ones."
+            | Out _ -> "output folder for report.md and checks.csv (default runs/checks)."
+            | List -> "list the checks with their claims and exit."
+
 /// Arguments of `np pursue`: Neuron Pursuit, the greedy network-growing trainer.
 type PursueArgs =
     | [<Unique>] Data of path: string
@@ -127,10 +136,6 @@ type PursueArgs =
     interface IArgParserTemplate with
         member this.Usage =
             match this with
-            | Names _ -> "checks to run (default: all); see --list."
-            | Full -> "run the full configurations (the delta sweeps) instead of the fast ones."
-            | Out _ -> "output folder for report.md and checks.csv (default runs/checks)."
-            | List -> "list the checks with their claims and exit."
             | Data _ -> "CSV data: a header row x1,...,xd,y, then one sample per row."
             | Example _ -> "the authors' demo instead of --data: hypercube (f on {±1}^20, 3-layer ReLU target of widths 4,2)."
             | Data_Seed _ -> "seed of the example's training sample (default 1)."
