@@ -119,8 +119,15 @@ let tests =
                 use t = new TorchObjective(net, squareLossMean, case.Data)
                 let run = t.GradientDescent(ReadOnlySpan w0, eta, 100)
                 let coreWeights, coreLosses = coreGradientDescent f w0 eta 100 |> Option.get
-                agree 1e-9 run.Weights coreWeights "final weights"
-                agree 1e-9 run.Losses coreLosses "losses along the trajectory")
+                // Two implementations round differently, and 100 GD steps amplify that by the trajectory's
+                // own conditioning (large near a ReLU kink). Measure it: the core's trajectory from w0
+                // moved by 1e-15 relative. The tolerance is 1e-9, or 100 times that sensitivity if larger.
+                let nudged = w0 |> Array.mapi (fun k x -> x * (1.0 + (if k % 2 = 0 then 1e-15 else -1e-15)))
+                let nudgedWeights, _ = coreGradientDescent f nudged eta 100 |> Option.defaultValue (coreWeights, coreLosses)
+                let sensitivity = maxDifference nudgedWeights coreWeights / max (maxAbs coreWeights) 1e-14
+                let tol = max 1e-9 (100.0 * sensitivity)
+                agree tol run.Weights coreWeights $"final weights (trajectory sensitivity {sensitivity:e2})"
+                agree tol run.Losses coreLosses "losses along the trajectory")
 
         test "float32 agrees with the core to float32 accuracy" {
             let case = { Kind = "ff"; InputDimension = 4; Widths = [ 5; 3 ]; ActivationSpec = "leaky-relu-power:0.2:2"; SampleCount = 9; Seed = 21L }
