@@ -29,6 +29,7 @@ let allTests =
         Cli.CheckCliTests.tests
         Checks.CheckTests.tests
         Pursuit.PursuitTests.tests
+        Pursuit.ResidualNcfCrossTests.tests
         Cli.PursueCliTests.tests
         Torch.TorchDifferentialTests.tests
     ]
