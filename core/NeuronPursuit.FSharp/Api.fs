@@ -182,4 +182,4 @@ module Flow =
         solveWith (DormandPrince54()) options [] [] f w0 tEnd
     /// A terminal event: ‖w‖ rises through the level r (escape from the origin).
     let escapeAt (r: float) =
-        FlowEvent($"norm = {r}", EventFunction(fun _ w -> DenseKernels.Norm<float> w - r), CrossingDirection.Rising, true)
+        FlowEvents.NormCrosses(r)

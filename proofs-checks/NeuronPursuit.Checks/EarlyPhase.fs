@@ -73,7 +73,7 @@ let direction (s: DirectionSetup) mode =
         let ncf = p.Ncf()
         let results =
             [ for delta in s.Deltas ->
-                let events = s.Levels |> List.map (fun r -> FlowEvent($"R={r}", EventFunction(fun _ w -> norm (w.ToArray()) - r * delta), CrossingDirection.Rising, (r = List.last s.Levels)))
+                let events = s.Levels |> List.map (fun r -> FlowEvents.NormCrosses(r * delta, terminal = (r = List.last s.Levels), name = $"R={r}"))
                 let tEnd = 1e3 / (delta ** float (p.Degree - 2)) + (if p.Degree = 2 then 50.0 * log (1.0 / delta) else 0.0)
                 let sol = gradientFlow (p.Loss()) (scale delta p.W0) tEnd 1e-10 events []
                 delta, [ for e in sol.Events -> let w = e.State in 1.0 - cosine w reference, kktResidual ncf w ] ]
@@ -190,7 +190,7 @@ let originPlateau (s: OriginPlateauSetup) mode =
         let rows =
             [ for delta in s.Deltas ->
                 let f = p.Loss()
-                let ev = FlowEvent("level", EventFunction(fun _ w -> norm (w.ToArray()) - s.Level * delta), CrossingDirection.Rising, true)
+                let ev = FlowEvents.NormCrosses(s.Level * delta, name = "level")
                 let sol = gradientFlow f (scale delta p.W0) (1e4 / (delta ** float (p.Degree - 2)) + 1e3) 1e-10 [ ev ] []
                 let w = sol.Events.[0].State
                 delta, loss0 - f.Value(ReadOnlySpan w) ]
@@ -218,7 +218,7 @@ let logistic (s: LogisticSetup) mode =
     measure "logistic-early-direction" "logistic loss (2 ln(1 + e^-py)) gives the same early trajectory and KKT direction as the square loss" "A; small-init-and-saddles.md §4 #15" mode criterion parameters (fun () ->
         let rows =
             [ for delta in s.Deltas ->
-                let ev = FlowEvent("level", EventFunction(fun _ w -> norm (w.ToArray()) - s.Level * delta), CrossingDirection.Rising, true)
+                let ev = FlowEvents.NormCrosses(s.Level * delta, name = "level")
                 let square = gradientFlow (p.Loss()) (scale delta p.W0) 1e4 1e-10 [ ev ] []
                 let tR = square.Events.[0].Time
                 let times = ObservationGrid.Linear(0.0, tR, 101)

@@ -59,10 +59,9 @@ let nearSaddle (s: NearSaddleSetup) mode =
                 let w0 = Array.copy wbar
                 wz |> Array.iteri (fun i k -> w0.[k] <- delta * z0.[i])
                 wn |> Array.iteri (fun i k -> w0.[k] <- w0.[k] + s.Perturbation * perturbation.[i])
-                let zNorm (w: float[]) = sqrt (wz |> Array.sumBy (fun k -> w.[k] * w.[k]))
                 let e (w: float[]) = sqrt (wn |> Array.sumBy (fun k -> (w.[k] - wbar.[k]) ** 2.0))
-                let ev = FlowEvent("rho", EventFunction(fun _ w -> zNorm (w.ToArray()) - s.Rho * delta), CrossingDirection.Rising, true)
-                let early = FlowEvent("rho-early", EventFunction(fun _ w -> zNorm (w.ToArray()) - s.RhoEarly * delta), CrossingDirection.Rising, false)
+                let ev = FlowEvents.NormCrosses(s.Rho * delta, indices = wz, name = "rho")
+                let early = FlowEvents.NormCrosses(s.RhoEarly * delta, terminal = false, indices = wz, name = "rho-early")
                 let recorder = QuantityRecorder(ObservationGrid.Logarithmic(1e-3, 1e4 / delta, 300), [ FlowQuantity("e", e) ])
                 let sol = gradientFlow f.Objective w0 (1e4 / delta) 1e-10 [ early; ev ] [ recorder ]
                 let residualOf (w: float[]) =
@@ -110,8 +109,7 @@ let postEscape (s: PostEscapeSetup) mode =
         let z0 = unitGaussian 37L wz.Length
         let w0 = Array.copy wbar
         wz |> Array.iteri (fun i k -> w0.[k] <- s.Delta * z0.[i])
-        let zNorm (w: float[]) = sqrt (wz |> Array.sumBy (fun k -> w.[k] * w.[k]))
-        let ev = FlowEvent("rho", EventFunction(fun _ w -> zNorm (w.ToArray()) - 100.0 * s.Delta), CrossingDirection.Rising, true)
+        let ev = FlowEvents.NormCrosses(100.0 * s.Delta, indices = wz, name = "rho")
         let first = gradientFlow f.Objective w0 (1e4 / s.Delta) 1e-10 [ ev ] []
         let wMid = first.FinalState
         let layout = big.Layout

@@ -223,7 +223,7 @@ let cosine (a: float[]) (b: float[]) = Alignment.Cosine(ReadOnlySpan a, ReadOnly
 /// Minimises an objective by gradient flow from w₀ until ‖∇‖ ≤ tol or t = tEnd; returns (w, value, ‖∇‖).
 let minimise (objective: IObjective<float>) (w0: float[]) (tEnd: float) =
     let gnorm = FlowQuantities.GradientNorm(objective)
-    let stop = FlowEvent("converged", EventFunction(fun _ w -> log10 (gnorm.Evaluate.Invoke(w.ToArray()) + 1e-300) + 11.0), CrossingDirection.Falling, true)
+    let stop = FlowEvents.GradientNormBelow(objective, 1e-11, terminal = true, name = "converged")
     let s = gradientFlow objective w0 tEnd 1e-10 [ stop ] []
     let w = s.FinalState
     w, objective.Value(ReadOnlySpan w), gnorm.Evaluate.Invoke w

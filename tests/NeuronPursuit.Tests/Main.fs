@@ -23,6 +23,7 @@ let allTests =
         Data.FileFormatTests.tests
         Flow.FlowTests.tests
         Flow.Dop853Tests.tests
+        Flow.FlowEventTests.tests
         Invariants.InvariantTests.tests
         Cli.CliTests.tests
         Cli.FlowCliTests.tests

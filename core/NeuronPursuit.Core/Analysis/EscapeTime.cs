@@ -15,11 +15,8 @@ public static class EscapeTime
     /// <param name="level">The level r &gt; 0.</param>
     /// <param name="terminal">Whether it stops the integration (default true).</param>
     /// <returns>The event "escape".</returns>
-    public static FlowEvent NormEvent(double level, bool terminal = true)
-    {
-        if (!(level > 0.0)) throw new ArgumentException($"level: must be positive, got {level}.", nameof(level));
-        return new FlowEvent("escape", (_, w) => DenseKernels.Norm(w) - level, CrossingDirection.Rising, terminal);
-    }
+    public static FlowEvent NormEvent(double level, bool terminal = true) =>
+        FlowEvents.NormCrosses(level, CrossingDirection.Rising, terminal, name: "escape");
 
     /// <summary>
     /// The first time a recorded series reaches the level from below, linearly interpolated between the two samples

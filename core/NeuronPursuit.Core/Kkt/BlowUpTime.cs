@@ -75,7 +75,7 @@ public static class BlowUpTime
 
         // Phase 1: the NCF flow in τ up to ‖u‖ = R‖u₀‖.
         double level = options.SwitchRatio * norm0;
-        var escape = new FlowEvent("switch", (_, y) => DenseKernels.Norm(y) - level, CrossingDirection.Rising, Terminal: true);
+        FlowEvent escape = FlowEvents.NormCrosses(level, name: "switch");
         var integration = new IntegrationOptions { RelativeTolerance = options.RelativeTolerance, AbsoluteTolerance = 0.0, MaxSteps = options.MaxSteps };
         FlowSolution<double> first = FlowSolver.Solve(new NcfFlowSystem<double>(ncf), new DormandPrince54(), 0.0, u0, options.MaxTau, integration, [escape]);
         double[] last = first.FinalState;
