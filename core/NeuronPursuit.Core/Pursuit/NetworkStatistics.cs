@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MIT
+using NeuronPursuit.Core.Analysis;
 using NeuronPursuit.Core.Models;
 
 namespace NeuronPursuit.Core.Pursuit;
@@ -22,16 +23,8 @@ public static class NetworkStatistics
     {
         ArgumentNullException.ThrowIfNull(network);
         var counts = new int[network.HiddenWidths.Count];
-        for (int l = 1; l <= counts.Length; l++)
-        {
-            for (int j = 0; j < network.HiddenWidths[l - 1]; j++)
-            {
-                double incoming = 0, outgoing = 0;
-                foreach (int k in network.Layout.IncomingIndices(l, j)) incoming += w[k] * w[k];
-                foreach (int k in network.Layout.OutgoingIndices(l, j)) outgoing += w[k] * w[k];
-                if (Math.Sqrt(incoming * outgoing) > threshold) counts[l - 1]++;
-            }
-        }
+        foreach (NeuronBlock neuron in SparsityPattern.Blocks(network.Layout, w))
+            if (neuron.IncomingNorm * neuron.OutgoingNorm > threshold) counts[neuron.Layer - 1]++;
         return counts;
     }
 

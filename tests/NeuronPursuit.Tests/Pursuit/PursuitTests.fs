@@ -334,4 +334,19 @@ let private growthTests =
         }
     ]
 
-let tests = testList "Pursuit" [ kernelTests; objectiveTests; algorithmTests; plateauTests; growthTests ]
+let private statisticsTests =
+    testList "network statistics" [
+        test "effective neurons count ‖in‖·‖out‖ > threshold per hidden layer, invariant under (c·in, out/c)" {
+            // d = 2, widths (2, 1): layer-1 neuron 0 has ‖in‖ = 5, ‖out‖ = 0.01 (product 0.05, effective);
+            // neuron 1 has ‖in‖ = 1, ‖out‖ = 0.005 (product 0.005, not); the layer-2 neuron has ‖in‖ = ‖(0.01, 0.005)‖
+            // and ‖out‖ = 3 (product ≈ 0.034, effective).
+            let net = FeedForwardNetwork(2, [| 2; 1 |], Activations.Parse "relu")
+            let w = [| 3.0; 4.0; 1.0; 0.0; 0.01; 0.005; 3.0 |]
+            Expect.equal (NetworkStatistics.EffectiveNeurons(net, ReadOnlySpan w)) [| 1; 1 |] "counts"
+            let rescaled = [| 300.0; 400.0; 1.0; 0.0; 0.0001; 0.005; 3.0 |] // neuron 0: in × 100, out / 100
+            Expect.equal (NetworkStatistics.EffectiveNeurons(net, ReadOnlySpan rescaled)) [| 1; 1 |] "same after rescaling"
+            Expect.equal (NetworkStatistics.EffectiveNeurons(net, ReadOnlySpan w, 1e-3)) [| 2; 1 |] "lower threshold"
+        }
+    ]
+
+let tests = testList "Pursuit" [ kernelTests; objectiveTests; algorithmTests; plateauTests; growthTests; statisticsTests ]
