@@ -179,8 +179,8 @@ let fig1 (w0Seed: int64) = fig1With 2 1.0 0.0 w0Seed
 let blockNorms (problem: Problem) (w: float[]) =
     problem.Blocks |> List.map (fun idx -> sqrt (idx |> Array.sumBy (fun k -> w.[k] * w.[k]))) |> List.toArray
 
-/// ‖x‖.
-let norm (w: float[]) = sqrt (Array.sumBy (fun x -> x * x) w)
+/// ‖x‖ (the scripting surface's Vec.norm).
+let norm (w: float[]) = NeuronPursuit.Api.Vec.norm w
 
 /// The scaled vector c·w.
 let scale (c: float) (w: float[]) = Array.map ((*) c) w
