@@ -1,47 +1,28 @@
 // SPDX-License-Identifier: MIT
-/// The command line of `np`, declared with Argu.
+/// The command line of `np`, declared with Argu. The problem options (data, network, loss, initial point) are
+/// declared once, on `np` itself, and inherited by every subcommand; `ProblemOptions` parses them into the core's
+/// one specification (`ProblemSpec`) and refuses them where a subcommand has no problem.
 module NeuronPursuit.Cli.Arguments
 
 open Argu
 open NeuronPursuit.Core.Flow.Methods
+open NeuronPursuit.Core.Models
+open NeuronPursuit.Core.Objectives
+open NeuronPursuit.Core.Problems
 
 /// Arguments of `np eval`: evaluate the training loss of a network at given weights.
 type EvalArgs =
-    | [<Unique>] Data of path: string
-    | [<Unique>] Example of name: string
-    | [<Unique>] Net of kind: string
-    | [<Unique>] Width of m: int
-    | [<Unique>] Widths of list: string
-    | [<Unique>] Activation of spec: string
     | [<Unique>] Weights of path: string
-    | [<Unique>] Loss of kind: string
     | [<Unique>] Precision of kind: string
 
     interface IArgParserTemplate with
         member this.Usage =
             match this with
-            | Data _ -> "CSV data: a header row x1,...,xd,y, then one sample per row."
-            | Example _ -> "use a built-in example instead of --data (two-relu-teacher); its teacher network and weights are the defaults."
-            | Net _ -> "network kind: two-layer | ff."
-            | Width _ -> "hidden width m of a two-layer network."
-            | Widths _ -> "hidden widths of a feed-forward network, e.g. 4,2."
-            | Activation _ -> "activation: relu | leaky-relu:ALPHA | relu-power:P | leaky-relu-power:ALPHA:P (default relu)."
-            | Weights _ -> "weights file: one number per line in the network's parameter layout (W1..WL row-major; two-layer: W then v)."
-            | Loss _ -> "loss: square (½Σ, default) | square-mean (½·mean) | logistic."
+            | Weights _ -> "weights file: one number per line in the network's parameter layout (W1..WL row-major; two-layer: W then v); default: an example's teacher weights."
             | Precision _ -> "arithmetic: double (default) | double-double."
 
 /// Arguments of `np flow`: integrate the gradient flow dw/dt = −∇ℒ(w) and record it.
 type FlowArgs =
-    | [<Unique>] Data of path: string
-    | [<Unique>] Example of name: string
-    | [<Unique>] Net of kind: string
-    | [<Unique>] Width of m: int
-    | [<Unique>] Widths of list: string
-    | [<Unique>] Activation of spec: string
-    | [<Unique>] Loss of kind: string
-    | [<Unique>] Init of path: string
-    | [<Unique; CustomCommandLine("--init-scale")>] Init_Scale of delta: float
-    | [<Unique>] Seed of s: int64
     | [<Unique; CustomCommandLine("--t-end")>] T_End of T: float
     | [<Unique>] Method of name: string
     | [<Unique>] Step of eta: float
@@ -58,16 +39,6 @@ type FlowArgs =
     interface IArgParserTemplate with
         member this.Usage =
             match this with
-            | Data _ -> "CSV data: a header row x1,...,xd,y, then one sample per row."
-            | Example _ -> "use a built-in example instead of --data (two-relu-teacher); without --net its teacher's architecture is trained."
-            | Net _ -> "network kind: two-layer | ff."
-            | Width _ -> "hidden width m of a two-layer network."
-            | Widths _ -> "hidden widths of a feed-forward network, e.g. 4,2."
-            | Activation _ -> "activation: relu | leaky-relu:ALPHA | relu-power:P | leaky-relu-power:ALPHA:P (default relu)."
-            | Loss _ -> "loss: square (½Σ, default) | square-mean (½·mean) | logistic."
-            | Init _ -> "initial weights file (one number per line in the network's parameter layout)."
-            | Init_Scale _ -> "initial scale δ: w0 = δ·N(0,1) entries drawn from --seed (instead of --init)."
-            | Seed _ -> "seed of the Gaussian initialisation (default 1)."
             | T_End _ -> "end time T of the flow (required)."
             | Method _ -> $"integration method: {MethodRegistry.Names} (default dp5)."
             | Step _ -> "step size: required by fixed-step methods (euler: the learning rate); the first step of adaptive ones."
@@ -93,19 +64,15 @@ type CheckArgs =
             match this with
             | Names _ -> "checks to run (default: all); see --list."
             | Full -> "run the full configurations (the delta sweeps) instead of the fast ones."
-            | Out _ -> "output folder for report.md and checks.csv (default runs/checks)."
+            | Out _ -> "output folder for report.md, checks.csv and run.json (default runs/checks)."
             | List -> "list the checks with their claims and exit."
 
-/// Arguments of `np pursue`: Neuron Pursuit, the greedy network-growing trainer.
+/// Arguments of `np pursue`: Neuron Pursuit, the greedy network-growing trainer. Every option but --config,
+/// --seeds, --ablations and --out may also be a key of the --config file (the flag without dashes, '-' as '_').
 type PursueArgs =
-    | [<Unique>] Data of path: string
-    | [<Unique>] Example of name: string
-    | [<Unique; CustomCommandLine("--data-seed")>] Data_Seed of s: int64
-    | [<Unique>] Samples of n: int
     | [<Unique>] Seeds of range: string
     | [<Unique>] Ablations
     | [<Unique>] Depth of L: int
-    | [<Unique>] Activation of spec: string
     | [<Unique>] Config of path: string
     | [<Unique; CustomCommandLine("--delta0")>] Delta0 of delta0: float
     | [<Unique>] Delta of delta: float
@@ -127,7 +94,6 @@ type PursueArgs =
     | [<Unique>] Directions of rule: string
     | [<Unique>] Minimiser of kind: string
     | [<Unique; CustomCommandLine("--flow-method")>] Flow_Method of name: string
-    | [<Unique>] Seed of s: int64
     | [<Unique>] Threads of count: int
     | [<Unique; CustomCommandLine("--baseline-epochs")>] Baseline_Epochs of epochs: int
     | [<Unique; CustomCommandLine("--wide-epochs")>] Wide_Epochs of epochs: int
@@ -136,14 +102,9 @@ type PursueArgs =
     interface IArgParserTemplate with
         member this.Usage =
             match this with
-            | Data _ -> "CSV data: a header row x1,...,xd,y, then one sample per row."
-            | Example _ -> "the authors' demo instead of --data: hypercube (f on {±1}^20, 3-layer ReLU target of widths 4,2)."
-            | Data_Seed _ -> "seed of the example's training sample (default 1)."
-            | Samples _ -> "training samples n of the example (default 1000)."
             | Seeds _ -> "run the example for the data seeds A..B (e.g. 1..10) in parallel and report the success frequency."
             | Ablations -> "run the example's ablations and baselines (random directions, GD on (4,2) and (64,64) nets) and write a report."
             | Depth _ -> "number of weight matrices L >= 2 (hidden layers L-1; default 3, two-layer net: 2)."
-            | Activation _ -> "activation: relu | leaky-relu:ALPHA | relu-power:P | leaky-relu-power:ALPHA:P (default relu)."
             | Config _ -> "JSON file of options, keys as the flags without dashes in snake_case (e.g. {\"delta\": 0.03}); flags override it."
             | Delta0 _ -> "norm δ0 of the initial one-neuron-per-layer net (default 0.2)."
             | Delta _ -> "norm δ of each new neuron's weights (default 0.03)."
@@ -165,25 +126,49 @@ type PursueArgs =
             | Directions _ -> "new neurons' directions: kkt (default) | random (ablation)."
             | Minimiser _ -> "minimisation after each addition: gd (default) | flow (the gradient-flow integrator)."
             | Flow_Method _ -> "method of --minimiser flow (default euler, step η)."
-            | Seed _ -> "seed of the KKT searches' restarts (default 1)."
             | Threads _ -> "worker threads (default 2); results do not depend on it."
             | Baseline_Epochs _ -> "--ablations: GD epochs of the (4,2) baseline (default 100000)."
             | Wide_Epochs _ -> "--ablations: GD epochs of the (64,64) baselines (default 20000)."
             | Out _ -> "output folder (default runs/pursue-hypercube for --example; required with --data)."
 
-/// The subcommands of `np`.
+/// The subcommands of `np`, and the problem options every subcommand with a problem shares.
 type NpArgs =
     | [<CliPrefix(CliPrefix.None)>] Version
     | [<CliPrefix(CliPrefix.None)>] Eval of ParseResults<EvalArgs>
     | [<CliPrefix(CliPrefix.None)>] Flow of ParseResults<FlowArgs>
     | [<CliPrefix(CliPrefix.None)>] Check of ParseResults<CheckArgs>
     | [<CliPrefix(CliPrefix.None)>] Pursue of ParseResults<PursueArgs>
+    | [<Inherit; Unique>] Example of name: string
+    | [<Inherit; Unique>] Data of path: string
+    | [<Inherit; Unique; CustomCommandLine("--data-seed")>] Data_Seed of s: int64
+    | [<Inherit; Unique>] Samples of n: int
+    | [<Inherit; Unique>] Net of kind: string
+    | [<Inherit; Unique>] Widths of list: string
+    | [<Inherit; Unique>] Activation of spec: string
+    | [<Inherit; Unique>] Loss of spec: string
+    | [<Inherit; Unique>] Init of path: string
+    | [<Inherit; Unique; CustomCommandLine("--init-scale")>] Init_Scale of delta: float
+    | [<Inherit; Unique; CustomCommandLine("--init-direction")>] Init_Direction of kind: string
+    | [<Inherit; Unique>] Seed of s: int64
 
     interface IArgParserTemplate with
         member this.Usage =
+            let describe (key: string) = (ProblemSpec.Keys |> Seq.find (fun k -> k.Name = key)).Description + "."
             match this with
             | Version -> "print the version of np and of its core."
             | Eval _ -> "evaluate the training loss (and gradient norm) of a network at given weights."
             | Flow _ -> "integrate the gradient flow from an initialisation and record loss, norms and the final weights."
             | Check _ -> "run the papers' claims as numerical checks; print each table and verdict, write report.md and checks.csv."
             | Pursue _ -> "Neuron Pursuit: grow a network neuron by neuron (KKT directions of the residual NCF) and train it."
+            | Example _ -> describe "example"
+            | Data _ -> describe "data"
+            | Data_Seed _ -> describe "data-seed"
+            | Samples _ -> describe "samples"
+            | Net _ -> describe "net"
+            | Widths _ -> describe "widths"
+            | Activation _ -> describe "activation"
+            | Loss _ -> describe "loss"
+            | Init _ -> describe "init"
+            | Init_Scale _ -> describe "init-scale"
+            | Init_Direction _ -> describe "init-direction"
+            | Seed _ -> describe "seed" + " For pursue: the seed of the KKT restarts (default 1)."

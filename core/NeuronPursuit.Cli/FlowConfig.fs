@@ -1,27 +1,17 @@
 // SPDX-License-Identifier: MIT
-/// The configuration of `np flow`: every option resolved to its value or documented default and
-/// validated before anything is integrated, so that bad input never costs a run.
+/// The configuration of `np flow`: the problem and every integration option resolved to its value or documented
+/// default and validated before anything is integrated, so that bad input never costs a run.
 module NeuronPursuit.Cli.FlowConfig
 
 open System
 open System.Globalization
-open System.IO
 open Argu
 open NeuronPursuit
-open NeuronPursuit.Core.Data
 open NeuronPursuit.Core.Flow
 open NeuronPursuit.Core.Flow.Methods
-open NeuronPursuit.Core.Models
-open NeuronPursuit.Core.Objectives
+open NeuronPursuit.Core.Problems
 open NeuronPursuit.Cli.Arguments
 open NeuronPursuit.Cli.Inputs
-
-/// Where w(0) comes from.
-type InitialPoint =
-    /// A weights file.
-    | FromFile of path: string
-    /// δ·w₀ with w₀ ~ N(0, I) drawn from the seed (Weights.gaussian).
-    | Gaussian of scale: float * seed: int64
 
 /// The observation times and how they were asked for.
 type TimeGrid =
@@ -37,16 +27,9 @@ let observableNames = [ "loss"; "norm"; "grad_norm"; "layer_norms"; "neuron_norm
 
 /// A validated `np flow` configuration.
 type FlowConfig =
-    { /// "example NAME" or the CSV path.
-      DataSource: string
-      Data: DataSet<float>
-      Network: HomogeneousNetwork
-      /// two-layer | ff.
-      NetworkKind: string
-      ActivationSpec: string
-      LossName: string
-      Loss: ILoss
-      Init: InitialPoint
+    { /// The problem options as given.
+      Spec: ProblemSpec
+      Problem: Problem
       TEnd: float
       Method: IRungeKuttaMethod
       /// --step: the fixed step of a fixed-step method, the first step of an adaptive one.
@@ -61,7 +44,7 @@ type FlowConfig =
       EscapeNorm: float option
       /// --log-time τ: integrate in s = ln(1 + t/τ), or None.
       LogTimeScale: float option
-      /// --out; created by `createOutput`.
+      /// --out; created by `OutputFolder.create`.
       OutDir: string }
 
     /// Whether the method takes fixed steps (it has no embedded error estimate).
@@ -86,13 +69,13 @@ let parseTimes (tEnd: float) (spec: string) =
     | [| "linear"; count |] ->
         let n = parsePositiveInt "--times" count
         if n < 2 then fail "needs at least 2 times (linear:N, N ≥ 2)."
-        { Spec = spec; Times = ObservationGrid.Linear(0.0, tEnd, n); Logarithmic = false }
+        { Spec = spec; Times = Flow.linearGrid 0.0 tEnd n; Logarithmic = false }
     | [| "log"; first; count |] ->
         let t0 = parseFinite "--times" first
         let n = parsePositiveInt "--times" count
         if not (t0 > 0.0 && t0 < tEnd) then fail $"needs 0 < T0 < t-end = {invariant tEnd} (log:T0:N)."
         if n < 2 then fail "needs at least 2 times (log:T0:N, N ≥ 2)."
-        { Spec = spec; Times = ObservationGrid.Logarithmic(t0, tEnd, n); Logarithmic = true }
+        { Spec = spec; Times = Flow.logGrid t0 tEnd n; Logarithmic = true }
     | [| _ |] ->
         let times =
             spec.Split(',', StringSplitOptions.TrimEntries ||| StringSplitOptions.RemoveEmptyEntries)
@@ -114,59 +97,8 @@ let parseObserve (spec: string) =
     | Some n -> raise (UsageError $"""--observe: '{n}' is not an observable; expected {String.Join(", ", observableNames)}.""")
     | None -> names
 
-/// The data, its description and the network; without --net an example trains its teacher's architecture.
-let private dataAndNetwork (args: ParseResults<FlowArgs>) =
-    let activation = args.GetResult(FlowArgs.Activation, defaultValue = "relu")
-    let named d =
-        network (args.TryGetResult FlowArgs.Net) (args.TryGetResult FlowArgs.Width) (args.TryGetResult FlowArgs.Widths) activation d
-    match args.TryGetResult FlowArgs.Example, args.TryGetResult FlowArgs.Data with
-    | Some _, Some _ -> raise (UsageError "--example and --data: give one of them, not both.")
-    | None, None -> raise (UsageError "--data: name a CSV data file, or use --example two-relu-teacher.")
-    | Some name, None ->
-        let ex = Data.example name 1L
-        if args.Contains FlowArgs.Net then
-            ex.Data, $"example {name}", named ex.Data.InputDimension, args.GetResult FlowArgs.Net, activation
-        elif args.Contains FlowArgs.Activation || args.Contains FlowArgs.Width || args.Contains FlowArgs.Widths then
-            raise (UsageError "--net: name the network when giving --activation, --width or --widths.")
-        else
-            let kind = if ex.Network :? TwoLayerNetwork then "two-layer" else "ff"
-            ex.Data, $"example {name}", ex.Network, kind, ex.Network.Activation.Specification
-    | None, Some path ->
-        let data = Data.readCsv path
-        data, path, named data.InputDimension, args.GetResult FlowArgs.Net, activation
-
-let private positive (option: string) (value: float) =
-    if not (value > 0.0 && Double.IsFinite value) then raise (UsageError $"{option}: must be positive and finite, got {invariant value}.")
-    value
-
-/// The initial point: exactly one of --init and --init-scale; --seed only with --init-scale.
-let private initialPoint (args: ParseResults<FlowArgs>) =
-    match args.TryGetResult FlowArgs.Init, args.TryGetResult FlowArgs.Init_Scale with
-    | Some _, Some _ -> raise (UsageError "--init and --init-scale: give one of them, not both.")
-    | None, None -> raise (UsageError "--init-scale: give the initial scale δ (with --seed), or --init with a weights file.")
-    | Some path, None ->
-        if args.Contains FlowArgs.Seed then raise (UsageError "--seed: applies only to --init-scale, not to --init.")
-        FromFile path
-    | None, Some delta ->
-        if not (delta >= 0.0 && Double.IsFinite delta) then raise (UsageError $"--init-scale: must be non-negative and finite, got {invariant delta}.")
-        Gaussian(delta, args.GetResult(FlowArgs.Seed, defaultValue = 1L))
-
-/// Creates --out (and its parents) and proves it writable, before any time is spent integrating.
-let createOutput (dir: string) =
-    try
-        Directory.CreateDirectory dir |> ignore
-        let probe = Path.Combine(dir, $".np-write-test-{Guid.NewGuid():N}")
-        File.WriteAllText(probe, "")
-        File.Delete probe
-        ()
-    with
-    | :? IOException
-    | :? UnauthorizedAccessException
-    | :? ArgumentException
-    | :? NotSupportedException as e -> raise (UsageError $"--out: cannot write to '{dir}': {oneLine e}")
-
 /// Resolves and validates the options of `np flow`.
-let ofArgs (args: ParseResults<FlowArgs>) =
+let ofArgs (problemArgs: ParseResults<NpArgs>) (args: ParseResults<FlowArgs>) =
     let tEnd =
         match args.TryGetResult FlowArgs.T_End with
         | Some t -> positive "--t-end" t
@@ -188,23 +120,19 @@ let ofArgs (args: ParseResults<FlowArgs>) =
     if not (atol >= 0.0 && Double.IsFinite atol) then raise (UsageError $"--atol: must be non-negative and finite, got {invariant atol}.")
     let maxSteps = args.GetResult(FlowArgs.Max_Steps, defaultValue = 1_000_000L)
     if maxSteps < 1L then raise (UsageError $"--max-steps: must be at least 1, got {maxSteps}.")
-    let lossName = args.GetResult(FlowArgs.Loss, defaultValue = "square")
-    let loss = Inputs.loss lossName
     let precision = Inputs.precision (args.GetResult(FlowArgs.Precision, defaultValue = "double"))
     let observe = parseObserve (args.GetResult(FlowArgs.Observe, defaultValue = "loss,norm,grad_norm"))
     let times = parseTimes tEnd (args.GetResult(FlowArgs.Times, defaultValue = defaultTimes))
     let escape = args.TryGetResult FlowArgs.Escape_Norm |> Option.map (positive "--escape-norm")
     let logTime = args.TryGetResult FlowArgs.Log_Time |> Option.map (positive "--log-time")
-    let init = initialPoint args
-    let data, source, net, kind, activation = dataAndNetwork args
-    { DataSource = source
-      Data = data
-      Network = net
-      NetworkKind = kind
-      ActivationSpec = activation
-      LossName = lossName
-      Loss = loss
-      Init = init
+    if method.RequiresJacobian && logTime.IsSome then
+        raise (UsageError $"--log-time: the stiff method {method.Name} integrates autonomous systems only; use an explicit method with --log-time.")
+    let spec = ProblemOptions.spec problemArgs
+    let problem = spec.Build()
+    if isNull problem.Initialisation then
+        raise (UsageError "--init-scale: give the initial scale delta (with --seed), or --init with a weights file.")
+    { Spec = spec
+      Problem = problem
       TEnd = tEnd
       Method = method
       Step = step

@@ -1,22 +1,18 @@
 // SPDX-License-Identifier: MIT
-/// The option values that several subcommands share (network, loss, precision, numbers), parsed into
-/// core objects; anything malformed raises a UsageError naming the option.
+/// Usage errors and the option values several subcommands share (numbers, precision).
 module NeuronPursuit.Cli.Inputs
 
 open System
 open System.Globalization
-open NeuronPursuit
-open NeuronPursuit.Core.Objectives
 
-/// A usage error: the options given are inconsistent or incomplete.
+/// A usage error: the options given are inconsistent or incomplete. The message is one line naming the option.
 exception UsageError of string
 
 /// The message of an exception as one line, without .NET's "(Parameter 'x')" suffix.
 let oneLine (e: exn) =
     let message =
         match e with
-        | :? ArgumentException as a when not (isNull a.ParamName) ->
-            a.Message.Replace($" (Parameter '{a.ParamName}')", "")
+        | :? ArgumentException as a when not (isNull a.ParamName) -> a.Message.Replace($" (Parameter '{a.ParamName}')", "")
         | _ -> e.Message
     message.Replace("\r", " ").Replace("\n", " ")
 
@@ -35,39 +31,12 @@ let parsePositiveInt (option: string) (text: string) =
     | true, k when k >= 1 -> k
     | _ -> raise (UsageError $"{option}: '{text}' is not a positive integer.")
 
-let private parseWidths (text: string) =
-    text.Split(',', StringSplitOptions.TrimEntries)
-    |> Array.map (fun p ->
-        match Int32.TryParse(p, NumberStyles.Integer, CultureInfo.InvariantCulture) with
-        | true, k when k >= 1 -> k
-        | _ -> raise (UsageError $"--widths: '{text}' is not a list of positive integers such as 4,2."))
-    |> Array.toList
+/// A value that must be positive and finite, or a UsageError naming the option.
+let positive (option: string) (value: float) =
+    if not (value > 0.0 && Double.IsFinite value) then raise (UsageError $"{option}: must be positive and finite, got {invariant value}.")
+    value
 
-/// The network named by --net/--width/--widths/--activation for inputs of dimension d.
-let network (kind: string option) (width: int option) (widths: string option) (activation: string) (d: int) =
-    let sigma = Activation.parse activation
-    match kind with
-    | Some "two-layer" ->
-        match width with
-        | Some m when m >= 1 -> Net.twoLayer d m sigma
-        | Some m -> raise (UsageError $"--width: must be at least 1, got {m}.")
-        | None -> raise (UsageError "--width: a two-layer network needs its hidden width, e.g. --width 10.")
-    | Some "ff" ->
-        match widths with
-        | Some text -> Net.feedForward d (parseWidths text) sigma
-        | None -> raise (UsageError "--widths: a feed-forward network needs its hidden widths, e.g. --widths 4,2.")
-    | Some other -> raise (UsageError $"--net: '{other}' is not a network kind; expected two-layer or ff.")
-    | None -> raise (UsageError "--net: name the network, two-layer or ff.")
-
-/// The loss named by --loss.
-let loss (name: string) : ILoss =
-    match name with
-    | "square" -> squareLoss
-    | "square-mean" -> squareLossMean
-    | "logistic" -> logisticLoss
-    | other -> raise (UsageError $"--loss: '{other}' is not a loss; expected square, square-mean or logistic.")
-
-/// The arithmetic named by --precision.
+/// The arithmetic of a computation.
 type Precision =
     | Double
     | DoubleDouble

@@ -1,28 +1,48 @@
 // SPDX-License-Identifier: MIT
-/// Entry point of `np`: parses the command line and maps every input error to a one-line message
-/// and a non-zero exit code (2 for usage and input errors, 1 for failures of a computation).
+/// Entry point of `np`: parses the command line and maps every input error to a one-line message and a non-zero
+/// exit code (2 for usage and input errors, 1 for failures of a computation).
 module NeuronPursuit.Cli.Program
 
 open System
 open System.IO
 open Argu
 open NeuronPursuit.Core.Data
+open NeuronPursuit.Core.Problems
 open NeuronPursuit.Cli.Arguments
-open NeuronPursuit.Cli.Commands
 open NeuronPursuit.Cli.Inputs
+
+let private parser = lazy (ArgumentParser.Create<NpArgs>(programName = "np"))
+
+/// The pursue options given on the command line, as flags.
+let private pursueFlags (args: ParseResults<PursueArgs>) =
+    [ for a in args.GetAllResults() -> args.Parser.GetArgumentCaseInfo(a).Name.Value ]
+
+/// The command line's results; for `pursue --config FILE` with the file's options appended as the flags they stand for.
+let private parse (argv: string[]) =
+    let results = parser.Value.ParseCommandLine(argv, raiseOnUsage = true)
+    match results.GetAllResults() |> List.tryPick (function Pursue p -> Some p | _ -> None) with
+    | Some pursue when pursue.Contains PursueArgs.Config ->
+        let path = pursue.GetResult PursueArgs.Config
+        let extended = PursueConfig.withConfig argv (ProblemOptions.given results @ pursueFlags pursue) path
+        try parser.Value.ParseCommandLine(extended, raiseOnUsage = true)
+        with :? ArguParseException as e ->
+            raise (UsageError $"""--config: '{path}': {e.Message.Split('\n', StringSplitOptions.RemoveEmptyEntries).[0].Trim()}""")
+    | _ -> results
 
 /// Runs `np` with the given arguments, writing results to `out` and errors to `err`; returns the exit code.
 let run (argv: string[]) (out: TextWriter) (err: TextWriter) =
-    let parser = ArgumentParser.Create<NpArgs>(programName = "np")
     try
-        let results = parser.ParseCommandLine(argv, raiseOnUsage = true)
-        match results.GetAllResults() with
-        | Version :: _ -> version out
-        | Eval args :: _ -> eval args out
-        | Flow args :: _ -> FlowCommand.run argv args out err
-        | Check args :: _ -> CheckCommand.run args out err
-        | Pursue args :: _ -> PursueCommand.run argv args out err
-        | [] ->
+        let results = parse argv
+        match results.GetAllResults() |> List.tryFind (function Version | Eval _ | Flow _ | Check _ | Pursue _ -> true | _ -> false) with
+        | Some Version ->
+            ProblemOptions.allowOnly "version" [] results
+            out.WriteLine($"np {Versions.np} (NeuronPursuit core {Versions.core}, .NET {Versions.dotnet})")
+            0
+        | Some(Eval args) -> EvalCommand.run results args out
+        | Some(Flow args) -> FlowCommand.run argv results args out err
+        | Some(Check args) -> CheckCommand.run argv results args out
+        | Some(Pursue args) -> PursueCommand.run argv results args out err
+        | _ ->
             err.WriteLine("np: name a subcommand: version, eval, flow, pursue or check (see np --help)")
             2
     with
@@ -35,6 +55,9 @@ let run (argv: string[]) (out: TextWriter) (err: TextWriter) =
         2
     | UsageError message ->
         err.WriteLine($"np: {message}")
+        2
+    | :? SpecificationException as e ->
+        err.WriteLine($"np: --{e.Key}: {e.Problem}")
         2
     | :? InputFormatException as e ->
         err.WriteLine($"np: {oneLine e}")

@@ -9,9 +9,9 @@ open System.Diagnostics
 open System.Globalization
 open System.IO
 open System.Text
+open NeuronPursuit
 open NeuronPursuit.Core.Data
 open NeuronPursuit.Core.Models
-open NeuronPursuit.Core.Numerics
 open NeuronPursuit.Core.Pursuit
 open NeuronPursuit.Cli.PursueConfig
 
@@ -35,43 +35,40 @@ let private culture = CultureInfo.InvariantCulture
 let private g3 (x: float) = x.ToString("G3", culture)
 
 let private row methodName (net: FeedForwardNetwork) (w: float[]) epochs loss wall note =
-    let cube = HypercubeEvaluation.OnAllVertices(net, ReadOnlySpan w)
+    let cube = Pursuit.cubeError net w
     { Method = methodName
       Widths = List.ofSeq net.HiddenWidths
       Epochs = epochs
       TrainLoss = loss
       CubeMse = cube.MeanSquaredError
-      EffectiveNeurons = List.ofArray (NetworkStatistics.EffectiveNeurons(net, ReadOnlySpan w))
-      MaxIrrelevantWeight = NetworkStatistics.MaxInputWeight(net, ReadOnlySpan w, HypercubeExample.RelevantInputs)
+      EffectiveNeurons = Pursuit.effectiveNeurons net w
+      MaxIrrelevantWeight = Pursuit.maxInputWeight HypercubeExample.RelevantInputs net w
       WallSeconds = wall
       Note = note }
 
 let private pursuit name (config: PursueConfig) (options: PursuitOptions) =
     let clock = Stopwatch.StartNew()
-    let r = NeuronPursuitTrainer.Run(config.Data, 2, config.Activation, options)
+    let r = Pursuit.run options config.Problem
     let seq = String.Join(",", r.LayerSequence)
     let start = r.Iterations.[0].Minimisation.LossBefore
     row name r.Network r.Weights r.TotalEpochs r.FinalLoss clock.Elapsed.TotalSeconds $"layers {seq}; loss {g3 start} → {g3 r.FinalLoss}; stop {RunRecord.snakeCase (string r.StopReason)}"
 
 /// GD from w₀ for a fixed budget (the loss floor 1e-7 may end it earlier).
 let private gd name (config: PursueConfig) (widths: int[]) (init: FeedForwardNetwork -> float[]) (epochs: int) initNote =
-    let net = FeedForwardNetwork(HypercubeExample.Dimension, widths, config.Activation)
+    let net = FeedForwardNetwork(HypercubeExample.Dimension, widths, config.Problem.Network.Activation)
     let w = init net
     let clock = Stopwatch.StartNew()
-    let m = GradientDescentMinimiser.Minimise(net, config.Data, Span w, config.Options.WithEpochBudget epochs)
+    let m = Pursuit.descend epochs config.Options net config.Problem.Data w
     let moved = if m.LossAfter > 0.97 * m.LossBefore then " (never left the origin's plateau)" else ""
     row name net w m.Epochs m.LossAfter clock.Elapsed.TotalSeconds $"{initNote}; loss {g3 m.LossBefore} → {g3 m.LossAfter}{moved}; stop {RunRecord.snakeCase (string m.Reason)}"
 
 /// Weights N(0, σ²), seeded.
-let smallInit (seed: int64) (net: FeedForwardNetwork) =
-    let w = Array.zeroCreate<float> net.ParameterCount
-    SeededRandom(seed).FillGaussian(Span w, smallInitStd)
-    w
+let smallInit (seed: int64) (net: FeedForwardNetwork) = Vec.gaussian seed smallInitStd net.ParameterCount
 
 /// He initialisation: W_l entries N(0, 2/k_{l−1}), seeded.
 let heInit (seed: int64) (net: FeedForwardNetwork) =
     let w = Array.zeroCreate<float> net.ParameterCount
-    let random = SeededRandom seed
+    let random = NeuronPursuit.Core.Numerics.SeededRandom seed
     for b in net.Layout.Blocks do
         random.FillGaussian(Span(w, b.Offset, b.Count), sqrt (2.0 / float b.Columns))
     w
@@ -82,8 +79,8 @@ let private markdown (config: PursueConfig) (rows: AblationRow list) =
     let o = config.Options
     line "# Neuron Pursuit: ablations and baselines on the hypercube demo"
     line ""
-    line $"Data: f on {{±1}}^20 (digest `neuron-pursuit.md` §5.2), n = {config.Data.Count} training points, data seed {config.DataSeed |> Option.defaultValue 0L}. Test set: all 2^20 vertices."
-    line $"Training: full-batch GD, η = {o.LearningRate} on (1/(2n))Σ(H − y)², 3-layer bias-free {config.ActivationSpec} nets."
+    line $"Data: f on {{±1}}^20 (the hypercube demo of arXiv 2509.12154), n = {config.Problem.Data.Count} training points, data seed {config.DataSeed |> Option.defaultValue 0L}. Test set: all 2^20 vertices."
+    line $"Training: full-batch GD, η = {o.LearningRate} on (1/(2n))Σ(H − y)², 3-layer bias-free {config.Problem.Network.Activation.Specification} nets."
     line $"NP rows use the NP options (δ₀ = {o.InitialScale}, δ = {o.NeuronScale}, inner stop rule, seed {o.Seed}); the random-direction row draws the initial net's direction and each new neuron's unit (a, b) uniformly (seeded), and keeps the KKT layer choice and the scales δ₀, δ."
     line $"GD baselines: {config.BaselineEpochs} epochs for (4,2), {config.WideEpochs} for (64,64) (or until the loss is below 1e-7); small init: every weight N(0, {smallInitStd}²); He init: W_l ~ N(0, 2/k_(l−1)). Seed {o.Seed} for all draws."
     line $"Effective neurons: ‖incoming‖·‖outgoing‖ > {NetworkStatistics.DefaultEffectiveThreshold} per hidden layer. Irrelevant weights: max |W1[:, x5..x20]|."

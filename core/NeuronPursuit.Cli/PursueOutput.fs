@@ -1,58 +1,22 @@
 // SPDX-License-Identifier: MIT
-/// What `np pursue` writes: the per-iteration console lines, run.json (schema below, snake_case, fields only
-/// ever added), iterations.csv, loss.csv, weights.csv and the PNG plots, and the demo's evaluation and verdict.
+/// What `np pursue` writes: the per-iteration console lines, run.json (kind "pursue"), iterations.csv, loss.csv,
+/// weights.csv and the PNG plots.
 module NeuronPursuit.Cli.PursueOutput
 
 open System
-open System.Globalization
 open System.IO
 open System.Text
-open System.Text.Json
-open System.Text.Json.Serialization
-open ScottPlot
+open NeuronPursuit
 open NeuronPursuit.Core.Data
 open NeuronPursuit.Core.Models
 open NeuronPursuit.Core.Pursuit
+open NeuronPursuit.Checks
 open NeuronPursuit.Cli.Inputs
 open NeuronPursuit.Cli.PursueConfig
 
-let private culture = CultureInfo.InvariantCulture
-let private g4 (x: float) = x.ToString("G4", culture)
+let private g4 = Format.g4
+let private r = Format.roundTrip
 let private widthsText (w: int seq) = "(" + String.Join(",", w) + ")"
-
-/// The demo's success criteria (digest `neuron-pursuit.md` §6 item 3) and the measured numbers.
-type Verdict =
-    { Widths: bool
-      Sequence: bool
-      CubeMse: bool
-      IrrelevantWeights: bool
-      Success: bool }
-
-/// The demo's evaluation on the cube.
-type Evaluation =
-    { /// MSE (1/2²⁰)Σ(H − f)² on all 2²⁰ vertices.
-      CubeMse: float
-      CubeMaxError: float
-      /// max |W₁[:, 4:]|, the weights on x5..x20.
-      MaxIrrelevantWeight: float
-      /// Neurons with ‖in‖·‖out‖ > 1e-2, per hidden layer.
-      EffectiveNeurons: int list
-      Verdict: Verdict }
-
-/// Evaluates a hypercube result: cube error, irrelevant weights, verdict.
-let evaluate (result: PursuitResult) =
-    let net, w = result.Network, result.Weights
-    let cube = HypercubeEvaluation.OnAllVertices(net, ReadOnlySpan w)
-    let irrelevant = NetworkStatistics.MaxInputWeight(net, ReadOnlySpan w, HypercubeExample.RelevantInputs)
-    let widths = List.ofSeq net.HiddenWidths = [ 4; 2 ]
-    let sequence = List.ofSeq result.LayerSequence = [ 1; 2; 1; 1 ]
-    let mse = cube.MeanSquaredError < 1e-6
-    let sparse = irrelevant < 1e-3
-    { CubeMse = cube.MeanSquaredError
-      CubeMaxError = cube.MaxAbsoluteError
-      MaxIrrelevantWeight = irrelevant
-      EffectiveNeurons = List.ofArray (NetworkStatistics.EffectiveNeurons(net, ReadOnlySpan w))
-      Verdict = { Widths = widths; Sequence = sequence; CubeMse = mse; IrrelevantWeights = sparse; Success = widths && sequence && mse && sparse } }
 
 /// One line per iteration on the console.
 let iterationLine (it: PursuitIteration) =
@@ -103,35 +67,32 @@ let iterationRecord (it: PursuitIteration) : IterationRecord =
       SearchSeconds = it.SearchSeconds
       MinimiseSeconds = it.MinimiseSeconds }
 
-/// Every option with its value (defaults included).
-type OptionsRecord =
-    { Delta0: float; Delta: float; Eta: float; Loss: string; NcfNormalisation: string; InitialSign: int; Restarts: int
-      AscentSteps: int; KktTol: float; DecreaseFactor: float; StopWindow: int; RelativeChange: float; LossFloor: float
-      MaxEpochs: int; LossTol: float; ValueTol: float; MaxIterations: int; MaxNeurons: int; NeuronsPerIteration: int
-      Directions: string; Minimiser: string; FlowMethod: string; Seed: int64; Threads: int; ConfigFile: string option }
+/// `settings` of a pursue run: the depth and every option under its flag's name, defaults included.
+type PursueSettings =
+    { Depth: int; Mode: string; Options: Map<string, obj | null>; NcfNormalisation: string; ConfigFile: string option }
 
+/// The options by their flag names (without dashes, '_' for '-').
 let optionsRecord (config: PursueConfig) =
     let o = config.Options
-    { Delta0 = o.InitialScale; Delta = o.NeuronScale; Eta = o.LearningRate; Loss = "(1/(2n)) sum (H - y)^2"
-      NcfNormalisation = "1/n"; InitialSign = o.InitialSign; Restarts = o.Restarts; AscentSteps = o.Ascent.MaxSteps
-      KktTol = o.Ascent.KktTolerance; DecreaseFactor = o.DecreaseFactor; StopWindow = o.StopWindow
-      RelativeChange = o.RelativeChange; LossFloor = o.LossFloor; MaxEpochs = o.MaxEpochs; LossTol = o.LossTolerance
-      ValueTol = o.ValueTolerance; MaxIterations = o.MaxIterations; MaxNeurons = o.MaxNeurons
-      NeuronsPerIteration = o.NeuronsPerIteration; Directions = RunRecord.snakeCase (string o.Directions)
-      Minimiser = (if o.Minimiser = MinimiserKind.GradientDescent then "gd" else "flow"); FlowMethod = o.FlowMethod
-      Seed = o.Seed; Threads = o.Parallelism; ConfigFile = config.ConfigFile }
+    [ "delta0", box o.InitialScale; "delta", box o.NeuronScale; "eta", box o.LearningRate; "initial_sign", box o.InitialSign
+      "restarts", box o.Restarts; "ascent_steps", box o.Ascent.MaxSteps; "kkt_tol", box o.Ascent.KktTolerance
+      "decrease_factor", box o.DecreaseFactor; "stop_window", box o.StopWindow; "relative_change", box o.RelativeChange
+      "loss_floor", box o.LossFloor; "max_epochs", box o.MaxEpochs; "loss_tol", box o.LossTolerance; "value_tol", box o.ValueTolerance
+      "max_iterations", box o.MaxIterations; "max_neurons", box o.MaxNeurons; "neurons_per_iteration", box o.NeuronsPerIteration
+      "directions", box (RunRecord.snakeCase (string o.Directions)); "minimiser", box (if o.Minimiser = MinimiserKind.GradientDescent then "gd" else "flow")
+      "flow_method", box o.FlowMethod; "seed", box o.Seed; "threads", box o.Parallelism
+      "baseline_epochs", box config.BaselineEpochs; "wide_epochs", box config.WideEpochs ]
+    |> Map.ofList
 
-/// The data in run.json.
-type PursueDataRecord = { Source: string; Samples: int; InputDimension: int; DataSeed: int64 option }
-
-/// The network in run.json.
-type PursueNetworkRecord = { Depth: int; Activation: string; InitialWidths: int list; FinalWidths: int list; Parameters: int; Specification: string }
-
-/// The outcome in run.json.
+/// `result` of a pursue run.
 type PursueResultRecord =
     { /// loss_tolerance | no_candidate | max_iterations | neuron_budget.
       StopReason: string
       Iterations: int
+      FinalWidths: int list
+      /// The final network, e.g. "ff d=20 widths=4,2 relu".
+      Network: string
+      Parameters: int
       LayerSequence: int list
       /// ℒ = (1/(2n))Σ(H − y)².
       FinalLoss: float
@@ -140,51 +101,42 @@ type PursueResultRecord =
       TotalEpochs: int64
       WallTimeSeconds: float
       SearchSeconds: float
-      MinimiseSeconds: float }
-
-/// run.json of `np pursue`.
-type PursueRunRecord =
-    { Command: string list
-      Versions: RunRecord.VersionsRecord
-      CreatedUtc: string
-      Data: PursueDataRecord
-      Network: PursueNetworkRecord
-      Options: OptionsRecord
-      Result: PursueResultRecord
+      MinimiseSeconds: float
       /// The demo's evaluation (--example hypercube), else null.
-      Evaluation: Evaluation option
-      Iterations: IterationRecord list
-      Files: string list }
+      Evaluation: NpDemo.Evaluation option
+      /// The np-demo check's verdict (--example hypercube), else null.
+      Verdict: string option
+      /// The per-iteration log.
+      IterationLog: IterationRecord list }
 
-let jsonOptions =
-    JsonSerializerOptions(WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-                          NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals)
+/// run.json of one pursue run.
+let runRecord argv (config: PursueConfig) (problem: Problem) (result: PursuitResult) wall (evaluation: NpDemo.Evaluation option) files =
+    let spec = NeuronPursuit.Core.Problems.ProblemSpec(Example = config.Spec.Example, Data = config.Spec.Data,
+                                                       DataSeed = (config.DataSeed |> Option.toNullable), Samples = config.Spec.Samples,
+                                                       Net = config.Spec.Net, Widths = config.Spec.Widths, Activation = config.Spec.Activation, Loss = config.Spec.Loss)
+    RunRecord.create "pursue" argv (Some(RunRecord.problemRecord spec problem None))
+        { Depth = config.Depth
+          Mode = (match config.Mode with Single -> "single" | SeedRange _ -> "seeds" | Ablations -> "ablations")
+          Options = optionsRecord config
+          NcfNormalisation = "1/n"
+          ConfigFile = config.ConfigFile }
+        { StopReason = RunRecord.snakeCase (string result.StopReason)
+          Iterations = result.Iterations.Count
+          FinalWidths = List.ofSeq result.Network.HiddenWidths
+          Network = result.Network.Specification
+          Parameters = result.Network.ParameterCount
+          LayerSequence = List.ofSeq result.LayerSequence
+          FinalLoss = result.FinalLoss
+          TrainMse = 2.0 * result.FinalLoss
+          TotalEpochs = result.TotalEpochs
+          WallTimeSeconds = wall
+          SearchSeconds = result.SearchSeconds
+          MinimiseSeconds = result.MinimiseSeconds
+          Evaluation = evaluation
+          Verdict = evaluation |> Option.map (fun e -> (NpDemo.judge result e).Label)
+          IterationLog = [ for it in result.Iterations -> iterationRecord it ] }
+        files
 
-let versions () : RunRecord.VersionsRecord =
-    { Np = Versions.np; Core = Versions.core; Dotnet = Versions.dotnet; GitRevision = Versions.gitRevision () }
-
-let runRecord argv (config: PursueConfig) (data: DataSet<float>) (dataSeed: int64 option) (result: PursuitResult) wall evaluation files =
-    { Command = List.ofArray argv
-      Versions = versions ()
-      CreatedUtc = DateTime.UtcNow.ToString("o", culture)
-      Data = { Source = config.DataSource; Samples = data.Count; InputDimension = data.InputDimension; DataSeed = dataSeed }
-      Network =
-        { Depth = config.Depth; Activation = config.ActivationSpec; InitialWidths = List.replicate (config.Depth - 1) 1
-          FinalWidths = List.ofSeq result.Network.HiddenWidths; Parameters = result.Network.ParameterCount
-          Specification = result.Network.Specification }
-      Options = optionsRecord config
-      Result =
-        { StopReason = RunRecord.snakeCase (string result.StopReason); Iterations = result.Iterations.Count
-          LayerSequence = List.ofSeq result.LayerSequence; FinalLoss = result.FinalLoss; TrainMse = 2.0 * result.FinalLoss
-          TotalEpochs = result.TotalEpochs; WallTimeSeconds = wall; SearchSeconds = result.SearchSeconds
-          MinimiseSeconds = result.MinimiseSeconds }
-      Evaluation = evaluation
-      Iterations = [ for it in result.Iterations -> iterationRecord it ]
-      Files = files }
-
-let writeJson (path: string) (value: 'a) = File.WriteAllText(path, JsonSerializer.Serialize(value, jsonOptions) + "\n")
-
-let private r (x: float) = x.ToString("R", culture)
 let private list (xs: float seq) = String.Join(";", xs |> Seq.map r)
 
 /// iterations.csv: one row per iteration; lists inside a field are ';'-separated.
@@ -220,26 +172,15 @@ let writeLossCsv (path: string) (result: PursuitResult) =
     for k in 0 .. epochs.Length - 1 do sb.Append(r epochs.[k]).Append(',').Append(r losses.[k]).Append('\n') |> ignore
     File.WriteAllText(path, sb.ToString())
 
-/// loss.png: log₁₀ loss against epochs, a dashed vertical line at each addition labelled with its layer.
+/// loss.png: the loss against epochs on a logarithmic axis, a dashed vertical line at each addition labelled with its layer.
 let plotLoss (path: string) (title: string) (result: PursuitResult) =
     let epochs, losses, additions = lossSeries result
-    let keep = Array.zip epochs losses |> Array.filter (fun (_, l) -> l > 0.0 && Double.IsFinite l)
-    use plot = new Plot()
-    let line = plot.Add.Scatter(Array.map fst keep, Array.map (snd >> Math.Log10) keep)
-    line.MarkerSize <- 0.0f
-    line.LineWidth <- 1.5f
-    line.LegendText <- "training loss (1/(2n))Σ(H − y)²"
-    for epoch, layers in additions do
-        let v = plot.Add.VerticalLine(epoch)
-        v.LinePattern <- LinePattern.Dashed
-        v.Color <- Colors.Gray
-        v.Text <- "+L" + String.Join(",L", layers)
-        v.LabelOppositeAxis <- true
-    plot.Title title
-    plot.XLabel "epoch (full-batch GD step)"
-    plot.YLabel "log10 loss"
-    plot.ShowLegend(Edge.Bottom) |> ignore
-    plot.SavePng(path, 900, 500) |> ignore
+    Plot.figure title "epoch (full-batch GD step)" "training loss (1/(2n))Σ(H − y)²" [ Plot.line "training loss" epochs losses ]
+    |> Plot.logY
+    |> Plot.withMarkers [ for epoch, layers in additions -> epoch, "+L" + String.Join(",L", layers) ]
+    |> Plot.size 900 500
+    |> Plot.save path
+    |> ignore
 
 /// Stride of the cube plot's subsample: every 257th vertex (odd, so every coordinate varies): 4081 vertices.
 let cubeStride = 257
@@ -248,22 +189,12 @@ let cubeStride = 257
 let plotCube (path: string) (title: string) (net: FeedForwardNetwork) (w: float[]) =
     let struct (index, learned, target) = HypercubeEvaluation.Subsample(net, ReadOnlySpan w, cubeStride)
     let xs = Array.map float index
-    use plot = new Plot()
-    let t = plot.Add.Scatter(xs, target)
-    t.LineWidth <- 0.0f
-    t.MarkerSize <- 7.0f
-    t.MarkerShape <- MarkerShape.OpenCircle
-    t.LegendText <- "true f"
-    let l = plot.Add.Scatter(xs, learned)
-    l.LineWidth <- 0.0f
-    l.MarkerSize <- 3.0f
-    l.MarkerShape <- MarkerShape.FilledCircle
-    l.LegendText <- "learned H"
-    plot.Title title
-    plot.XLabel $"vertex index, lexicographic from (1,…,1) (every {cubeStride}th of 2^20: {index.Length} vertices)"
-    plot.YLabel "value"
-    plot.ShowLegend(Edge.Bottom) |> ignore
-    plot.SavePng(path, 1000, 450) |> ignore
+    Plot.figure title $"vertex index, lexicographic from (1,…,1) (every {cubeStride}th of 2^20: {index.Length} vertices)" "value"
+        [ Plot.circles "true f" xs target; Plot.points "learned H" xs learned ]
+    |> Plot.linearY
+    |> Plot.size 1000 450
+    |> Plot.save path
+    |> ignore
 
 /// Runs a plot, reporting a failure (e.g. no native graphics library) as a warning; returns the file name if written.
 let tryPlot (err: TextWriter) (dir: string) (file: string) (draw: string -> unit) =
@@ -274,15 +205,13 @@ let tryPlot (err: TextWriter) (dir: string) (file: string) (draw: string -> unit
         err.WriteLine($"np: warning: {file} not written: {oneLine e}")
         None
 
-let yesNo b = if b then "yes" else "NO"
+/// weights.csv, iterations.csv and loss.csv of a run.
+let writeRunFiles (dir: string) (result: PursuitResult) (config: PursueConfig) =
+    let path file = Path.Combine(dir, file)
+    WeightsFile.Write<float>(path "weights.csv", ReadOnlySpan result.Weights, [| result.Network.Specification |])
+    writeIterationsCsv (path "iterations.csv") result (config.Depth - 1)
+    writeLossCsv (path "loss.csv") result
+    [ "weights.csv"; "iterations.csv"; "loss.csv" ]
 
-/// The verdict lines of the demo.
-let verdictLines (result: PursuitResult) (e: Evaluation) =
-    let v = e.Verdict
-    [ $"final widths: {widthsText result.Network.HiddenWidths} (target (4,2): {yesNo v.Widths})"
-      $"""layer sequence: {String.Join(", ", result.LayerSequence)} (target 1, 2, 1, 1: {yesNo v.Sequence})"""
-      $"training MSE: {g4 (2.0 * result.FinalLoss)} (loss (1/(2n))Σ(H-y)^2 = {g4 result.FinalLoss})"
-      $"cube MSE on all 2^20 vertices: {g4 e.CubeMse}, max |error| {g4 e.CubeMaxError} (< 1e-6: {yesNo v.CubeMse})"
-      $"max |weight| on x5..x20: {g4 e.MaxIrrelevantWeight} (< 1e-3: {yesNo v.IrrelevantWeights})"
-      (if v.Success then "verdict: SUCCESS - the demo's headline numbers are reproduced"
-       else "verdict: NOT REPRODUCED - see the criteria above") ]
+/// yes or NO.
+let yesNo b = if b then "yes" else "NO"

@@ -1,12 +1,16 @@
 // SPDX-License-Identifier: MIT
-/// run.json of `np flow`: the schema (F# records, serialised with System.Text.Json in snake_case, so
-/// `TEnd` is "t_end"; an absent option is null) and its writer. Other tools parse this file: add fields,
-/// never rename or remove them.
+/// run.json: one schema for every command that writes a run folder (`kind` says which), serialised with
+/// System.Text.Json in snake_case (so `TEnd` is "t_end"; an absent option is null). The envelope — kind, command,
+/// versions, time, problem, files — is the same for all; `settings` and `result` hold what the kind adds. Other tools
+/// (sweeps, reports) parse this file: add fields, never rename or remove them.
 module NeuronPursuit.Cli.RunRecord
 
+open System
+open System.Globalization
 open System.IO
 open System.Text.Json
 open System.Text.Json.Serialization
+open NeuronPursuit.Core.Problems
 
 /// Versions of the software that made the run.
 type VersionsRecord =
@@ -16,16 +20,17 @@ type VersionsRecord =
       /// `git rev-parse HEAD` where np's binaries live, or null.
       GitRevision: string option }
 
-/// The training data.
+/// The data.
 type DataRecord =
     { /// "example NAME" or the CSV path as given.
       Source: string
+      Description: string
       Samples: int
       InputDimension: int }
 
 /// The network.
 type NetworkRecord =
-    { /// two-layer | ff.
+    { /// two-layer | ff | sum-of-powers.
       Kind: string
       Specification: string
       Activation: string
@@ -36,92 +41,96 @@ type NetworkRecord =
 
 /// The initial point w(0).
 type InitRecord =
-    { /// gaussian | file.
+    { /// The initialisation's specification: gaussian:δ:seed | sphere:δ:seed | file:PATH.
+      Specification: string
+      /// gaussian | sphere | file.
       Kind: string
-      /// δ of w(0) = δ·w₀ (gaussian), else null.
+      /// δ, or null for a file.
       Scale: float option
-      /// Seed of w₀ (gaussian), else null.
+      /// Seed of w₀, or null for a file.
       Seed: int64 option
-      /// The weights file (file), else null.
+      /// The weights file, or null.
       File: string option
       /// ‖w(0)‖.
       Norm: float }
 
-/// The integration's settings, defaults included.
-type IntegrationRecord =
-    { Method: string
-      Order: int
-      /// Order of the error estimate, or null for a fixed-step method.
-      EmbeddedOrder: int option
-      /// Integration runs over [0, t_end].
-      TEnd: float
-      /// --step, or null.
-      Step: float option
-      /// "fixed" (fixed-step method), "initial" (the first step of an adaptive method) or null.
-      StepRole: string option
-      Rtol: float
-      Atol: float
-      MaxSteps: int64
-      /// double | double-double.
-      Precision: string
-      /// R of the terminal event ‖w‖ = R (rising), or null.
-      EscapeNorm: float option
-      /// τ of the logarithmic time s = ln(1 + t/τ), or null when integrating in t.
-      LogTimeScale: float option }
+/// The loss.
+type LossRecord =
+    { /// The specification, e.g. square-mean.
+      Name: string
+      /// In words, with the normalisation.
+      Description: string }
 
-/// What was recorded in series.csv.
-type ObservationRecord =
-    { /// The --observe names.
-      Observe: string list
-      /// The columns of series.csv after t.
-      Columns: string list
-      /// The --times text.
-      Times: string
-      /// The number of requested times.
-      Count: int }
-
-/// Counts of the solver.
-type StatisticsRecord = { Evaluations: int64; AcceptedSteps: int64; RejectedSteps: int64 }
-
-/// An event that occurred.
-type EventRecord =
+/// The problem of the run.
+type ProblemRecord =
     { Name: string
-      Time: float
-      Rising: bool
-      /// ‖w‖ at the event.
-      Norm: float }
-
-/// How the integration ended.
-type ResultRecord =
-    { /// completed | terminal_event | max_steps_reached | step_size_too_small.
-      Status: string
-      Message: string
-      FinalTime: float
-      /// ℒ(w(final_time)), computed in the run's precision and rounded to double.
-      FinalLoss: float
-      FinalNorm: float
-      /// Wall-clock time of the integration (observers included), seconds.
-      WallTimeSeconds: float
-      Statistics: StatisticsRecord
-      Events: EventRecord list }
+      /// The problem options as `key=value` pairs (the one specification grammar).
+      Specification: string
+      Data: DataRecord
+      Network: NetworkRecord
+      Loss: LossRecord
+      /// w(0), or null when the command has none.
+      Init: InitRecord option }
 
 /// run.json.
-type RunRecord =
-    { /// The arguments of np, starting with "flow".
+type RunRecord<'Settings, 'Result> =
+    { /// flow | pursue | check.
+      Kind: string
+      /// The arguments of np, starting with the subcommand.
       Command: string list
       Versions: VersionsRecord
       /// UTC time the run finished, ISO 8601.
       CreatedUtc: string
-      Data: DataRecord
-      Network: NetworkRecord
-      /// square | square-mean | logistic.
-      Loss: string
-      Init: InitRecord
-      Integration: IntegrationRecord
-      Observation: ObservationRecord
-      Result: ResultRecord
+      /// The problem (null for np check, whose checks build their own).
+      Problem: ProblemRecord option
+      /// What the command was asked to do, defaults included.
+      Settings: 'Settings
+      /// What came out.
+      Result: 'Result
       /// The files written to the output folder, run.json included.
       Files: string list }
+
+/// The problem as recorded, with ‖w(0)‖ when w(0) was drawn.
+let problemRecord (spec: ProblemSpec) (p: Problem) (initialNorm: float option) =
+    { Name = p.Name
+      Specification = string spec
+      Data = { Source = p.DataSource; Description = p.DataDescription; Samples = p.Data.Count; InputDimension = p.Data.InputDimension }
+      Network =
+        { Kind = NetworkSpec.Of(p.Network).KindName
+          Specification = p.Network.Specification
+          Activation = p.Network.Activation.Specification
+          HiddenWidths = List.ofSeq p.Network.HiddenWidths
+          Parameters = p.Network.ParameterCount
+          Degree = Option.ofNullable p.Network.Degree }
+      Loss = { Name = p.Loss.Name; Description = p.Loss.Specification }
+      Init =
+        match p.Initialisation, initialNorm with
+        | null, _
+        | _, None -> None
+        | init, Some norm ->
+            let isFile = not (isNull init.File)
+            Some
+                { Specification = init.Specification
+                  Kind = (if isFile then "file" elif init.Direction = InitialDirection.Gaussian then "gaussian" else "sphere")
+                  Scale = (if isFile then None else Some init.Scale)
+                  Seed = (if isFile then None else Some init.Seed)
+                  File = Option.ofObj init.File
+                  Norm = norm } }
+
+/// The versions of this np.
+let versions () : VersionsRecord =
+    { Np = Versions.np; Core = Versions.core; Dotnet = Versions.dotnet; GitRevision = Versions.gitRevision () }
+
+/// The envelope with the kind's settings and result.
+let create (kind: string) (argv: string[]) (problem: ProblemRecord option) (settings: 'S) (result: 'R) (files: string list) : RunRecord<'S, 'R> =
+    { Kind = kind
+      Command = List.ofArray argv
+      Versions = versions ()
+      CreatedUtc = DateTime.UtcNow.ToString("o", CultureInfo.InvariantCulture)
+      Problem = problem
+      Settings = settings
+      Result = result
+      Files = files }
 
 let private options =
     JsonSerializerOptions(
@@ -134,5 +143,5 @@ let private options =
 let snakeCase (name: string) = JsonNamingPolicy.SnakeCaseLower.ConvertName name
 
 /// Writes the record as indented JSON.
-let write (path: string) (record: RunRecord) =
+let write (path: string) (record: RunRecord<'S, 'R>) =
     File.WriteAllText(path, JsonSerializer.Serialize(record, options) + "\n")

@@ -1,76 +1,82 @@
 // SPDX-License-Identifier: MIT
-/// Structure of the early direction: rank-one layers (B, claim 12), layer-norm ratios (B, claim 13), two-layer
-/// balance (A, B, claim 14), and winner-take-all for L &gt; 2 (B, C, claim 16).
+/// Structure of the early direction: rank-one layers (arXiv 2403.08121, claim 12), layer-norm ratios (claim 13),
+/// two-layer balance (arXiv 2402.09226 and 2403.08121, claim 14), and winner-take-all for L &gt; 2 (claim 16).
+/// Claims: docs/claims.md.
 module NeuronPursuit.Checks.Structure
 
 open System
-open NeuronPursuit.Core.Analysis
-open NeuronPursuit.Core.Flow
-open NeuronPursuit.Core.Flow.Methods
-open NeuronPursuit.Core.Kkt
-open NeuronPursuit.Core.Objectives
-open NeuronPursuit.Checks.CheckTypes
-open NeuronPursuit.Checks.Problems
+open NeuronPursuit
+open NeuronPursuit.Checks.Settings
+
+let private fmt = Format.g4
+let private fmt6 = Format.g6
 
 /// Claim 12 set-up: δ values, the level of ‖w‖ at which σ₂/σ₁ is read (a multiple of δ when `LevelTimesDelta`), Euler step.
 type RankOneSetup = { Problem: Problem; Deltas: float list; Level: float; LevelTimesDelta: bool; Step: float }
 
-/// Claim 12 (B; digest §4 #12): σ₂/σ₁ of W₁ at a fixed small ‖w‖ → 0 as δ → 0: the slope of ln(σ₂/σ₁) against ln δ
-/// has a 95 % CI above 0 (explicit Euler, as the digest prescribes for leaky ReLU).
-let rankOne (s: RankOneSetup) mode =
+/// Claim 12: σ₂/σ₁ of W₁ at a fixed small ‖w‖ → 0 as δ → 0: the slope of ln(σ₂/σ₁) against ln δ has a 95 % CI above 0
+/// (explicit Euler, as prescribed for the leaky ReLU's discontinuous gradient).
+let rankOne (s: RankOneSetup) =
     let p = s.Problem
-    let layout = p.Network.Value.Layout
     let criterion = "slope of ln(sigma2/sigma1 of W1) at |w| = level vs ln delta has its 95% CI above 0"
-    let parameters = [ "problem", p.Description; "deltas", String.Join(", ", s.Deltas |> List.map fmt)
+    let parameters = [ "problem", p.Description; "deltas", listed s.Deltas
                        "level", (if s.LevelTimesDelta then $"{fmt s.Level} delta (negative test)" else fmt s.Level); "integrator", $"explicit Euler, step {fmt s.Step}" ]
-    measure "rank-one" "early weights are rank one: sigma2/sigma1 of each W_l tends to 0 with delta" "B; small-init-and-saddles.md §4 #12, §2.3" mode criterion parameters (fun () ->
+    Check.measure criterion parameters (fun () ->
+        let w0 = Problem.w0 p
         let rows =
             [ for delta in s.Deltas ->
                 let level = if s.LevelTimesDelta then s.Level * delta else s.Level
-                let sol = FlowSolver.Solve<float>(GradientFlowSystem<float>(p.Loss()), ExplicitEuler(), 0.0, ReadOnlySpan(scale delta p.W0), 50.0 / delta,
-                                                  IntegrationOptions(FixedStep = Nullable s.Step, MaxSteps = 100_000_000L), [| EscapeTime.NormEvent level |])
-                let w = sol.FinalState
-                let ratios = SingularValues.RatiosPerLayer(layout, ReadOnlySpan w) |> Seq.map (fun struct (_, r) -> r) |> Seq.toArray
-                delta, sol.Events.Count > 0, ratios ]
-        if rows |> List.exists (fun (_, e, _) -> not e) then Fail "some delta did not reach the level", { Columns = []; Rows = [] }, [], []
+                let sol = Flow.solveWith (Flow.method "euler") (Flow.fixedStep s.Step |> Flow.maxSteps 100_000_000L) [] [ Flow.escapeAt level ]
+                                         (Problem.loss p) (Vec.scale delta w0) (50.0 / delta)
+                let ratios = Analysis.singularValueRatios p.Network sol.Final |> List.map snd |> List.toArray
+                delta, not sol.Events.IsEmpty, ratios ]
+        if rows |> List.exists (fun (_, e, _) -> not e) then Fail "some delta did not reach the level", Check.noTable, [], []
         else
-            let fit = LinearFit.Fit(rows |> List.map (fun (d, _, _) -> log d) |> List.toArray, rows |> List.map (fun (_, _, r) -> log r.[0]) |> List.toArray)
-            allOf [ fit.SlopeLower > 0.0, $"sigma2/sigma1 of W1 does not fall with delta (slope {describeSlope fit})" ],
+            let fit = Analysis.fit (rows |> List.map (fun (d, _, _) -> log d)) (rows |> List.map (fun (_, _, r) -> log r.[0]))
+            Check.allOf [ fit.SlopeLower > 0.0, $"sigma2/sigma1 of W1 does not fall with delta (slope {Analysis.describeSlope fit})" ],
             { Columns = [ "delta"; "sigma2/sigma1 (W1)"; "sigma2/sigma1 (W2)" ]; Rows = rows |> List.map (fun (d, _, r) -> [ fmt d; fmt r.[0]; fmt r.[1] ]) },
-            [ "slope (W1)", describeSlope fit ],
+            [ "slope (W1)", Analysis.describeSlope fit ],
             [ "depth-3 leaky ReLU (0.2), d = 4, widths 5,5, n = 20: Euler step 2e-3, delta = 1e-3: sigma2/sigma1 of W1 0.61 -> 0.35 -> 0.034 -> 1.4e-3 as |w| grows to 0.5 (its draw)" ])
 
-let rankOneFast = { Problem = deep (NeuronPursuit.Api.Activation.leakyRelu 0.2) 5L; Deltas = [ 1e-2; 5e-3; 2.5e-3; 1.25e-3 ]; Level = 0.5; LevelTimesDelta = false; Step = 2e-3 }
+let rankOneFast =
+    { Problem = Problem.example "deep" |> Problem.withActivation (Activation.leakyRelu 0.2); Deltas = [ 1e-2; 5e-3; 2.5e-3; 1.25e-3 ]
+      Level = 0.5; LevelTimesDelta = false; Step = 2e-3 }
 let rankOneFull = { rankOneFast with Deltas = [ 1e-2; 5e-3; 2.5e-3; 1.25e-3; 6e-4; 3e-4 ] }
 
+/// Claim 12.
+let rankOneCheck =
+    Check.define "rank-one" "structure" "#12 early weights are rank one: sigma2/sigma1 of each W_l tends to 0 with delta"
+        "arXiv 2403.08121 (B); docs/claims.md #12" (fun mode -> rankOne (pick rankOneFast rankOneFull mode))
+
 // ---------------------------------------------------------------------------------------------------------------
-/// KKT points of a problem's NCF by seeded restarts; only converged ones (or all when `requireConverged` is false).
+/// KKT points of a problem's NCF with N &gt; 0 from seeded restarts (seed 17); only converged ones (residual ≤ 1e-7)
+/// unless `requireConverged` is false.
 let kktPoints (p: Problem) restarts maxSteps requireConverged =
-    let points = KktSearch.Run((fun () -> p.Ncf()), restarts, 17L, SphericalAscentOptions(KktTolerance = 1e-10, MaxSteps = maxSteps))
-    points |> Seq.filter (fun q -> q.Value > 0.0 && (not requireConverged || q.Converged || q.Residual <= 1e-7)) |> Seq.toList
+    Kkt.search (Kkt.options 1e-10 maxSteps) restarts 17L (fun () -> Problem.ncf p)
+    |> List.filter (fun q -> q.Value > 0.0 && (not requireConverged || q.Converged || q.Residual <= 1e-7))
 
 /// Claim 13 set-up: (problem, p) pairs, restarts, ascent step budget, and whether only converged points count.
 type LayerRatioSetup = { Problems: (Problem * int) list; Restarts: int; MaxSteps: int; RequireConverged: bool }
 
-/// Claim 13 (B; digest §4 #13): at KKT points with N &gt; 0, ‖W_l‖²/‖W_{l+1}‖² = p for every l (leaky ReLU: equal
-/// norms; p = 2, depth 3: 4:2:1), to 1e-4 relative.
-let layerRatio (s: LayerRatioSetup) mode =
+/// Claim 13: at KKT points with N &gt; 0, ‖W_l‖²/‖W_{l+1}‖² = p for every l (leaky ReLU: equal norms; p = 2, depth 3:
+/// 4:2:1), to 1e-4 relative.
+let layerRatio (s: LayerRatioSetup) =
     let criterion = "every KKT point with N > 0 has |W_l|^2/|W_(l+1)|^2 = p to 1e-4 relative; at least one per problem"
     let parameters = [ "problems", String.Join(" | ", s.Problems |> List.map (fun (p, q) -> $"{p.Description} (p = {q})")); "restarts", string s.Restarts
                        "ascent", $"spherical ascent, KKT tolerance 1e-10, {s.MaxSteps} steps"; "points used", (if s.RequireConverged then "converged (residual <= 1e-7)" else "all end points (negative test)") ]
-    measure "layer-norm-ratio" "at KKT points |W_l|^2 / |W_(l+1)|^2 = p" "B; small-init-and-saddles.md §4 #13, §2.3" mode criterion parameters (fun () ->
+    Check.measure criterion parameters (fun () ->
         let results =
             [ for p, power in s.Problems ->
                 let points = kktPoints p s.Restarts s.MaxSteps s.RequireConverged
-                let worst = points |> List.map (fun q -> LayerNorms.Ratios(p.Network.Value.Layout, ReadOnlySpan q.Direction) |> Array.map (fun r -> abs (r - float power) / float power) |> Array.max)
-                let squares = points |> List.tryHead |> Option.map (fun q -> LayerNorms.Squared(p.Network.Value.Layout, ReadOnlySpan q.Direction))
+                let worst = points |> List.map (fun q -> Analysis.layerNormRatios p.Network q.Direction |> Array.map (fun r -> abs (r - float power) / float power) |> Array.max)
+                let squares = points |> List.tryHead |> Option.map (fun q -> Analysis.layerNormsSquared p.Network q.Direction)
                 p, power, points, (if worst.IsEmpty then nan else List.max worst), squares ]
-        let smoothOk = results |> List.forall (fun (p, power, points, worst, _) -> power = 1 || (not points.IsEmpty && worst <= 1e-4))
+        let smoothOk = results |> List.forall (fun (_, power, points, worst, _) -> power = 1 || (not points.IsEmpty && worst <= 1e-4))
         let verdict =
-            match allOf [ for p, power, points, worst, _ in results do
-                            if power > 1 || not points.IsEmpty then
-                                yield not points.IsEmpty, $"{p.Name}: no KKT point with N > 0"
-                                yield worst <= 1e-4, $"{p.Name}: a layer-norm ratio deviates from p by {fmt worst} (relative)" ] with
+            match Check.allOf [ for p, power, points, worst, _ in results do
+                                  if power > 1 || not points.IsEmpty then
+                                      yield not points.IsEmpty, $"{p.Name}: no KKT point with N > 0"
+                                      yield worst <= 1e-4, $"{p.Name}: a layer-norm ratio deviates from p by {fmt worst} (relative)" ] with
             | Pass when smoothOk && results |> List.exists (fun (_, power, points, _, _) -> power = 1 && points.IsEmpty) ->
                 Unverifiable "for leaky ReLU (p = 1) spherical ascent did not reach a KKT residual <= 1e-7 (the NCF is not differentiable at the kinks); the p = 2 case passes"
             | v -> v
@@ -82,26 +88,34 @@ let layerRatio (s: LayerRatioSetup) mode =
         [],
         [ "leaky ReLU 0.2 (L = 3): N = 1.1863, squared layer norms 1/3, 1/3, 1/3; leaky ReLU^2 (L = 7): N = 0.1705, 4/7 : 2/7 : 1/7 (its draw)" ])
 
-let layerRatioFast = { Problems = [ deep (NeuronPursuit.Api.Activation.leakyReluPower 0.2 2) 5L, 2; deep (NeuronPursuit.Api.Activation.leakyRelu 0.2) 5L, 1 ]; Restarts = 4; MaxSteps = 20000; RequireConverged = true }
+let layerRatioFast =
+    { Problems = [ Problem.example "deep" |> Problem.withActivation (Activation.leakyReluPower 0.2 2), 2
+                   Problem.example "deep" |> Problem.withActivation (Activation.leakyRelu 0.2), 1 ]
+      Restarts = 4; MaxSteps = 20000; RequireConverged = true }
 let layerRatioFull = { layerRatioFast with Restarts = 32 }
+
+/// Claim 13.
+let layerRatioCheck =
+    Check.define "layer-norm-ratio" "structure" "#13 at KKT points |W_l|^2 / |W_(l+1)|^2 = p"
+        "arXiv 2403.08121 (B); docs/claims.md #13" (fun mode -> layerRatio (pick layerRatioFast layerRatioFull mode))
 
 // ---------------------------------------------------------------------------------------------------------------
 /// Claim 14 set-up: two-layer (problem, p) pairs, restarts, step budget, converged only.
 type BalanceSetup = { Problems: (Problem * int) list; Restarts: int; MaxSteps: int; RequireConverged: bool }
 
-/// Claim 14 (A; B for p ≥ 2; digest §4 #14, invariant 10): at a KKT point of a two-layer NCF with N ≠ 0, every
-/// active neuron has ‖wⱼ‖² = p vⱼ² (to 1e-6, unit direction), and for L = 2 (p = 1) |g(ŵⱼ)| = 2N with
-/// g(w) = Σᵢ yᵢσ(wᵀxᵢ) (to 1e-5 relative).
-let balance (s: BalanceSetup) mode =
+/// Claim 14: at a KKT point of a two-layer NCF with N ≠ 0, every active neuron has ‖wⱼ‖² = p vⱼ² (to 1e-6, unit
+/// direction), and for L = 2 (p = 1) |g(ŵⱼ)| = 2N with g(w) = Σᵢ yᵢσ(wᵀxᵢ) (to 1e-5 relative).
+let balance (s: BalanceSetup) =
     let criterion = "every active neuron (block > 1e-3) of every KKT point with N > 0: | |w_j|^2 - p v_j^2 | <= 1e-6; for p = 1 also | |g(w_j/|w_j|)| - 2N | <= 1e-5 N"
     let parameters = [ "problems", String.Join(" | ", s.Problems |> List.map (fun (p, q) -> $"{p.Description} (p = {q})")); "restarts", string s.Restarts
                        "points used", (if s.RequireConverged then "converged" else "all end points (negative test)") ]
-    measure "two-layer-balance" "two-layer KKT points are balanced, |w_j|^2 = p v_j^2; for L = 2 all active neurons have |g| = 2N" "A, B; small-init-and-saddles.md §4 #14, §1.2 corollaries, §5 invariant 10" mode criterion parameters (fun () ->
+    Check.measure criterion parameters (fun () ->
         let results =
             [ for p, power in s.Problems ->
-                let net = p.Network.Value
+                let net = p.Network
                 let m = net.HiddenWidths.[0]
                 let d = net.InputDimension
+                let ncf = Problem.ncf p
                 let points = kktPoints p s.Restarts s.MaxSteps s.RequireConverged
                 let worstBalance, worstG =
                     points |> List.fold (fun (wb, wg) q ->
@@ -116,50 +130,58 @@ let balance (s: BalanceSetup) mode =
                                     let single = Array.zeroCreate u.Length
                                     for k in 0 .. d - 1 do single.[j * d + k] <- u.[j * d + k] / sqrt inNorm2
                                     single.[m * d + j] <- 1.0
-                                    wg <- max wg (abs (abs (p.Ncf().Value(ReadOnlySpan single)) - 2.0 * q.Value) / q.Value)
+                                    wg <- max wg (abs (abs (value ncf single) - 2.0 * q.Value) / q.Value)
                         wb, wg) (0.0, 0.0)
                 p, power, points, worstBalance, worstG ]
-        allOf [ for p, power, points, wb, wg in results do
-                    yield not points.IsEmpty, $"{p.Name}: no KKT point with N > 0"
-                    yield wb <= 1e-6, $"{p.Name}: imbalance {fmt wb}"
-                    yield (power <> 1 || wg <= 1e-5), $"{p.Name}: |g| deviates from 2N by {fmt wg} (relative)" ],
+        Check.allOf [ for p, power, points, wb, wg in results do
+                          yield not points.IsEmpty, $"{p.Name}: no KKT point with N > 0"
+                          yield wb <= 1e-6, $"{p.Name}: imbalance {fmt wb}"
+                          yield (power <> 1 || wg <= 1e-5), $"{p.Name}: |g| deviates from 2N by {fmt wg} (relative)" ],
         { Columns = [ "problem"; "p"; "KKT points"; "max | |w_j|^2 - p v_j^2 |"; "max rel. | |g| - 2N |" ]
           Rows = [ for p, power, points, wb, wg in results -> [ p.Name; string power; string points.Length; fmt wb; (if power = 1 then fmt wg else "-") ] ] },
         [],
         [ "two-layer relu^2 (L = 3): the NCF-flow limit satisfies |w_j|^2 = 2 v_j^2 (its draw)" ])
 
-let private twoLayerLeaky () =
-    let p = twoLayerL3 2L
-    ofNetwork "two-layer-leaky-relu" "H = sum_{j<=6} v_j leaky_relu_0.2(w_j.x) (L = 2), same data as two-layer-relu2" (NeuronPursuit.Api.Net.twoLayer 3 6 (NeuronPursuit.Api.Activation.leakyRelu 0.2)) p.Data.Value 2L
-
-let balanceFast = { Problems = [ twoLayerL3 2L, 2; twoLayerLeaky (), 1 ]; Restarts = 4; MaxSteps = 20000; RequireConverged = true }
+let balanceFast =
+    { Problems = [ Problem.example "two-layer-relu2", 2; Problem.example "two-layer-relu2" |> Problem.withActivation (Activation.leakyRelu 0.2), 1 ]
+      Restarts = 4; MaxSteps = 20000; RequireConverged = true }
 let balanceFull = { balanceFast with Restarts = 32 }
 
-// ---------------------------------------------------------------------------------------------------------------
-/// Claim 16 set-up: the problem per seed, seeds, δ, and the predicted fraction of single-winner escapes.
-type WinnerSetup = { Problem: int64 -> Problem; Seeds: int64 list; Delta: float; Level: float }
+/// Claim 14.
+let balanceCheck =
+    Check.define "two-layer-balance" "structure" "#14 two-layer KKT points are balanced, |w_j|^2 = p v_j^2; for L = 2 all active neurons have |g| = 2N"
+        "arXiv 2402.09226 (A), 2403.08121 (B); docs/claims.md #14" (fun mode -> balance (pick balanceFast balanceFull mode))
 
-/// Claim 16 (B, C; digest §4 #16): for L &gt; 2 the escape is usually won by one neuron: at ‖w‖ = level, the number of
-/// neurons with block norm &gt; max(10δ, 0.1·largest) is 1 for at least 75 % of the initial directions.
-let winner (s: WinnerSetup) mode =
-    let p0 = s.Problem s.Seeds.Head
+// ---------------------------------------------------------------------------------------------------------------
+/// Claim 16 set-up: the problem, the seeds of w₀, δ, and the level of ‖w‖ at which the winners are counted.
+type WinnerSetup = { Problem: Problem; Seeds: int64 list; Delta: float; Level: float }
+
+/// Claim 16: for L &gt; 2 the escape is usually won by one neuron: at ‖w‖ = level, the number of neurons with block norm
+/// &gt; max(10δ, 0.1·largest) is 1 for at least 75 % of the initial directions.
+let winner (s: WinnerSetup) =
     let criterion = "at |w| = level the count of neurons with block norm > max(10 delta, 0.1 largest) is 1 for >= 75% of the w0 seeds"
-    let parameters = [ "problem", p0.Description; "seeds", String.Join(", ", s.Seeds); "delta", fmt s.Delta; "level", fmt s.Level ]
-    measure "winner-take-all" "L > 2: one neuron wins the escape" "B, C; small-init-and-saddles.md §4 #16" mode criterion parameters (fun () ->
+    let parameters = [ "problem", s.Problem.Description; "seeds", String.Join(", ", s.Seeds); "delta", fmt s.Delta; "level", fmt s.Level ]
+    let degree = Problem.degree s.Problem
+    Check.measure criterion parameters (fun () ->
         let rows =
             [ for seed in s.Seeds ->
-                let p = s.Problem seed
-                let sol = gradientFlow (p.Loss()) (scale s.Delta p.W0) (1e4 / s.Delta ** float (max 1 (p.Degree - 2))) 1e-10 [ EscapeTime.NormEvent s.Level ] []
-                let b = blockNorms p sol.FinalState
+                let p = Problem.withSeed seed s.Problem
+                let sol = flow p (Vec.scale s.Delta (Problem.w0 p)) (1e4 / s.Delta ** float (max 1 (degree - 2))) 1e-10 [ Flow.escapeAt s.Level ] []
+                let b = Problem.blockNorms p sol.Final
                 let top = Array.max b
-                seed, p.Degree, b |> Array.filter (fun x -> x > max (10.0 * s.Delta) (0.1 * top)) |> Array.length, b ]
+                seed, degree, b |> Array.filter (fun x -> x > max (10.0 * s.Delta) (0.1 * top)) |> Array.length, b ]
         let singles = rows |> List.filter (fun (_, _, c, _) -> c = 1) |> List.length
         let fraction = float singles / float rows.Length
-        allOf [ fraction >= 0.75, $"only {singles} of {rows.Length} escapes had a single winner (L = {p0.Degree})" ],
+        Check.allOf [ fraction >= 0.75, $"only {singles} of {rows.Length} escapes had a single winner (L = {degree})" ],
         { Columns = [ "seed"; "L"; "neurons >> delta"; "block norms" ]
           Rows = rows |> List.map (fun (seed, l, c, b) -> [ string seed; string l; string c; String.Join(" ", b |> Array.map fmt) ]) },
         [ "single-winner fraction", fmt fraction ],
         [ "L = 3 two-layer relu^2: one active neuron in the NCF-flow limit; A Fig. 1 (L = 2): the five largest neurons align together (condensation)" ])
 
-let winnerFast = { Problem = twoLayerL3; Seeds = [ 2L; 3L; 4L; 5L ]; Delta = 1e-3; Level = 0.3 }
+let winnerFast = { Problem = Problem.example "two-layer-relu2"; Seeds = [ 2L; 3L; 4L; 5L ]; Delta = 1e-3; Level = 0.3 }
 let winnerFull = { winnerFast with Seeds = [ 1L .. 16L ]; Delta = 1e-4 }
+
+/// Claim 16.
+let winnerCheck =
+    Check.define "winner-take-all" "structure" "#16 L > 2: one neuron wins the escape"
+        "arXiv 2403.08121 (B), 2502.15952 (C); docs/claims.md #16" (fun mode -> winner (pick winnerFast winnerFull mode))

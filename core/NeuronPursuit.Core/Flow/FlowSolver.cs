@@ -25,7 +25,8 @@ public static class FlowSolver
     /// <param name="observers">Observers, or null.</param>
     /// <param name="progress">Receives the fraction (t − t₀)/(t_end − t₀) now and then, or null.</param>
     /// <returns>The final state, statistics, events and status.</returns>
-    /// <exception cref="ArgumentException">Bad shapes, non-finite y₀, t_end &lt; t₀, invalid options, or a fixed-step method without a step.</exception>
+    /// <exception cref="ArgumentException">Bad shapes, non-finite y₀, t_end &lt; t₀, invalid options, a fixed-step method
+    /// without a step, or a method that <see cref="IRungeKuttaMethod.RequiresJacobian"/> on a system without one.</exception>
     public static FlowSolution<T> Solve<T>(
         IOdeSystem<T> system, IRungeKuttaMethod method, T t0, ReadOnlySpan<T> y0, T tEnd, IntegrationOptions options,
         IReadOnlyList<FlowEvent>? events = null, IReadOnlyList<IFlowObserver>? observers = null, IProgress<double>? progress = null)
@@ -44,6 +45,14 @@ public static class FlowSolver
         bool adaptive = method.EmbeddedOrder is not null;
         if (!adaptive && options.FixedStep is null)
             throw new ArgumentException($"step: the fixed-step method {method.Name} needs a step size.", "step");
+        if (method.RequiresJacobian && system is not IJacobian<T> { HasJacobian: true })
+            throw new ArgumentException(
+                $"method: {method.Name} needs the Jacobian of the system, which this system does not provide (a gradient flow needs its objective's Hessian–vector product).",
+                "method");
+        if (method.RequiresJacobian && options.LogarithmicTimeScale is not null)
+            throw new ArgumentException(
+                $"method: {method.Name} assumes an autonomous system (it drops ∂f/∂t), and logarithmic time makes the flow non-autonomous; use an explicit method with logarithmic time.",
+                "method");
 
         if (options.LogarithmicTimeScale is not { } tau)
             return new Run<T>(system, method, options, n, events ?? [], observers ?? [], progress).Integrate(t0, y0, tEnd);

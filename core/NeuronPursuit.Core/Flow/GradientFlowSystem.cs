@@ -31,6 +31,9 @@ public sealed class GradientFlowSystem<T> : IOdeSystem<T>, IJacobian<T>
     /// <inheritdoc/>
     public long JacobianEvaluations { get; private set; }
 
+    /// <summary>Whether the Hessian–vector product was given, so that −∇²ℒ can be evaluated.</summary>
+    public bool HasJacobian => _hessian is not null;
+
     /// <summary>−∇²ℒ(w).</summary>
     /// <param name="t">Time (unused: the flow is autonomous).</param>
     /// <param name="y">w.</param>

@@ -15,4 +15,8 @@ public interface IJacobian<T> where T : struct, INumber<T>
 
     /// <summary>The number of Jacobian evaluations so far.</summary>
     long JacobianEvaluations { get; }
+
+    /// <summary>Whether <see cref="Jacobian"/> can be evaluated (a wrapper may implement the interface
+    /// without having what the Jacobian needs, e.g. a gradient flow built without its Hessian).</summary>
+    bool HasJacobian => true;
 }

@@ -24,6 +24,13 @@ public interface IRungeKuttaMethod
     /// <summary>The source of the coefficients.</summary>
     string Reference { get; }
 
+    /// <summary>
+    /// Whether a step needs the system's Jacobian ∂f/∂y (<see cref="IJacobian{T}"/>): true for the stiff
+    /// (linearly implicit) methods and for automatic switching to them. The solver refuses such a method on a
+    /// system without a Jacobian before it integrates anything.
+    /// </summary>
+    bool RequiresJacobian { get; }
+
     /// <summary>Allocates a stepper for systems of the given dimension in type <typeparamref name="T"/>.</summary>
     /// <typeparam name="T">Scalar type.</typeparam>
     /// <param name="dimension">The dimension of y.</param>

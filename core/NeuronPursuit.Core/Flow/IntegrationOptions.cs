@@ -52,6 +52,27 @@ public sealed record IntegrationOptions
     /// <summary>Time tolerance of event location, relative to the step. Default 1e-13.</summary>
     public double EventTolerance { get; init; } = 1e-13;
 
+    /// <summary>A copy with other tolerances (for callers without C#'s <c>with</c>).</summary>
+    /// <param name="relative">rtol.</param>
+    /// <param name="absolute">atol.</param>
+    /// <returns>The copy.</returns>
+    public IntegrationOptions WithTolerances(double relative, double absolute) => this with { RelativeTolerance = relative, AbsoluteTolerance = absolute };
+
+    /// <summary>A copy with another step limit.</summary>
+    /// <param name="maxSteps">Accepted plus rejected steps.</param>
+    /// <returns>The copy.</returns>
+    public IntegrationOptions WithMaxSteps(long maxSteps) => this with { MaxSteps = maxSteps };
+
+    /// <summary>A copy with a fixed step (for fixed-step methods).</summary>
+    /// <param name="step">h &gt; 0.</param>
+    /// <returns>The copy.</returns>
+    public IntegrationOptions WithFixedStep(double step) => this with { FixedStep = step };
+
+    /// <summary>A copy with a largest step.</summary>
+    /// <param name="step">h_max &gt; 0.</param>
+    /// <returns>The copy.</returns>
+    public IntegrationOptions WithMaxStep(double step) => this with { MaxStep = step };
+
     /// <summary>Throws unless the options are consistent.</summary>
     /// <exception cref="ArgumentException">An option is out of range.</exception>
     public void Validate()

@@ -30,7 +30,8 @@ public static class PermutationSymmetry
         Guard.Length(w.Length, layout.Count, nameof(w), "the layout's size");
         if (layer < 1 || layer > layout.HiddenWidths.Count)
             throw new ArgumentOutOfRangeException(nameof(layer), layer, $"layer: hidden layers are 1..{layout.HiddenWidths.Count}.");
-        LayerBlock b = layout.Blocks[layer - 1], next = layout.Blocks[layer];
+        LayerBlock b = layout.Blocks[layer - 1];
+        LayerBlock? next = layer < layout.Blocks.Count ? layout.Blocks[layer] : null;
         if (permutation.Count != b.Rows || permutation.Distinct().Count() != b.Rows || permutation.Any(p => p < 0 || p >= b.Rows))
             throw new ArgumentException($"permutation: must be a permutation of 0..{b.Rows - 1}.", nameof(permutation));
         double[] old = w.ToArray();
@@ -38,7 +39,8 @@ public static class PermutationSymmetry
         {
             int source = permutation[j];
             for (int c = 0; c < b.Columns; c++) w[b.Index(j, c)] = old[b.Index(source, c)];
-            for (int r = 0; r < next.Rows; r++) w[next.Index(r, j)] = old[next.Index(r, source)];
+            if (next is { } n)
+                for (int r = 0; r < n.Rows; r++) w[n.Index(r, j)] = old[n.Index(r, source)];
         }
     }
 
@@ -55,7 +57,8 @@ public static class PermutationSymmetry
         double[] aligned = b.ToArray();
         for (int l = 1; l <= layout.HiddenWidths.Count; l++)
         {
-            LayerBlock block = layout.Blocks[l - 1], next = layout.Blocks[l];
+            LayerBlock block = layout.Blocks[l - 1];
+            LayerBlock? following = l < layout.Blocks.Count ? layout.Blocks[l] : null;
             int k = block.Rows;
             var cost = new double[k, k];
             bool lastHidden = l == layout.HiddenWidths.Count;
@@ -68,7 +71,10 @@ public static class PermutationSymmetry
                         double d = a[block.Index(j, col)] - aligned[block.Index(m, col)];
                         c += d * d;
                     }
-                    if (lastHidden)
+                    if (following is not { } next)
+                    {
+                    }
+                    else if (lastHidden)
                     {
                         double d = a[next.Index(0, j)] - aligned[next.Index(0, m)];
                         c += d * d;

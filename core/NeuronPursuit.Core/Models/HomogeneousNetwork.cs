@@ -52,7 +52,7 @@ public abstract class HomogeneousNetwork
     /// The homogeneity degree of H in all weights, 1 + p + … + p^{L−1} for a p-homogeneous σ
     /// (Kumar &amp; Haupt, TMLR 2025, §2); null when σ is not homogeneous.
     /// </summary>
-    public int? Degree
+    public virtual int? Degree
     {
         get
         {

@@ -4,23 +4,27 @@ namespace NeuronPursuit.Core.Models;
 /// <summary>
 /// The layout of a feed-forward network's weights in one contiguous parameter vector: W₁, …, W_L in
 /// order, each row-major (out × in). For the two-layer net H(x; W, v) = Σⱼ vⱼ σ(wⱼᵀx) this is W (m × d)
-/// then v (length m), as in DESIGN.md.
+/// then v (length m). A network whose readout weights are fixed to 1 (the sum-of-powers model
+/// H(x; W) = Σⱼ σ(wⱼᵀx)) has no output block: its layout holds W₁ only.
 /// </summary>
 public sealed class ParameterLayout
 {
     /// <summary>Builds the layout of a network with input dimension d and the given widths.</summary>
     /// <param name="inputDimension">d ≥ 1.</param>
     /// <param name="hiddenWidths">k₁ … k_{L−1}, each ≥ 1; the output width k_L = 1 is implied.</param>
-    /// <param name="names">Optional display names of the L blocks (defaults W1 … WL).</param>
+    /// <param name="names">Optional display names of the blocks (defaults W1 … WL).</param>
+    /// <param name="fixedReadout">True when the readout weights are fixed to 1 and are not parameters: no output block.</param>
     /// <exception cref="ArgumentException">A dimension is not positive, or the names do not match the layers.</exception>
-    public ParameterLayout(int inputDimension, IReadOnlyList<int> hiddenWidths, IReadOnlyList<string>? names = null)
+    public ParameterLayout(int inputDimension, IReadOnlyList<int> hiddenWidths, IReadOnlyList<string>? names = null, bool fixedReadout = false)
     {
         if (inputDimension < 1)
             throw new ArgumentException($"inputDimension: must be at least 1, got {inputDimension}.", nameof(inputDimension));
         for (int l = 0; l < hiddenWidths.Count; l++)
             if (hiddenWidths[l] < 1)
                 throw new ArgumentException($"hiddenWidths: width of hidden layer {l + 1} must be at least 1, got {hiddenWidths[l]}.", nameof(hiddenWidths));
-        int layerCount = hiddenWidths.Count + 1;
+        if (fixedReadout && hiddenWidths.Count == 0)
+            throw new ArgumentException("hiddenWidths: a fixed readout needs a hidden layer.", nameof(hiddenWidths));
+        int layerCount = fixedReadout ? hiddenWidths.Count : hiddenWidths.Count + 1;
         if (names is not null && names.Count != layerCount)
             throw new ArgumentException($"names: {names.Count} names for {layerCount} layers.", nameof(names));
 
@@ -35,6 +39,7 @@ public sealed class ParameterLayout
             columns = rows;
         }
         InputDimension = inputDimension;
+        FixedReadout = fixedReadout;
         HiddenWidths = hiddenWidths.ToArray();
         Blocks = blocks;
         Count = offset;
@@ -46,13 +51,16 @@ public sealed class ParameterLayout
     /// <summary>Hidden widths k₁ … k_{L−1}.</summary>
     public IReadOnlyList<int> HiddenWidths { get; }
 
+    /// <summary>Whether the readout weights are fixed to 1 (no output block among the parameters).</summary>
+    public bool FixedReadout { get; }
+
     /// <summary>The blocks W₁ … W_L in storage order.</summary>
     public IReadOnlyList<LayerBlock> Blocks { get; }
 
     /// <summary>Total number of weights.</summary>
     public int Count { get; }
 
-    /// <summary>Number of weight matrices L.</summary>
+    /// <summary>Number of weight matrices that are parameters: L, or L − 1 with a fixed readout.</summary>
     public int LayerCount => Blocks.Count;
 
     /// <summary>The block of W_l.</summary>
@@ -88,13 +96,15 @@ public sealed class ParameterLayout
         return result;
     }
 
-    /// <summary>Indices of the outgoing weights of hidden neuron j of hidden layer l: column j of W_{l+1}.</summary>
+    /// <summary>Indices of the outgoing weights of hidden neuron j of hidden layer l: column j of W_{l+1}
+    /// (none when l is the last hidden layer of a network with a fixed readout).</summary>
     /// <param name="layer">Hidden layer l, from 1 to L − 1.</param>
     /// <param name="neuron">Neuron j, 0-based.</param>
     /// <returns>The indices in the parameter vector.</returns>
     public int[] OutgoingIndices(int layer, int neuron)
     {
         HiddenBlock(layer, neuron);
+        if (layer == Blocks.Count) return [];
         LayerBlock next = Blocks[layer];
         var result = new int[next.Rows];
         for (int r = 0; r < next.Rows; r++) result[r] = next.Index(r, neuron);

@@ -9,7 +9,10 @@ public interface ILoss
     /// <summary>How per-sample losses are combined.</summary>
     LossNormalisation Normalisation { get; }
 
-    /// <summary>A one-line description, e.g. <c>square (sum)</c>.</summary>
+    /// <summary>The specification that <see cref="Losses.Parse"/> turns back into this loss, e.g. <c>square-mean</c>.</summary>
+    string Name { get; }
+
+    /// <summary>A one-line description, e.g. <c>square (½Σ)</c>.</summary>
     string Specification { get; }
 
     /// <summary>ℒ(h, y) and its derivative ∂ℒ/∂h.</summary>

@@ -5,25 +5,37 @@ using NeuronPursuit.Core.Numerics;
 namespace NeuronPursuit.Core.Objectives;
 
 /// <summary>
-/// Logistic loss ℒ = Σᵢ ln(1 + exp(−yᵢ hᵢ)) (or divided by n), for labels yᵢ ∈ {−1, +1}
-/// (Kumar &amp; Haupt, TMLR 2024, §3, which shows it yields the same early direction as the square
-/// loss). Evaluated as max(−z, 0) + ln(1 + exp(−|z|)) with z = y h, which never overflows.
+/// Logistic loss ℒ = s·Σᵢ ln(1 + exp(−yᵢ hᵢ)) (or divided by n), for labels yᵢ ∈ {−1, +1}
+/// (Kumar &amp; Haupt, arXiv 2402.09226, which shows it yields the same early direction as the square
+/// loss; with s = 2, −∂ℓ/∂h at h = 0 is y, so the early flow matches the square loss's in time too: docs/claims.md #15).
+/// Evaluated as max(−z, 0) + ln(1 + exp(−|z|)) with z = y h, which never overflows.
 /// </summary>
 /// <param name="normalisation">Sum (default) or mean.</param>
-public sealed class LogisticLoss(LossNormalisation normalisation = LossNormalisation.Sum) : ILoss
+/// <param name="factor">The factor s (default 1), positive and finite.</param>
+public sealed class LogisticLoss(LossNormalisation normalisation = LossNormalisation.Sum, double factor = 1.0) : ILoss
 {
     /// <inheritdoc/>
     public LossNormalisation Normalisation { get; } = normalisation;
 
+    /// <summary>The factor s in s·Σᵢ ln(1 + exp(−yᵢ hᵢ)).</summary>
+    public double Factor { get; } = double.IsFinite(factor) && factor > 0.0
+        ? factor
+        : throw new ArgumentException($"factor: the logistic loss's factor must be positive and finite, got {factor}.", nameof(factor));
+
     /// <inheritdoc/>
-    public string Specification => Normalisation == LossNormalisation.Sum ? "logistic (Σ)" : "logistic (mean)";
+    public string Name => (Normalisation == LossNormalisation.Sum ? "logistic" : "logistic-mean")
+                          + (Factor == 1.0 ? "" : ":" + Factor.ToString("R", System.Globalization.CultureInfo.InvariantCulture));
+
+    /// <inheritdoc/>
+    public string Specification => (Factor == 1.0 ? "" : Factor.ToString("R", System.Globalization.CultureInfo.InvariantCulture) + "·")
+                                   + (Normalisation == LossNormalisation.Sum ? "logistic (Σ)" : "logistic (mean)");
 
     /// <inheritdoc/>
     public T Evaluate<T>(ReadOnlySpan<T> h, ReadOnlySpan<T> y, Span<T> derivative)
         where T : struct, INumber<T>, IExponentialFunctions<T>, ILogarithmicFunctions<T>
     {
         LossChecks.Validate(h, y, derivative);
-        T scale = Normalisation == LossNormalisation.Sum ? T.One : T.One / T.CreateTruncating(h.Length);
+        T scale = T.CreateTruncating(Factor) * (Normalisation == LossNormalisation.Sum ? T.One : T.One / T.CreateTruncating(h.Length));
         T sum = T.Zero;
         for (int i = 0; i < h.Length; i++)
         {

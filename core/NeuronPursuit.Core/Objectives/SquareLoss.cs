@@ -15,6 +15,9 @@ public sealed class SquareLoss(LossNormalisation normalisation = LossNormalisati
     public LossNormalisation Normalisation { get; } = normalisation;
 
     /// <inheritdoc/>
+    public string Name => Normalisation == LossNormalisation.Sum ? "square" : "square-mean";
+
+    /// <inheritdoc/>
     public string Specification => Normalisation == LossNormalisation.Sum ? "square (½Σ)" : "square (½·mean)";
 
     /// <inheritdoc/>

@@ -13,8 +13,8 @@ namespace NeuronPursuit.Core.Flow.Methods;
 /// means the step is held by stability, not accuracy: switch to rodas4 (order 4, L-stable; it replaced the
 /// order-2 lie2 here, which needs several times more steps on the paper-size flow at the same tolerance).
 /// While stiff, hρ below 1 for 15 accepted steps means an explicit step of the same size would be stable:
-/// switch back. The system must provide its Jacobian (<see cref="IJacobian{T}"/>) for switching to happen;
-/// without it the method stays explicit.
+/// switch back. The system must provide its Jacobian (<see cref="IJacobian{T}"/>): the solver refuses this
+/// method on a system without one before integrating, rather than silently staying explicit.
 /// </summary>
 public sealed class AutoSwitching : IRungeKuttaMethod
 {
@@ -44,6 +44,9 @@ public sealed class AutoSwitching : IRungeKuttaMethod
 
     /// <inheritdoc/>
     public string Reference => "dp5 ⇄ rodas4 switching after Petzold (1983, LSODA) and Hairer's stiffness detection (HNW II, §IV.2)";
+
+    /// <inheritdoc/>
+    public bool RequiresJacobian => true;
 
     /// <inheritdoc/>
     public IRungeKuttaStepper<T> CreateStepper<T>(int dimension)
@@ -76,7 +79,7 @@ public sealed class AutoSwitching : IRungeKuttaMethod
 
         public void Step(IOdeSystem<T> system, T t, ReadOnlySpan<T> y, ReadOnlySpan<T> dydt, T h, Span<T> yNew, Span<T> error, Span<T> dydtNew)
         {
-            _canSwitch = system is IJacobian<T>;
+            _canSwitch = system is IJacobian<T> { HasJacobian: true };
             _lastWasStiff = _stiffMode && _canSwitch;
             IRungeKuttaStepper<T> active = _lastWasStiff ? _stiff : _explicit;
             active.Step(system, t, y, dydt, h, yNew, error, dydtNew);

@@ -30,6 +30,9 @@ public sealed class ClassicRungeKutta4 : IRungeKuttaMethod
     public string Reference => "Kutta (1901); Hairer, Nørsett & Wanner, Solving ODEs I, Table II.1.2";
 
     /// <inheritdoc/>
+    public bool RequiresJacobian => false;
+
+    /// <inheritdoc/>
     public IRungeKuttaStepper<T> CreateStepper<T>(int dimension)
         where T : struct, INumber<T>, IRootFunctions<T>, IExponentialFunctions<T>, ILogarithmicFunctions<T>
         => new ExplicitRungeKuttaStepper<T>(Tableau, dimension);

@@ -164,6 +164,9 @@ public sealed class Dop853 : IRungeKuttaMethod
     public string Reference => "Prince & Dormand (1981); error estimator and dense output of Hairer's DOP853 (HNW I, §II.10)";
 
     /// <inheritdoc/>
+    public bool RequiresJacobian => false;
+
+    /// <inheritdoc/>
     public IRungeKuttaStepper<T> CreateStepper<T>(int dimension)
         where T : struct, INumber<T>, IRootFunctions<T>, IExponentialFunctions<T>, ILogarithmicFunctions<T>
         => new Stepper<T>(dimension);

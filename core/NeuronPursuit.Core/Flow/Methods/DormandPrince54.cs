@@ -50,6 +50,9 @@ public sealed class DormandPrince54 : IRungeKuttaMethod
     public string Reference => "Dormand & Prince (1980); dense output Shampine (1986) as in Hairer's DOPRI5";
 
     /// <inheritdoc/>
+    public bool RequiresJacobian => false;
+
+    /// <inheritdoc/>
     public IRungeKuttaStepper<T> CreateStepper<T>(int dimension)
         where T : struct, INumber<T>, IRootFunctions<T>, IExponentialFunctions<T>, ILogarithmicFunctions<T>
         => new Stepper<T>(dimension);

@@ -29,6 +29,9 @@ public sealed class ExplicitEuler : IRungeKuttaMethod
     public string Reference => "Euler (1768); Hairer, Nørsett & Wanner, Solving ODEs I, §I.7";
 
     /// <inheritdoc/>
+    public bool RequiresJacobian => false;
+
+    /// <inheritdoc/>
     public IRungeKuttaStepper<T> CreateStepper<T>(int dimension)
         where T : struct, INumber<T>, IRootFunctions<T>, IExponentialFunctions<T>, ILogarithmicFunctions<T>
         => new ExplicitRungeKuttaStepper<T>(Tableau, dimension);

@@ -37,6 +37,9 @@ public sealed class LinearlyImplicitEuler2 : IRungeKuttaMethod
     public string Reference => "Deuflhard (1985); Hairer & Wanner, Solving ODEs II, §IV.9 (linearly implicit Euler extrapolation)";
 
     /// <inheritdoc/>
+    public bool RequiresJacobian => true;
+
+    /// <inheritdoc/>
     public IRungeKuttaStepper<T> CreateStepper<T>(int dimension)
         where T : struct, INumber<T>, IRootFunctions<T>, IExponentialFunctions<T>, ILogarithmicFunctions<T>
         => new Stepper<T>(dimension);
@@ -69,7 +72,7 @@ public sealed class LinearlyImplicitEuler2 : IRungeKuttaMethod
 
         public void Step(IOdeSystem<T> system, T t, ReadOnlySpan<T> y, ReadOnlySpan<T> dydt, T h, Span<T> yNew, Span<T> error, Span<T> dydtNew)
         {
-            if (system is not IJacobian<T> jacobian)
+            if (system is not IJacobian<T> { HasJacobian: true } jacobian)
                 throw new NotSupportedException("method: lie2 needs the system's Jacobian; build the gradient flow with its Hessian–vector product.");
             // J at y₀ is reused when a rejected step retries from the same point.
             _jacobian.Update(jacobian, t, y);

@@ -34,6 +34,9 @@ public sealed class Rodas4 : IRungeKuttaMethod
     public string Reference => "Hairer & Wanner, Solving ODEs II, 2nd ed. (1996), §VI.4: RODAS (rodas.f, METH = 1)";
 
     /// <inheritdoc/>
+    public bool RequiresJacobian => true;
+
+    /// <inheritdoc/>
     public IRungeKuttaStepper<T> CreateStepper<T>(int dimension)
         where T : struct, INumber<T>, IRootFunctions<T>, IExponentialFunctions<T>, ILogarithmicFunctions<T>
         => new Stepper<T>(dimension);
@@ -73,7 +76,7 @@ public sealed class Rodas4 : IRungeKuttaMethod
 
         public void Step(IOdeSystem<T> system, T t, ReadOnlySpan<T> y, ReadOnlySpan<T> dydt, T h, Span<T> yNew, Span<T> error, Span<T> dydtNew)
         {
-            if (system is not IJacobian<T> jacobian)
+            if (system is not IJacobian<T> { HasJacobian: true } jacobian)
                 throw new NotSupportedException("method: rodas4 needs the system's Jacobian; build the gradient flow with its Hessian–vector product.");
             _jacobian.Update(jacobian, t, y);
             StiffnessRatio = Math.Abs(Scalar.ToDouble(h)) * _jacobian.RowSumNorm;
