@@ -2,6 +2,7 @@
 using NeuronPursuit.Core.Data;
 using NeuronPursuit.Core.Models;
 using NeuronPursuit.Core.Numerics;
+using NeuronPursuit.Core.Problems;
 
 namespace NeuronPursuit.Bench;
 
@@ -17,14 +18,14 @@ public sealed record BenchmarkProblem(HomogeneousNetwork Network, DataSet<double
     /// <summary>Input dimension d.</summary>
     public const int InputDimension = 20;
 
-    /// <summary>Builds the problem for a network named as in the benchmarks' parameters.</summary>
-    /// <param name="networkName">E.g. "two-layer relu-power:2 m=100" or "ff relu 20,10".</param>
+    /// <summary>Builds the problem for a network given in the problem specification grammar.</summary>
+    /// <param name="networkSpecification">The keys net, widths and activation, e.g. <c>net=two-layer widths=100 activation=relu-power:2</c>.</param>
     /// <param name="seed">Seed of data and weights.</param>
     /// <param name="weightScale">σ of the weights.</param>
     /// <returns>The problem.</returns>
-    public static BenchmarkProblem Create(string networkName, long seed, double weightScale)
+    public static BenchmarkProblem Create(string networkSpecification, long seed, double weightScale)
     {
-        HomogeneousNetwork network = CreateNetwork(networkName);
+        HomogeneousNetwork network = ProblemSpec.Parse(networkSpecification).NetworkFor(InputDimension);
         var random = new SeededRandom(seed);
         var x = new double[SampleCount * InputDimension];
         var y = new double[SampleCount];
@@ -33,20 +34,5 @@ public sealed record BenchmarkProblem(HomogeneousNetwork Network, DataSet<double
         var w = new double[network.ParameterCount];
         random.FillGaussian(w, weightScale);
         return new BenchmarkProblem(network, new DataSet<double>(x, y, InputDimension), w);
-    }
-
-    /// <summary>The network of a benchmark parameter value: "two-layer ACTIVATION m=M" or "ff ACTIVATION K1,K2,…".</summary>
-    /// <param name="name">Parameter value.</param>
-    /// <returns>The network.</returns>
-    public static HomogeneousNetwork CreateNetwork(string name)
-    {
-        string[] parts = name.Split(' ');
-        IActivation sigma = Activations.Parse(parts[1]);
-        return parts[0] switch
-        {
-            "two-layer" => new TwoLayerNetwork(InputDimension, int.Parse(parts[2]["m=".Length..]), sigma),
-            "ff" => new FeedForwardNetwork(InputDimension, parts[2].Split(',').Select(int.Parse).ToArray(), sigma),
-            _ => throw new ArgumentException($"unknown network {name}"),
-        };
     }
 }

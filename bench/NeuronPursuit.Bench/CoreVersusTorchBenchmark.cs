@@ -28,7 +28,7 @@ public class CoreVersusTorchBenchmark
     private const double StepSize = 1e-4;
 
     /// <summary>Which network.</summary>
-    [Params("two-layer relu-power:2 m=10", "two-layer relu-power:2 m=100", "two-layer relu-power:2 m=1000", "ff relu 20,10", "ff relu 200,100")]
+    [Params("net=two-layer widths=10 activation=relu-power:2", "net=two-layer widths=100 activation=relu-power:2", "net=two-layer widths=1000 activation=relu-power:2", "net=ff widths=20,10 activation=relu", "net=ff widths=200,100 activation=relu")]
     public string Network { get; set; } = "";
 
     /// <summary>Builds data, network and weights from fixed seeds; pins libtorch to one thread.</summary>

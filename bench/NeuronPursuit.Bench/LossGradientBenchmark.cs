@@ -22,7 +22,7 @@ public class LossGradientBenchmark
     private DoubleDouble[] _gradientDD = [];
 
     /// <summary>Which network.</summary>
-    [Params("two-layer relu-power:2 m=100", "ff relu 20,10")]
+    [Params("net=two-layer widths=100 activation=relu-power:2", "net=ff widths=20,10 activation=relu")]
     public string Network { get; set; } = "";
 
     /// <summary>Builds data, network and weights from fixed seeds.</summary>

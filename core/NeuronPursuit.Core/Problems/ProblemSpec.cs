@@ -189,6 +189,19 @@ public sealed record ProblemSpec
         }
     }
 
+    /// <summary>The network the keys <c>net</c>, <c>widths</c> and <c>activation</c> name, for inputs of dimension d
+    /// (for callers that make their own data, e.g. benchmarks).</summary>
+    /// <param name="inputDimension">d ≥ 1.</param>
+    /// <returns>The network.</returns>
+    /// <exception cref="SpecificationException">A key is missing or malformed.</exception>
+    public HomogeneousNetwork NetworkFor(int inputDimension)
+    {
+        NetworkKind kind = NetworkSpec.ParseKind(Net ?? throw new SpecificationException("net", $"name the network kind ({NetworkSpec.KindForms})."));
+        int[] widths = NetworkSpec.ParseWidths(kind, Widths ?? throw new SpecificationException("widths", "give the hidden widths."));
+        IActivation activation = Activation is null ? Activations.Relu : NetworkSpec.ParseActivation(Activation);
+        return new NetworkSpec(kind, widths, activation).Build(inputDimension);
+    }
+
     private HomogeneousNetwork BuildNetwork(Problem baseProblem)
     {
         bool fromExample = Example is not null;

@@ -117,6 +117,11 @@ public sealed record PursuitOptions
     /// <returns>The copy.</returns>
     public PursuitOptions WithParallelism(int threads) => this with { Parallelism = threads };
 
+    /// <summary>A copy with another iteration budget (the initial net's iteration included).</summary>
+    /// <param name="iterations">At least 1.</param>
+    /// <returns>The copy.</returns>
+    public PursuitOptions WithMaxIterations(int iterations) => this with { MaxIterations = iterations };
+
     /// <summary>
     /// A copy whose inner stop rule runs GD for a fixed budget (baselines): cap <paramref name="epochs"/>, no
     /// convergence test (relative change 0), the loss floor kept.

@@ -1,64 +1,73 @@
 // SPDX-License-Identifier: MIT
-/// The claim checks of proofs-checks/: every fast configuration passes (or is honestly unverifiable), and every check
-/// FAILS, for the stated reason, on a case where its claim is false — a check that cannot fail is a defect.
+/// The claim checks of proofs-checks/: every fast configuration passes (or is honestly unverifiable), every check FAILS,
+/// for the stated reason, on a case where its claim is false — a check that cannot fail is a defect — and every check's
+/// identity is written once (its result carries the registry's name, claim and source).
 module NeuronPursuit.Tests.Checks.CheckTests
 
 open Expecto
+open NeuronPursuit
 open NeuronPursuit.Checks
-open NeuronPursuit.Checks.CheckTypes
-open NeuronPursuit.Checks.Problems
 
 /// Asserts FAIL with a reason containing `fragment`.
 let private expectFail (fragment: string) (r: CheckResult) =
-    match r.Verdict with
-    | Fail reason -> Expect.stringContains reason fragment $"{r.Name} fails for the expected reason"
-    | v -> failtestf "%s should FAIL on a false claim, got %s\n%s" r.Name v.Label (render r)
+    match r.Outcome.Verdict with
+    | Fail reason -> Expect.stringContains reason fragment $"{r.Check.Name} fails for the expected reason"
+    | v -> failtestf "%s should FAIL on a false claim, got %s\n%s" r.Check.Name v.Label (Check.render r)
 
-/// A w₀ seed whose NCF limit activates a different neuron than seed 2's (a different KKT point).
+/// A w₀ seed whose NCF limit activates a different neuron than the default w₀'s (a different KKT point).
 let private otherKktSeed () =
-    let p = twoLayerL3 2L
-    let top (w: float[]) = blockNorms p w |> Array.indexed |> Array.maxBy snd |> fst
-    let u, _, _ = ncfLimit p p.W0
-    [ 3L .. 60L ] |> List.find (fun s -> let v, _, _ = ncfLimit p (unitGaussian s p.Dimension) in top v <> top u)
+    let p = Problem.example "two-layer-relu2"
+    let top (w: float[]) = Problem.blockNorms p w |> Array.indexed |> Array.maxBy snd |> fst
+    let u = (Kkt.limitOf p (Problem.w0 p)).Direction
+    [ 3L .. 60L ] |> List.find (fun s -> top (Kkt.limitOf p (Vec.unitRandom s p.Dimension)).Direction <> top u)
 
-let private negatives =
-    [ "early-norm-bound", "depends on delta", fun () -> EarlyPhase.normBound { EarlyPhase.normBoundFast with HorizonFraction = 1.5 } Fast
-      "early-direction", "does not decrease", fun () -> EarlyPhase.direction { EarlyPhase.directionFast with ReferenceIsInitialDirection = true } Fast
-      "ncf-limit-nonnegative", "N <= 0", fun () -> EarlyPhase.limitSign { EarlyPhase.limitSignFast with EvaluateWithFlippedLabels = true } Fast
-      "collapse", "increases", fun () -> EarlyPhase.collapse { EarlyPhase.collapseFast with Problems = [ fig1 3L ] } Fast
-      "escape-time-L2 (N <= 0)", "no escape", fun () -> Escape.escapeL2 { Escape.escapeL2Fast with Problem = fig1With 2 -1.0 0.0 3L } Fast
-      "escape-time-L2 (wrong slope)", "does not match", fun () -> Escape.escapeL2 { Escape.escapeL2Fast with PredictionFactor = 2.0 } Fast
-      "escape-time-L3 (N <= 0)", "does not blow up", fun () -> Escape.escapeL3 { Escape.escapeL3Fast with Problem = fig1With 3 -1.0 0.0 3L } Fast
-      "escape-time-L3 (wrong tau*)", "differs from tau*", fun () -> Escape.escapeL3 { Escape.escapeL3Fast with PredictionFactor = 1.05 } Fast
-      "origin-plateau", "does not match L", fun () -> EarlyPhase.originPlateau { EarlyPhase.originPlateauFast with Problem = fig1With 2 1.0 0.5 3L } Fast
-      "saddle-residual-alignment", "does not decrease", fun () -> Saddles.residualAlignment { Saddles.residualAlignmentFast with UseResidual = false } Fast
-      "first-saddle", "differs from the sub-network minimum", fun () -> Saddles.firstSaddle { Saddles.firstSaddleFast with StartAtKkt = false } Fast
-      "limiting-path", "does not shrink", fun () -> Saddles.limitingPath { Saddles.limitingPathFast with ReferenceSeed = Some(otherKktSeed ()) } Fast
-      "sparsity-preserved", "grew beyond", fun () -> Saddles.sparsity { Saddles.sparsityFast with Window = 8.0; WindowTimesOneOverDelta = true } Fast
-      "rank-one", "does not fall", fun () -> Structure.rankOne { Structure.rankOneFast with Level = 10.0; LevelTimesDelta = true } Fast
-      "layer-norm-ratio", "deviates from p", fun () -> Structure.layerRatio { Structure.layerRatioFast with MaxSteps = 0; RequireConverged = false } Fast
-      "two-layer-balance", "imbalance", fun () -> Structure.balance { Structure.balanceFast with MaxSteps = 0; RequireConverged = false } Fast
-      "logistic-early-direction", "differ", fun () -> EarlyPhase.logistic { EarlyPhase.logisticFast with LogisticScale = 1.0 } Fast
-      "winner-take-all", "single winner", fun () -> Structure.winner { Structure.winnerFast with Problem = fig1 } Fast
-      "near-saddle", "moved", fun () -> NearSaddle.nearSaddle { NearSaddle.nearSaddleFast with Deltas = [ 1e-3; 5e-4 ]; Perturbation = 0.3 } Fast
-      "post-escape", "no new stationary point", fun () -> NearSaddle.postEscape { NearSaddle.postEscapeFast with Window = 10.0 } Fast ]
+/// (check, expected fragment of the FAIL reason, a false configuration of its claim).
+let private negatives: (Check * string * (unit -> Outcome)) list =
+    let fig1 = Problem.example "fig1"
+    let fig1Negative = Problem.example "fig1-negative"
+    [ EarlyPhase.normBoundCheck, "depends on delta", fun () -> EarlyPhase.normBound { EarlyPhase.normBoundFast with HorizonFraction = 1.5 }
+      EarlyPhase.directionCheck, "does not decrease", fun () -> EarlyPhase.direction { EarlyPhase.directionFast with ReferenceIsInitialDirection = true }
+      EarlyPhase.limitSignCheck, "N <= 0", fun () -> EarlyPhase.limitSign { EarlyPhase.limitSignFast with EvaluateWithFlippedLabels = true }
+      EarlyPhase.collapseCheck, "increases", fun () -> EarlyPhase.collapse { EarlyPhase.collapseFast with Problems = [ fig1 ] }
+      Escape.escapeL2Check, "no escape", fun () -> Escape.escapeL2 { Escape.escapeL2Fast with Problem = fig1Negative }
+      Escape.escapeL2Check, "does not match", fun () -> Escape.escapeL2 { Escape.escapeL2Fast with PredictionFactor = 2.0 }
+      Escape.escapeL3Check, "does not blow up", fun () -> Escape.escapeL3 { Escape.escapeL3Fast with Problem = fig1Negative |> Problem.withActivation (Activation.reluPower 3) }
+      Escape.escapeL3Check, "differs from tau*", fun () -> Escape.escapeL3 { Escape.escapeL3Fast with PredictionFactor = 1.05 }
+      EarlyPhase.originPlateauCheck, "does not match L",
+      fun () -> EarlyPhase.originPlateau { EarlyPhase.originPlateauFast with Problem = fig1 |> Problem.withActivation (Activation.perturbedReluPower 2 0.5); PredictedSlope = Some 2 }
+      Saddles.residualAlignmentCheck, "does not decrease", fun () -> Saddles.residualAlignment { Saddles.residualAlignmentFast with UseResidual = false }
+      Saddles.firstSaddleCheck, "differs from the sub-network minimum", fun () -> Saddles.firstSaddle { Saddles.firstSaddleFast with StartAtKkt = false }
+      Saddles.limitingPathCheck, "does not shrink", fun () -> Saddles.limitingPath { Saddles.limitingPathFast with ReferenceSeed = Some(otherKktSeed ()) }
+      Saddles.sparsityCheck, "grew beyond", fun () -> Saddles.sparsity { Saddles.sparsityFast with Window = 8.0; WindowTimesOneOverDelta = true }
+      Structure.rankOneCheck, "does not fall", fun () -> Structure.rankOne { Structure.rankOneFast with Level = 10.0; LevelTimesDelta = true }
+      Structure.layerRatioCheck, "deviates from p", fun () -> Structure.layerRatio { Structure.layerRatioFast with MaxSteps = 0; RequireConverged = false }
+      Structure.balanceCheck, "imbalance", fun () -> Structure.balance { Structure.balanceFast with MaxSteps = 0; RequireConverged = false }
+      EarlyPhase.logisticCheck, "differ", fun () -> EarlyPhase.logistic { EarlyPhase.logisticFast with LogisticScale = 1.0 }
+      Structure.winnerCheck, "single winner", fun () -> Structure.winner { Structure.winnerFast with Problem = fig1 }
+      NearSaddle.nearSaddleCheck, "moved", fun () -> NearSaddle.nearSaddle { NearSaddle.nearSaddleFast with Deltas = [ 1e-3; 5e-4 ]; Perturbation = 0.3 }
+      NearSaddle.postEscapeCheck, "no new stationary point", fun () -> NearSaddle.postEscape { NearSaddle.postEscapeFast with Window = 10.0 }
+      NpDemo.check, "not (4,2)", fun () -> NpDemo.demo { NpDemo.demoFast with Options = Pursuit.defaults.WithMaxIterations 2 } ]
 
 let tests =
     testList "Claim checks" [
         testList "fast configurations pass or are unverifiable" [
             for check in Registry.all ->
                 test check.Name {
-                    let r = check.Run Fast
-                    match r.Verdict with
-                    | Fail reason -> failtestf "%s failed: %s\n%s" check.Name reason (render r)
-                    | _ -> Expect.isNonEmpty r.Parameters "records its parameters"
+                    let r = Check.run Fast check
+                    match r.Outcome.Verdict with
+                    | Fail reason -> failtestf "%s failed: %s\n%s" check.Name reason (Check.render r)
+                    | _ -> Expect.isNonEmpty r.Outcome.Parameters "records its parameters"
                 }
         ]
         testList "each check fails where its claim is false" [
-            for name, fragment, run in negatives -> test name { expectFail fragment (run ()) }
+            for check, fragment, run in negatives -> test $"{check.Name}: {fragment}" { expectFail fragment (Check.runAs check Fast run) }
         ]
         test "every check has a negative test" {
-            let covered = negatives |> List.map (fun (n, _, _) -> n.Split(' ').[0]) |> set
+            let covered = negatives |> List.map (fun (c, _, _) -> c.Name) |> set
             for c in Registry.all do Expect.isTrue (covered.Contains c.Name) $"{c.Name} has a negative test"
+        }
+        test "check names are unique and every source cites docs/claims.md" {
+            Expect.equal (Registry.all |> List.map (fun c -> c.Name) |> List.distinct).Length Registry.all.Length "unique names"
+            for c in Registry.all do Expect.stringContains c.Source "docs/claims.md" $"{c.Name} cites its claim"
         }
     ]

@@ -1,34 +1,28 @@
 // SPDX-License-Identifier: MIT
-/// `np check`: listing, unknown names (exit 2, one line), and a run that writes report.md and checks.csv.
+/// `np check`: listing, unknown names (exit 2, one line), and a run that writes report.md, checks.csv and run.json.
 module NeuronPursuit.Tests.Cli.CheckCliTests
 
 open System
 open System.IO
 open Expecto
-
-let private np (args: string list) =
-    use out = new StringWriter()
-    use err = new StringWriter()
-    let code = NeuronPursuit.Cli.Program.run (List.toArray args) out err
-    code, out.ToString(), err.ToString()
+open NeuronPursuit.Checks
+open NeuronPursuit.Tests.Support.NpRunner
 
 let tests =
     testList "np check" [
-        test "--list names all 18 checks and exits 0" {
+        test "--list names every registered check once and exits 0" {
             let code, out, _ = np [ "check"; "--list" ]
             Expect.equal code 0 "exit code"
-            Expect.equal (out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length) 18 "one line per check"
-            Expect.stringContains out "escape-time-L3" "names a check"
+            let lines = out.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            Expect.equal lines.Length Registry.all.Length "one line per check"
+            for c in Registry.all do
+                Expect.isTrue (lines |> Array.exists (fun l -> l.StartsWith(c.Name + " "))) $"{c.Name} listed"
         }
         test "an unknown check name is one line on stderr and exit 2" {
-            let code, _, err = np [ "check"; "no-such-claim" ]
-            Expect.equal code 2 "exit code"
-            let lines = err.Split('\n', StringSplitOptions.RemoveEmptyEntries)
-            Expect.equal lines.Length 1 "one line"
-            Expect.stringContains lines.[0] "no-such-claim" "names it"
+            np [ "check"; "no-such-claim" ] |> expectOneLineError 2 "no-such-claim"
         }
-        test "a run prints the verdict and writes report.md and checks.csv; exit 0 when nothing fails" {
-            let dir = Path.Combine(Path.GetTempPath(), $"np-check-{Guid.NewGuid():N}")
+        test "a run prints the verdict and writes report.md, checks.csv and run.json; exit 0 when nothing fails" {
+            let dir = Path.Combine(tempDir (), "checks")
             let code, out, err = np [ "check"; "two-layer-balance"; "origin-plateau"; "--out"; dir ]
             Expect.equal code 0 $"exit code; {err}"
             Expect.stringContains out "verdict: PASS" "prints verdicts"
@@ -37,6 +31,9 @@ let tests =
             Expect.stringContains report "Parameters:" "details"
             let csv = File.ReadAllLines(Path.Combine(dir, "checks.csv"))
             Expect.equal csv.Length 3 "header and two rows"
-            Directory.Delete(dir, true)
+            let json = runJson dir
+            Expect.equal (json.GetProperty("kind").GetString()) "check" "kind"
+            Expect.equal (json.GetProperty("result").GetProperty("passed").GetInt32()) 2 "two passed"
+            Expect.equal (json.GetProperty("result").GetProperty("checks").[1].GetProperty("name").GetString()) "origin-plateau" "in the order asked"
         }
     ]

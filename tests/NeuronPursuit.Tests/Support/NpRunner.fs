@@ -1,0 +1,34 @@
+// SPDX-License-Identifier: MIT
+/// Running `np` in-process for the command-line tests: arguments in, exit code and both streams out, a fresh
+/// temporary folder per run, run.json parsed, and the one-line-error assertion every bad-input test makes.
+module NeuronPursuit.Tests.Support.NpRunner
+
+open System
+open System.IO
+open System.Text.Json
+open Expecto
+
+/// Runs np, returning (exit code, stdout, stderr).
+let np (args: string list) =
+    use out = new StringWriter()
+    use err = new StringWriter()
+    let code = NeuronPursuit.Cli.Program.run (List.toArray args) out err
+    code, out.ToString(), err.ToString()
+
+/// A fresh, existing temporary folder.
+let tempDir () =
+    let dir = Path.Combine(Path.GetTempPath(), $"np-test-{Guid.NewGuid():N}")
+    Directory.CreateDirectory dir |> ignore
+    dir
+
+/// The root of DIR/run.json.
+let runJson (dir: string) = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "run.json"))).RootElement
+
+/// Asserts a failed run: the exit code, exactly one line on stderr starting "np: " and containing `fragment`, no trace.
+let expectOneLineError (code: int) (fragment: string) (exitCode, _out: string, err: string) =
+    Expect.equal exitCode code $"exit code, stderr: {err}"
+    let lines = err.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+    Expect.equal lines.Length 1 $"one line on stderr: {err}"
+    Expect.stringStarts lines.[0] "np: " "prefixed by the program name"
+    Expect.stringContains lines.[0] fragment "states the problem"
+    Expect.isFalse (err.Contains "   at ") "no stack trace"
