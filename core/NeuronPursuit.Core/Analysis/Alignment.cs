@@ -4,8 +4,8 @@ using NeuronPursuit.Core.Numerics;
 namespace NeuronPursuit.Core.Analysis;
 
 /// <summary>
-/// Alignment of weights with a direction: cos(w, u) = ⟨w, u⟩/(‖w‖‖u‖) (digest `small-init-and-saddles.md` §4,
-/// "Definitions"), pointwise and along recorded states.
+/// Alignment of weights with a direction: cos(w, u) = ⟨w, u⟩/(‖w‖‖u‖) (docs/claims.md #2), pointwise and along
+/// recorded states.
 /// </summary>
 public static class Alignment
 {

@@ -5,8 +5,8 @@ using NeuronPursuit.Core.Numerics;
 namespace NeuronPursuit.Core.Analysis;
 
 /// <summary>
-/// Escape from the origin: the first time a norm reaches a level (digest `small-init-and-saddles.md` §4 claims
-/// 5–6: T_esc is the first time ‖w‖ = 0.5 or 0.3). During an integration use <see cref="NormEvent"/> (located by
+/// Escape from the origin: the first time a norm reaches a level (docs/claims.md #5 and #6: T_esc is the first
+/// time ‖w‖ = 0.5 or 0.3). During an integration use <see cref="NormEvent"/> (located by
 /// root finding on the dense output); on a recorded series use <see cref="FirstCrossing"/>.
 /// </summary>
 public static class EscapeTime

@@ -6,7 +6,7 @@ namespace NeuronPursuit.Core.Analysis;
 
 /// <summary>
 /// Squared Frobenius norms ‖W_l‖²_F and their ratios ‖W_l‖²/‖W_{l+1}‖². At a KKT point with N ≠ 0 of a network
-/// with p-homogeneous σ the ratio is p for every l (Kumar &amp; Haupt, TMLR 2025, §2.3; digest claim 13), and
+/// with p-homogeneous σ the ratio is p for every l (Kumar &amp; Haupt, arXiv 2403.08121; docs/claims.md #13), and
 /// the conserved quantity p‖W_{l+1}‖² − ‖W_l‖² of the flow keeps it near p from a small initialisation.
 /// </summary>
 public static class LayerNorms

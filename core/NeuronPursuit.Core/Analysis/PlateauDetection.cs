@@ -15,7 +15,7 @@ public sealed record Plateau(double Start, double End, double Loss, double MinGr
 }
 
 /// <summary>
-/// Plateau and saddle detection along a recorded series (digest claims 7–9: loss plateaus at the origin and at
+/// Plateau and saddle detection along a recorded series (docs/claims.md #7–#9: loss plateaus at the origin and at
 /// the first saddle p*). A plateau is a maximal run of consecutive samples with ‖∇ℒ‖ ≤ threshold whose duration is
 /// at least <c>minDuration</c>; its saddle event is the sample with the smallest gradient norm. The threshold is
 /// absolute: choose it relative to the scale of the problem (e.g. 1e-3·max‖∇ℒ‖). For a small initialisation the

@@ -8,7 +8,8 @@ namespace NeuronPursuit.Core.Analysis;
 /// Singular values of small dense matrices by one-sided Jacobi (Hestenes 1958; Demmel &amp; Veselić 1992):
 /// plane rotations orthogonalise the columns, whose norms are then the singular values. Unlike the eigenvalues
 /// of WᵀW it keeps small singular values accurate relative to themselves, so σ₂/σ₁ of a nearly rank-one
-/// matrix is resolved down to ~1e-15 (the rank-one structure of Kumar &amp; Haupt, TMLR 2025, §2.3).
+/// matrix is resolved down to ~1e-15 (the rank-one structure of Kumar &amp; Haupt, arXiv 2403.08121;
+/// docs/claims.md #12).
 /// </summary>
 public static class SingularValues
 {

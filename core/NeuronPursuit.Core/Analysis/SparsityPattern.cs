@@ -17,7 +17,7 @@ public sealed record NeuronBlock(int Layer, int Neuron, double IncomingNorm, dou
 
 /// <summary>
 /// Support and sparsity pattern of a weight vector by hidden neurons (Kumar &amp; Haupt, arXiv 2502.15952,
-/// "sparsity preserved"; digest §3.2 item 3): the incoming and outgoing weights of a hidden neuron together form a
+/// "sparsity preserved"; docs/claims.md #11): the incoming and outgoing weights of a hidden neuron together form a
 /// zero-preserving set, and a neuron counts as active when its block norm exceeds a threshold. Relative to a
 /// small initialisation δ the natural threshold is a multiple of δ (inactive neurons stay O(δ)); for a unit KKT
 /// direction it is an absolute level such as 1e-3.

@@ -5,7 +5,7 @@ using NeuronPursuit.Core.Numerics;
 namespace NeuronPursuit.Core.Data;
 
 /// <summary>
-/// The Neuron Pursuit demo of the authors' project page (digest `neuron-pursuit.md` §5.2): the bias-free
+/// The Neuron Pursuit demo of the authors' project page (arXiv 2509.12154; docs/claims.md NP-3): the bias-free
 /// three-layer ReLU target f(x) = 2σ(σ(2x₁ + x₃) − σ(x₃ − x₂)) − σ(σ(2x₂ + x₄) + σ(x₄ + x₃)) on the hypercube
 /// {±1}²⁰ (only x₁ … x₄ matter), a (4, 2) network: layer 1 computes 2x₁+x₃, x₃−x₂, 2x₂+x₄, x₄+x₃, layer 2
 /// h₁ − h₂ and h₃ + h₄, the output (2, −1). Vertices are numbered in lexicographic order from (1, …, 1) to

@@ -6,7 +6,7 @@ namespace NeuronPursuit.Core.Flow;
 
 /// <summary>
 /// The built-in events of a gradient flow: a norm (of all weights or of a subset) crosses a level — escape
-/// from the origin, T_esc in the digest `small-init-and-saddles.md` §4 claims 5–6 —, the loss falls below a value,
+/// from the origin, T_esc of docs/claims.md #5 and #6 —, the loss falls below a value,
 /// and ‖∇ℒ‖ falls below or rises above a level (saddle entry and exit). The gradient-norm events compare
 /// log‖∇ℒ‖ with log(level): ‖∇ℒ‖ changes by orders of magnitude within a step near a saddle, and the root finder
 /// locates a crossing more accurately on a function that is close to linear in t.

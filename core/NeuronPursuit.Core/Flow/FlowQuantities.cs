@@ -89,7 +89,7 @@ public static class FlowQuantities
         });
     }
 
-    /// <summary>N(w/‖w‖), the constrained NCF at the current direction (Kumar &amp; Haupt, TMLR 2024, eq. 5).</summary>
+    /// <summary>N(w/‖w‖), the constrained NCF at the current direction (Kumar &amp; Haupt, arXiv 2402.09226).</summary>
     /// <param name="ncf">N in double.</param>
     /// <returns>The quantity "ncf_direction".</returns>
     public static FlowQuantity NcfOfDirection(IObjective<double> ncf)

@@ -5,7 +5,7 @@ using NeuronPursuit.Core.Objectives;
 namespace NeuronPursuit.Core.Flow;
 
 /// <summary>
-/// The gradient flow dw/dt = −∇ℒ(w) of an objective (Kumar &amp; Haupt, TMLR 2024, eq. 3): the ODE the
+/// The gradient flow dw/dt = −∇ℒ(w) of an objective (Kumar &amp; Haupt, arXiv 2402.09226, 2403.08121): the ODE the
 /// papers' claims are about. Counts its evaluations. Given the objective's Hessian–vector product, it
 /// also provides the exact Jacobian −∇²ℒ(w), from <see cref="HessianVectorProduct{T}.Hessian"/> (closed form
 /// for two-layer networks, otherwise column by column from P products with unit vectors).

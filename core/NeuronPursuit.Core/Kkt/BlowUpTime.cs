@@ -38,9 +38,9 @@ public sealed record BlowUpResult(double Tau, double SwitchTau, double FirstOrde
 }
 
 /// <summary>
-/// The blow-up time τ* of the NCF flow du/dτ = ∇N(u) for an L-homogeneous N with L &gt; 2 (digest
-/// `small-init-and-saddles.md` §0: ‖u‖^{−(L−2)} decreases at rate L(L−2)N(û); the escape time of the real
-/// flow is T_esc ≈ τ*/δ^{L−2}). Two phases:
+/// The blow-up time τ* of the NCF flow du/dτ = ∇N(u) for an L-homogeneous N with L &gt; 2 (docs/claims.md,
+/// Notation and background: ‖u‖^{−(L−2)} decreases at rate L(L−2)N(û); the escape time of the real flow is
+/// T_esc ≈ τ*/δ^{L−2}, claim #6). Two phases:
 /// <list type="number">
 /// <item>integrate du/dτ = ∇N(u) (Dormand–Prince 5(4), purely relative tolerance) until ‖u‖ = R‖u₀‖ (an event);</item>
 /// <item>from there integrate in the rescaled variable σ = ln(s_R/s) with s = ‖u‖^{−(L−2)}, where the flow is

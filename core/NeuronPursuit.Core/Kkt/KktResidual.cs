@@ -6,12 +6,12 @@ namespace NeuronPursuit.Core.Kkt;
 /// <summary>
 /// First-order optimality of a unit vector û for max N(u) s.t. ‖u‖ = 1: the KKT condition is
 /// ∇N(û) = λ û, and by Euler's identity λ = ⟨∇N(û), û⟩ = L·N(û) for an L-homogeneous N
-/// (Kumar &amp; Haupt, TMLR 2024, §3; digest `small-init-and-saddles.md` §0).
+/// (Kumar &amp; Haupt, arXiv 2402.09226; docs/claims.md (Notation and background)).
 /// </summary>
 public static class KktResidual
 {
     /// <summary>
-    /// The relative KKT residual r(û) = ‖∇N(û) − ⟨∇N(û), û⟩û‖ / ‖∇N(û)‖ (digest §4, "Definitions"):
+    /// The relative KKT residual r(û) = ‖∇N(û) − ⟨∇N(û), û⟩û‖ / ‖∇N(û)‖ (docs/claims.md (Notation and background)):
     /// the size of the tangential (spherical) gradient relative to the whole gradient. It is 0 at a KKT
     /// point and at most 1. A zero gradient counts as stationary and gives 0.
     /// </summary>

@@ -7,8 +7,8 @@ namespace NeuronPursuit.Core.Kkt;
 /// <summary>
 /// KKT points of max N(u) s.t. ‖u‖ = 1 from many seeded restarts of <see cref="SphericalAscent"/>: restart k
 /// starts from a point drawn uniformly on the sphere by a generator seeded with (seed, k), so a run is
-/// reproducible bit for bit whatever the number of threads. The digest's rule "keep the restart with the
-/// largest NCF value" (`neuron-pursuit.md` §4.2 step 1) is <see cref="Best"/>.
+/// reproducible bit for bit whatever the number of threads. Neuron Pursuit's rule "keep the restart with the
+/// largest NCF value" (docs/claims.md NP-3, step 1) is <see cref="Best"/>.
 /// </summary>
 public static class KktSearch
 {
@@ -75,7 +75,7 @@ public static class KktSearch
         return results.OrderByDescending(r => r.Value).ThenBy(r => r.Restart).ToArray();
     }
 
-    /// <summary>The restart with the largest value (the digest's choice), from <see cref="Run"/>.</summary>
+    /// <summary>The restart with the largest value (Neuron Pursuit's choice), from <see cref="Run"/>.</summary>
     /// <param name="createObjective">Makes one objective per worker.</param>
     /// <param name="restarts">Number of restarts ≥ 1.</param>
     /// <param name="seed">Seed of the start points.</param>

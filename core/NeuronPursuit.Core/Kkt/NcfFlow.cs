@@ -6,7 +6,7 @@ using NeuronPursuit.Core.Objectives;
 namespace NeuronPursuit.Core.Kkt;
 
 /// <summary>
-/// The NCF flow du/dτ = ∇N(u) (digest `small-init-and-saddles.md` §0, "Why the NCF appears"): the limit of
+/// The NCF flow du/dτ = ∇N(u) (docs/claims.md (Notation and background)): the limit of
 /// the rescaled small-initialisation gradient flow z = w/δ, τ = δ^{L−2} t as δ → 0. Along it
 /// d‖u‖²/dτ = 2L·N(u) and dN/dτ = ‖∇N‖²; for L &gt; 2 it blows up in finite time τ* when N stays positive
 /// (see <see cref="BlowUpTime"/>). Integrate it with <see cref="FlowSolver"/>.
@@ -37,7 +37,7 @@ public sealed class NcfFlowSystem<T> : IOdeSystem<T> where T : struct, INumber<T
 
 /// <summary>
 /// The spherical NCF flow dû/dτ = ∇N(û) − ⟨∇N(û), û⟩û, the projected-gradient ascent of N on the unit sphere
-/// (digest §0, "Properties of the NCF flow": the direction of the NCF flow follows it up to a time change).
+/// (the direction of the NCF flow follows it up to a time change; docs/claims.md (Notation and background)).
 /// Its fixed points are the KKT points of max N s.t. ‖u‖ = 1, and N never decreases along it. The right-hand
 /// side is evaluated as ∇N(y) − (⟨∇N(y), y⟩/‖y‖²) y, which is tangent to the sphere through y for every y ≠ 0,
 /// so ‖y‖ is conserved by the exact flow.

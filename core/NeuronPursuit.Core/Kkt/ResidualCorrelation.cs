@@ -8,8 +8,8 @@ namespace NeuronPursuit.Core.Kkt;
 
 /// <summary>
 /// The residual NCF at a saddle: N_r(u) = rᵀH(X; u) with r = y − H(X; w̄) the training residual at the saddle
-/// w̄ (Kumar &amp; Haupt, TMLR 2024, saddle theorem; digest `small-init-and-saddles.md` §1.2 and
-/// `neuron-pursuit.md` §2.2). For a separable network H = H_n(w_n) + H_z(w_z) it is the NCF of H_z with
+/// w̄ (Kumar &amp; Haupt, arXiv 2402.09226, saddle theorem, and arXiv 2509.12154; docs/claims.md #8, NP-1).
+/// For a separable network H = H_n(w_n) + H_z(w_z) it is the NCF of H_z with
 /// labels r; for a general network, <see cref="Restricted"/> gives the full network's residual NCF on the
 /// w_z coordinates with w_n frozen at the saddle.
 /// </summary>
@@ -43,7 +43,7 @@ public static class ResidualCorrelation
     /// The residual correlation restricted to a subset of coordinates: f(z) = rᵀH(X; w̄ + E z) where E places z on
     /// <paramref name="free"/> and every other weight is frozen at w̄ (whose free coordinates should be 0 at a
     /// saddle (w̄_n, 0)). Its gradient is the free part of Jᵀr. For a feed-forward net this is not homogeneous in
-    /// z (NP digest §1.4); its lowest-order part is.
+    /// z (docs/claims.md (Notation and background)); its lowest-order part is.
     /// </summary>
     /// <param name="network">H.</param>
     /// <param name="data">Inputs X.</param>

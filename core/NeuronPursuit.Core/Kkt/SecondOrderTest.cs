@@ -17,9 +17,10 @@ public sealed record SecondOrderResult(double Lambda, double MaxEigenvalue, doub
 
 /// <summary>
 /// The second-order test of a KKT point u of max N(u) s.t. ‖u‖ = 1: the Riemannian Hessian on the sphere is
-/// P(∇²N(u) − λI)P with P = I − uuᵀ and λ = ⟨∇N(u), u⟩ (Absil, Mahony &amp; Sepulchre 2008, §5.5; digest
-/// `small-init-and-saddles.md` §0, "second-order positive KKT point"). u is a local maximum candidate when its
-/// largest eigenvalue on u⊥ is ≤ 0, a saddle of N on the sphere when it is &gt; 0. The extreme eigenvalues are
+/// P(∇²N(u) − λI)P with P = I − uuᵀ and λ = ⟨∇N(u), u⟩ (Absil, Mahony &amp; Sepulchre 2008, §5.5; the
+/// second-order positive KKT points of Kumar &amp; Haupt, arXiv 2502.15952, as read in docs/claims.md). u is a
+/// local maximum candidate when its largest eigenvalue on u⊥ is ≤ 0, a saddle of N on the sphere when it is
+/// &gt; 0. The extreme eigenvalues are
 /// found by Lanczos with full reorthogonalisation (against u and all previous vectors) on exact Hessian–vector
 /// products; with Iterations = P − 1 the whole spectrum on u⊥ is computed, exactly up to rounding.
 /// </summary>

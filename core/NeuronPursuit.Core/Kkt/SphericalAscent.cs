@@ -5,9 +5,9 @@ using NeuronPursuit.Core.Objectives;
 namespace NeuronPursuit.Core.Kkt;
 
 /// <summary>
-/// Projected (Riemannian) gradient ascent of N on the unit sphere, the solver the digest's reference
-/// simulation used for KKT points of max N(u) s.t. ‖u‖ = 1 (`neuron-pursuit.md` §4.3 "Solver for the KKT
-/// point"; `small-init-and-saddles.md` §0: its fixed points are the KKT points). One step is
+/// Projected (Riemannian) gradient ascent of N on the unit sphere, the solver Neuron Pursuit's reference
+/// simulation used for KKT points of max N(u) s.t. ‖u‖ = 1 (docs/claims.md NP-3; its fixed points are the
+/// KKT points, docs/claims.md (Notation and background)). One step is
 /// û ← (û + s·g⊥)/‖û + s·g⊥‖ with the tangential gradient g⊥ = ∇N(û) − ⟨∇N(û), û⟩û, and the step s chosen
 /// by Armijo backtracking (accept when N increases by at least c·s·‖g⊥‖², then try 2s; else halve), so N
 /// never decreases. This works for non-smooth (ReLU) N as long as the line search finds increase; at a kink

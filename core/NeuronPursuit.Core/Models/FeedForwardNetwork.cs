@@ -6,7 +6,7 @@ namespace NeuronPursuit.Core.Models;
 
 /// <summary>
 /// The deep bias-free feed-forward network H(x) = W_L σ(W_{L−1} σ(… σ(W₁x))) with scalar output,
-/// W_l of size k_l × k_{l−1}, k₀ = d, k_L = 1 (Kumar &amp; Haupt, TMLR 2025, eq. 2). Derivatives by
+/// W_l of size k_l × k_{l−1}, k₀ = d, k_L = 1 (Kumar &amp; Haupt, arXiv 2403.08121). Derivatives by
 /// backpropagation (reverse mode) and by forward tangent propagation (forward mode).
 /// </summary>
 public sealed class FeedForwardNetwork : HomogeneousNetwork

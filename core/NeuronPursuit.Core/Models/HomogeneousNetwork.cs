@@ -8,7 +8,7 @@ namespace NeuronPursuit.Core.Models;
 /// A bias-free feed-forward network H(x; w) = W_L σ(W_{L−1} σ(… σ(W₁x))) with scalar output, whose
 /// weights w live in one contiguous vector (<see cref="Layout"/>). With σ positively homogeneous of
 /// degree p, H is positively homogeneous of degree 1 + p + … + p^{L−1} in w
-/// (Kumar &amp; Haupt, TMLR 2025, §2). Provides batched outputs H(X; w), the vector–Jacobian product
+/// (Kumar &amp; Haupt, arXiv 2403.08121). Provides batched outputs H(X; w), the vector–Jacobian product
 /// Jᵀc (the gradient of cᵀH(X; w)), and the Jacobian–vector product J t, all exact and generic over
 /// the scalar type.
 /// <para>
@@ -50,7 +50,7 @@ public abstract class HomogeneousNetwork
 
     /// <summary>
     /// The homogeneity degree of H in all weights, 1 + p + … + p^{L−1} for a p-homogeneous σ
-    /// (Kumar &amp; Haupt, TMLR 2025, §2); null when σ is not homogeneous.
+    /// (Kumar &amp; Haupt, arXiv 2403.08121); null when σ is not homogeneous.
     /// </summary>
     public virtual int? Degree
     {

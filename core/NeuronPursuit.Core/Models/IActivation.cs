@@ -6,7 +6,7 @@ namespace NeuronPursuit.Core.Models;
 /// <summary>
 /// A scalar activation σ applied elementwise. The networks of the papers need σ positively
 /// homogeneous, σ(c z) = cᵖ σ(z) for c ≥ 0, so that the network output is homogeneous in its weights
-/// (Kumar &amp; Haupt, TMLR 2025, §2).
+/// (Kumar &amp; Haupt, arXiv 2402.09226, 2403.08121).
 /// </summary>
 public interface IActivation
 {

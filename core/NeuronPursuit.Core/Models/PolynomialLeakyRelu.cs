@@ -8,8 +8,8 @@ namespace NeuronPursuit.Core.Models;
 
 /// <summary>
 /// The polynomial leaky ReLU σ(z) = max(z, αz)ᵖ with 0 ≤ α &lt; 1 and integer p ≥ 1, positively
-/// homogeneous of degree p (Kumar &amp; Haupt, TMLR 2025, §2: "(leaky) ReLU and polynomial (leaky)
-/// ReLU"). α = 0, p = 1 is the ReLU; p = 1 the leaky ReLU; α = 0 the ReLUᵖ.
+/// homogeneous of degree p (Kumar &amp; Haupt, arXiv 2403.08121, whose abstract names "(leaky) ReLU and
+/// polynomial (leaky) ReLU"). α = 0, p = 1 is the ReLU; p = 1 the leaky ReLU; α = 0 the ReLUᵖ.
 /// At the kink z = 0 the derivative is taken from the negative side,
 /// σ′(0) = p·0^{p−1}·α, which matches PyTorch's convention (relu′(0) = 0, leaky_relu′(0) = α).
 /// </summary>

@@ -6,9 +6,10 @@ namespace NeuronPursuit.Core.Models;
 
 /// <summary>
 /// The single-layer model H(x; W) = Σⱼ σ(wⱼᵀx) with the readout weights fixed to 1, W (m × d) row-major the
-/// only parameters: Kumar &amp; Haupt's Figure-1 model in arXiv 2402.09226 (§5, "a single-layer squared ReLU
-/// network", σ = ReLU²; see docs/claims.md). With σ p-homogeneous, H is p-homogeneous in W: degree p, not
-/// p + 1 as for the two-layer network with trainable readout. With σ(z) = max(z, 0)ᵖ + εz
+/// only parameters: Kumar &amp; Haupt's Figure-1 model in arXiv 2402.09226 ("a single-layer squared ReLU
+/// network" as a reproducibility report quotes it, σ = ReLU²; see docs/claims.md). With σ p-homogeneous, H is
+/// p-homogeneous in W: degree p, not p + 1 as for the two-layer network with trainable readout. With
+/// σ(z) = max(z, 0)ᵖ + εz
 /// (<see cref="PerturbedReluPower"/>) it is the non-homogeneous perturbation the checks' negative tests use.
 /// </summary>
 public sealed class SumOfPowersNetwork : HomogeneousNetwork

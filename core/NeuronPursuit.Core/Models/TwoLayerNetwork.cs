@@ -6,7 +6,7 @@ namespace NeuronPursuit.Core.Models;
 
 /// <summary>
 /// The two-layer network H(x; W, v) = Σⱼ vⱼ σ(wⱼᵀx) with m hidden neurons and no biases
-/// (Kumar &amp; Haupt, TMLR 2024, eq. 1), homogeneous of degree 1 + p. Parameters: W (m × d, row wⱼ
+/// (Kumar &amp; Haupt, arXiv 2402.09226), homogeneous of degree 1 + p. Parameters: W (m × d, row wⱼ
 /// is neuron j's incoming weights) then v (length m). Written sample by sample in the paper's
 /// notation, independently of <see cref="FeedForwardNetwork"/>, which computes the same function
 /// with one hidden layer; tests compare the two.

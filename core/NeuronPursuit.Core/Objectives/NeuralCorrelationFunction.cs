@@ -7,7 +7,7 @@ namespace NeuronPursuit.Core.Objectives;
 
 /// <summary>
 /// The neural correlation function N(u) = yᵀH(X; u) = Σᵢ yᵢ H(xᵢ; u)
-/// (Kumar &amp; Haupt, TMLR 2024, eq. 5), with gradient ∇N(u) = Jᵀy. Near w = 0 the square-loss
+/// (Kumar &amp; Haupt, arXiv 2402.09226), with gradient ∇N(u) = Jᵀy. Near w = 0 the square-loss
 /// gradient flow follows the flow of N. With y replaced by a residual r = y − H(X; w̄), this is the
 /// residual NCF of a saddle (construct it from <see cref="DataSet{T}.WithLabels"/>).
 /// </summary>

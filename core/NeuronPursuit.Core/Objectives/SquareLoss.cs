@@ -5,7 +5,7 @@ namespace NeuronPursuit.Core.Objectives;
 
 /// <summary>
 /// Square loss ℒ = ½ Σᵢ (hᵢ − yᵢ)² (or divided by n), the loss of all four papers
-/// (Kumar &amp; Haupt, TMLR 2024, eq. 2). Near w = 0 its negative gradient is ≈ ∇N(w), which ties
+/// (Kumar &amp; Haupt, arXiv 2402.09226). Near w = 0 its negative gradient is ≈ ∇N(w), which ties
 /// small-initialisation dynamics to the NCF.
 /// </summary>
 /// <param name="normalisation">Sum (default, as in the papers) or mean.</param>

@@ -19,7 +19,8 @@ public sealed record Example(string Name, string Summary, long DefaultDataSeed, 
 
 /// <summary>
 /// The built-in examples by name: the teacher data sets of the command line, Neuron Pursuit's hypercube demo
-/// (arXiv 2509.12154), and the set-ups of the papers' experiments that the claim checks use (docs/claims.md).
+/// (arXiv 2509.12154), A's Figure 1 (arXiv 2402.09226) and the set-ups of a reference simulation that the claim
+/// checks use (docs/claims.md, The examples the checks use).
 /// Data are generated from a seed with <see cref="SeededRandom"/>, so every run sees the same numbers; they are
 /// not the papers' own draws.
 /// </summary>
@@ -32,8 +33,8 @@ public static class Examples
         new("hypercube", "Neuron Pursuit's demo: n = 1000 vertices of {-1,1}^20, 3-layer ReLU target of widths (4,2) on x1..x4", 1, HypercubeExample.DefaultSamples, Hypercube),
         new("fig1", "Figure 1 of arXiv 2402.09226: sum of 10 ReLU^2 neurons on 50 unit inputs in d = 2, y = 5 relu(x1)^2 + 4 relu(x2)^2 (L = 2)", 0, 50, (s, n) => Figure1(s, n, 1.0)),
         new("fig1-negative", "fig1 with the labels negated, so that N(u) <= 0 everywhere (the collapse branch)", 0, 50, (s, n) => Figure1(s, n, -1.0)),
-        new("two-layer-relu2", "30 points on S^2, y = relu(x1)^2 + 0.5 relu(x2)^2, two-layer ReLU^2 m = 6 (L = 3; arXiv 2403.08121's escape set-up)", 11, 30, TwoLayerReluSquared),
-        new("deep", "20 points on S^3, y = relu(a.x)^2 - 0.5 relu(b.x)^2, 3-layer net of widths (5,5), ReLU^2 (arXiv 2403.08121's rank-one set-up)", 21, 20, Deep),
+        new("two-layer-relu2", "30 points on S^2, y = relu(x1)^2 + 0.5 relu(x2)^2, two-layer ReLU^2 m = 6 (L = 3; the checks' escape set-up)", 11, 30, TwoLayerReluSquared),
+        new("deep", "20 points on S^3, y = relu(a.x)^2 - 0.5 relu(b.x)^2, 3-layer net of widths (5,5), ReLU^2 (the checks' rank-one set-up)", 21, 20, Deep),
     ];
 
     /// <summary>The names, for help texts and messages.</summary>
@@ -131,8 +132,8 @@ public static class Examples
             new DataSet<double>(x, y, 2), new SumOfPowersNetwork(2, 10, Activations.ReluPower(2)), Losses.Square, Initialisation.Sphere(1.0, 3));
     }
 
-    /// <summary>arXiv 2403.08121's escape set-up: Σⱼ₌₁⁶ vⱼ relu(wⱼᵀx)² (L = 3), n = 30 on S², y = relu(x₁)² + 0.5 relu(x₂)²;
-    /// w₀ on the unit sphere (seed 2).</summary>
+    /// <summary>The checks' L = 3 escape set-up (a reference simulation's, not an experiment of arXiv 2403.08121):
+    /// Σⱼ₌₁⁶ vⱼ relu(wⱼᵀx)² (L = 3), n = 30 on S², y = relu(x₁)² + 0.5 relu(x₂)²; w₀ on the unit sphere (seed 2).</summary>
     private static Problem TwoLayerReluSquared(long seed, int n)
     {
         DataSet<double> data = Labelled(OnSphere(seed, n, 3), 3, x => Relu2(x[0]) + 0.5 * Relu2(x[1]));
@@ -141,8 +142,9 @@ public static class Examples
             data, new TwoLayerNetwork(3, 6, Activations.ReluPower(2)), Losses.Square, Initialisation.Sphere(1.0, 2));
     }
 
-    /// <summary>arXiv 2403.08121's rank-one set-up: a bias-free 3-layer net of widths (5, 5) on n = 20 points on S³,
-    /// y = relu(a·x)² − 0.5 relu(b·x)² with unit a, b drawn from the data seed + 1 and + 2; w₀ on the unit sphere (seed 5).</summary>
+    /// <summary>The checks' rank-one set-up (a reference simulation's, for arXiv 2403.08121's claims): a bias-free
+    /// 3-layer net of widths (5, 5) on n = 20 points on S³, y = relu(a·x)² − 0.5 relu(b·x)² with unit a, b drawn from
+    /// the data seed + 1 and + 2; w₀ on the unit sphere (seed 5).</summary>
     private static Problem Deep(long seed, int n)
     {
         double[] a = UnitVector(seed + 1, 4), b = UnitVector(seed + 2, 4);

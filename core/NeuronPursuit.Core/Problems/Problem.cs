@@ -9,7 +9,7 @@ using NeuronPursuit.Core.Objectives;
 namespace NeuronPursuit.Core.Problems;
 
 /// <summary>
-/// One problem of the papers' kind (Kumar &amp; Haupt, arXiv 2402.09226 §2 and 2403.08121 §2): data (X, y), a
+/// One problem of the papers' kind (Kumar &amp; Haupt, arXiv 2402.09226 and 2403.08121): data (X, y), a
 /// bias-free network H(x; w), a loss ℒ(w) = ℓ(H(X; w), y) with its normalisation, the initial point w(0) = δw₀,
 /// and the named weight blocks (per layer, per neuron). Everything else is built from it: the loss and the
 /// neural correlation function N(u) = yᵀH(X; u) with their exact gradients and Hessian–vector products, and the

@@ -7,7 +7,7 @@ using NeuronPursuit.Core.Numerics;
 namespace NeuronPursuit.Core.Pursuit;
 
 /// <summary>
-/// Step 5 of Neuron Pursuit (digest `neuron-pursuit.md` §4.2): at the current network w, the features
+/// The candidate search of Neuron Pursuit (docs/claims.md NP-3, step 2): at the current network w, the features
 /// h_{l−1} (forward pass), the output sensitivities J_{l+1} (back-propagation), the residual r = y − H(X; w),
 /// and for a hidden layer l the best KKT point of max N_l(a, b) s.t. ‖a‖² + ‖b‖² = 1 (<see cref="ResidualNcf"/>)
 /// over seeded restarts of <see cref="KktSearch"/>.

@@ -14,7 +14,7 @@ namespace NeuronPursuit.Core.Pursuit;
 /// cheap. The arithmetic is the same as <see cref="HomogeneousNetwork.Forward{T}"/> and
 /// <see cref="HomogeneousNetwork.Backward{T}"/> up to summation order. It also provides the candidate
 /// features of Neuron Pursuit: the post-activations h_{l−1}(xᵢ) and the output sensitivities
-/// J_{l+1}(xᵢ) = ∂H(xᵢ)/∂z_{l+1} (digest `neuron-pursuit.md` §1.4, §4.2 step 5).
+/// J_{l+1}(xᵢ) = ∂H(xᵢ)/∂z_{l+1} (the residual NCF of docs/claims.md (Notation and background); NP-3).
 /// <para>Inputs are validated once, at construction; the passes allocate nothing. Not thread-safe.</para>
 /// </summary>
 public sealed class FeatureMajorEvaluator

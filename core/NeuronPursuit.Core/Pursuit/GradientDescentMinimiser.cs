@@ -6,7 +6,7 @@ namespace NeuronPursuit.Core.Pursuit;
 
 /// <summary>
 /// Full-batch gradient descent w ← w − η∇ℒ(w) on ℒ = (1/(2n))Σ(H − y)², one step per epoch, over all weights,
-/// until the <see cref="InnerStopRule"/> fires (digest `neuron-pursuit.md` §4.2 step 8). The epoch loop
+/// until the <see cref="InnerStopRule"/> fires (Neuron Pursuit's minimisation, docs/claims.md NP-3). The epoch loop
 /// allocates nothing.
 /// </summary>
 public static class GradientDescentMinimiser

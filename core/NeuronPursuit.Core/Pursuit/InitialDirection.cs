@@ -6,7 +6,7 @@ using NeuronPursuit.Core.Models;
 namespace NeuronPursuit.Core.Pursuit;
 
 /// <summary>
-/// Step 1 of Neuron Pursuit (digest `neuron-pursuit.md` §4.2, §4.3 "Initial weights"): the KKT point u* of the
+/// Step 1 of Neuron Pursuit (arXiv 2509.12154; docs/claims.md NP-3): the KKT point u* of the
 /// constrained NCF max (1/n) yᵀH(X; u) s.t. ‖u‖ = 1 of the net with one neuron per hidden layer, the restart
 /// with the largest value, or, with a sign option, the best restart whose output weight has that sign.
 /// </summary>

@@ -18,8 +18,8 @@ public enum InnerStopReason
 }
 
 /// <summary>
-/// The reference simulation's stop rule for the minimisation after an addition (digest `neuron-pursuit.md`
-/// §4.3 "Minimisation step"): stop once ℒ &lt; factor·ℒ(start) (default 0.97) AND the relative change of ℒ over
+/// The reference simulation's stop rule for the minimisation after an addition (Neuron Pursuit's inner stop,
+/// docs/claims.md NP-3): stop once ℒ &lt; factor·ℒ(start) (default 0.97) AND the relative change of ℒ over
 /// the last window of epochs (default 1000) is below a tolerance (default 1e-7); stop at once below a loss
 /// floor; stop at the epoch cap. A rule on the relative change alone fires during the plateau right after an
 /// addition, where the new neuron is still aligning at norm ≈ δ and ℒ barely moves: the decrease condition

@@ -4,7 +4,7 @@ using NeuronPursuit.Core.Models;
 namespace NeuronPursuit.Core.Pursuit;
 
 /// <summary>
-/// Step 7 of Neuron Pursuit (digest `neuron-pursuit.md` §4.2): a new, wider <see cref="FeedForwardNetwork"/>
+/// The growth step of Neuron Pursuit (docs/claims.md NP-3, step 2): a new, wider <see cref="FeedForwardNetwork"/>
 /// with one more neuron in hidden layer l, the old weights copied into the new layout (old neurons keep their
 /// indices), the new neuron last in its layer, with incoming row δ·a and outgoing column δ·b.
 /// </summary>

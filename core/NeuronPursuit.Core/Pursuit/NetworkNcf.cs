@@ -6,8 +6,8 @@ using NeuronPursuit.Core.Objectives;
 namespace NeuronPursuit.Core.Pursuit;
 
 /// <summary>
-/// The constrained NCF of step 1 of Neuron Pursuit, N(u) = (1/n) Σᵢ yᵢ H(xᵢ; u) (Kumar &amp; Haupt, TMLR 2024,
-/// eq. 5, with the reference simulation's factor 1/n, digest `neuron-pursuit.md` §5.3), on a
+/// The constrained NCF of step 1 of Neuron Pursuit, N(u) = (1/n) Σᵢ yᵢ H(xᵢ; u) (Kumar &amp; Haupt, arXiv
+/// 2402.09226, with the factor 1/n of Neuron Pursuit's reference simulation; docs/claims.md NP-3), on a
 /// <see cref="FeatureMajorEvaluator"/>: the same function as <see cref="NeuralCorrelationFunction{T}"/> with
 /// labels y/n, without per-call validation and allocation-free, for the many evaluations of a KKT search.
 /// One instance per thread.

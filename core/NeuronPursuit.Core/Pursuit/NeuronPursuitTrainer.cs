@@ -14,7 +14,7 @@ namespace NeuronPursuit.Core.Pursuit;
 public readonly record struct PursuitProgress(int Iteration, IReadOnlyList<int> Widths, long Epoch, double Loss);
 
 /// <summary>
-/// Neuron Pursuit (Kumar &amp; Haupt, arXiv 2509.12154; reconstructed in digest `neuron-pursuit.md` §4.2) for
+/// Neuron Pursuit (Kumar &amp; Haupt, arXiv 2509.12154; the algorithm as reconstructed in docs/claims.md NP-3) for
 /// bias-free feed-forward homogeneous networks of any depth: start from one neuron per hidden layer at
 /// δ₀·u* (u* the best KKT point of the constrained NCF) and minimise; then repeatedly compute the residual
 /// r = y − H(X; w), find for every hidden layer l the best KKT point (a, b) of the residual NCF N_l

@@ -26,27 +26,30 @@ public enum MinimiserKind
 }
 
 /// <summary>
-/// Settings of <see cref="NeuronPursuitTrainer"/>. The digest (`neuron-pursuit.md` §4.3, §5.3) marks every one
-/// of these [UNKNOWN] in the paper; the defaults are the reference simulation's values, which reproduced the
-/// authors' demo. All losses are ℒ = (1/(2n)) Σᵢ (H(xᵢ) − yᵢ)²; all NCF values carry the factor 1/n.
+/// Settings of <see cref="NeuronPursuitTrainer"/>. The paper's values of these settings are not known (arXiv
+/// 2509.12154; docs/claims.md NP-3); the defaults are those of a reference simulation that reproduced the
+/// authors' demo, except the KKT-search budget, which is chosen here. All losses are
+/// ℒ = (1/(2n)) Σᵢ (H(xᵢ) − yᵢ)²; all NCF values carry the factor 1/n.
 /// Defaults: δ₀ = 0.2, δ = 0.03, η = 0.02, inner stop 0.97 / window 1000 / relative change 1e-7 / loss floor
 /// 1e-7 / cap 50,000 epochs, global stop loss 1e-6 / candidate value 1e-8 / 8 iterations / 64 neurons,
 /// 12 restarts × at most 1,500 ascent steps (KKT tolerance 1e-6), one neuron per iteration, seed 1, 2 threads.
 /// </summary>
 public sealed record PursuitOptions
 {
-    /// <summary>δ₀, the norm of the initial one-neuron-per-layer net δ₀·u* (default 0.2, digest §4.3: reproduces
-    /// the video's 0.12 per layer for three layers).</summary>
+    /// <summary>δ₀, the norm of the initial one-neuron-per-layer net δ₀·u* (default 0.2: each of three layers then has
+    /// norm ≈ 0.115, the "0.12" of the authors' demo; docs/claims.md NP-3).</summary>
     public double InitialScale { get; init; } = 0.2;
 
-    /// <summary>δ, the norm of each new neuron's (incoming, outgoing) weights (default 0.03, digest §4.3).</summary>
+    /// <summary>δ, the norm of each new neuron's (incoming, outgoing) weights (default 0.03, the reference
+    /// simulation's; docs/claims.md NP-3).</summary>
     public double NeuronScale { get; init; } = 0.03;
 
-    /// <summary>GD step η on ℒ = (1/(2n))Σ(H − y)² (default 0.02, digest §5.3).</summary>
+    /// <summary>GD step η on ℒ = (1/(2n))Σ(H − y)² (default 0.02, the reference simulation's;
+    /// docs/claims.md NP-3).</summary>
     public double LearningRate { get; init; } = 0.02;
 
     /// <summary>Sign forced on the output weight of the initial KKT point: +1, −1, or 0 for the maximiser
-    /// (default 0, digest §4.3 "Rule: take the maximiser").</summary>
+    /// (default 0: take the maximiser, as the reference simulation did; docs/claims.md NP-3).</summary>
     public int InitialSign { get; init; }
 
     /// <summary>Restarts of each KKT search (default 12).</summary>

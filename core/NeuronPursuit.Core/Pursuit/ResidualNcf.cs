@@ -8,12 +8,13 @@ using NeuronPursuit.Core.Objectives;
 namespace NeuronPursuit.Core.Pursuit;
 
 /// <summary>
-/// The residual NCF of one new neuron in hidden layer l (digest `neuron-pursuit.md` §2.2, §4.2 step 5):
+/// The residual NCF of one new neuron in hidden layer l (docs/claims.md (Notation and background); NP-3):
 /// N_l(a, b) = (1/n) Σᵢ rᵢ ⟨J_{l+1}(xᵢ), b⟩ σ(aᵀh_{l−1}(xᵢ)), with u = (a, b) ∈ ℝ^{k_{l−1}} × ℝ^{k_{l+1}}, the
 /// features h_{l−1} and the output sensitivities J_{l+1} = ∂H/∂z_{l+1} taken at the current network (J = 1 for
 /// the last hidden layer), and the residual r = y − H(X; w). It is the leading, (1+p)-homogeneous term of
 /// ⟨r, H(X; w, (a, b)) − H(X; w, 0)⟩/n, so the spherical ascent of <see cref="Kkt.SphericalAscent"/> on
-/// ‖a‖² + ‖b‖² = 1 finds its KKT points. The factor 1/n follows the reference simulation (§5.3).
+/// ‖a‖² + ‖b‖² = 1 finds its KKT points. The factor 1/n follows Neuron Pursuit's reference simulation
+/// (docs/claims.md NP-3).
 /// <para>
 /// Gradient: ∂N/∂b_m = (1/n) Σᵢ rᵢ σ(zᵢ) J_m(xᵢ), ∂N/∂a_k = (1/n) Σᵢ rᵢ qᵢ σ′(zᵢ) h_k(xᵢ), with zᵢ = aᵀh(xᵢ),
 /// qᵢ = ⟨J(xᵢ), b⟩. The features are shared read-only between instances; each instance owns its buffers

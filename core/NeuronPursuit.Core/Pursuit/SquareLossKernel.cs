@@ -6,7 +6,7 @@ namespace NeuronPursuit.Core.Pursuit;
 
 /// <summary>
 /// ℒ(w) = (1/(2n)) Σᵢ (H(xᵢ; w) − yᵢ)² and ∇ℒ(w) = (1/n) Σᵢ (H(xᵢ; w) − yᵢ) ∇H(xᵢ; w) of a feed-forward network,
-/// the loss of the digest's reference simulation (`neuron-pursuit.md` §5.3), on a
+/// the loss of Neuron Pursuit's reference simulation (docs/claims.md NP-3), on a
 /// <see cref="FeatureMajorEvaluator"/>: one forward and one backward pass, allocation-free.
 /// </summary>
 public sealed class SquareLossKernel
