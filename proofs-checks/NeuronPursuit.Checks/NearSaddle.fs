@@ -98,7 +98,7 @@ type PostEscapeSetup = { Activation: IActivation; Delta: float; Window: float }
 /// ℒ(w̄)), the neurons outside the support of the escaping direction stay ≤ 10δ, and each neuron's ‖in_j‖² − p‖out_j‖²
 /// is conserved (drift ≤ 1e-7).
 let postEscape (s: PostEscapeSetup) =
-    let criterion = "a new stationary point after the escape (first local minimum of |grad L| below 1e-3 of its maximum, loss below L(w̄)); up to it neurons outside the support of w_z at |w_z| = 10 delta stay <= 10 delta; conservation drift <= 1e-7"
+    let criterion = "a new stationary point after the escape (first local minimum of |grad L| below 1e-3 of its maximum, loss below L(w̄)); up to it neurons outside the support of w_z at |w_z| = 100 delta stay <= 10 delta; conservation drift <= 1e-7"
     let parameters = [ "network", $"(1,1) embedded in (3,2), {s.Activation.Specification}"; "delta", fmt s.Delta; "window", fmt s.Window; "support", "blocks above 1e-2 of the largest w_z block at |w_z| = 100 delta" ]
     Check.measure criterion parameters (fun () ->
         let big, wbar, _, wz, lossBar = saddle s.Activation
