@@ -33,15 +33,7 @@ type private FlowProgress(line: ProgressLine.ProgressLine, tEnd: float, times: f
 
 /// Checks w(0) against the configuration, and returns the integration of the flow of f from it in the scalar type
 /// of f, to be run with the given observers and progress sink.
-let private integrate<'T
-    when 'T: struct
-    and 'T: (new: unit -> 'T)
-    and 'T :> ValueType
-    and 'T :> Numerics.INumber<'T>
-    and 'T :> Numerics.IRootFunctions<'T>
-    and 'T :> Numerics.IExponentialFunctions<'T>
-    and 'T :> Numerics.ILogarithmicFunctions<'T>>
-    (config: FlowConfig) (f: Fn<'T>) (w0: 'T[]) =
+let private integrate (config: FlowConfig) (f: Fn<'T>) (w0: 'T[]) =
     match config.EscapeNorm with
     | Some radius when Vec.norm w0 >= radius ->
         raise (UsageError $"--escape-norm: R = {invariant radius} does not exceed ‖w(0)‖ = {invariant (Vec.norm w0)}, so ‖w‖ cannot rise through it.")
