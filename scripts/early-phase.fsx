@@ -1,36 +1,38 @@
 #!/usr/bin/env -S dotnet fsi
 // SPDX-License-Identifier: MIT
-// Claims 1-2 (small-init-and-saddles.md §4): ‖w‖/δ against the rescaled time δ^{L−2}t for several δ, with the NCF
-// flow's ‖u(τ)‖ (the curves collapse); and cos(w, u*) against ‖w‖/δ (u* the NCF-flow limit from the same w₀).
-// Problem: two-layer ReLU² (L = 3), d = 3, n = 30 on S² — the checks' `twoLayerL3 2`.
+// The early phase (docs/claims.md #1, #2; arXiv 2402.09226, 2403.08121). From w(0) = δw₀ the weights stay O(δ): the
+// curves ‖w‖/δ against the rescaled time τ = δ^{L−2}t coincide with the NCF flow's ‖u(τ)‖ up to its blow-up time τ*;
+// and the direction converges to the NCF flow's limit u*: 1 − cos(w, u*) falls as ‖w‖/δ grows.
+// Problem: two-layer ReLU² (L = 3), n = 30 points on S² (the example two-layer-relu2).
 // Usage: dotnet fsi scripts/early-phase.fsx [OUTPUT_DIR]
-#load "figures.fsx"
-open System
-open Figures
-open NeuronPursuit.Core.Flow
-open NeuronPursuit.Core.Kkt
-open NeuronPursuit.Checks.Problems
+#load "load.fsx"
+open NeuronPursuit
 
-let dir = outputFolder "early-phase"
-let p = twoLayerL3 2L
-let blow = BlowUpTime.Compute(p.Ncf(), p.Degree, ReadOnlySpan p.W0)
-let taus = ObservationGrid.Linear(0.0, 0.95 * blow.Tau, 200)
-let ncfRec = QuantityRecorder(taus, [ FlowQuantities.WeightNorm() ])
-ncfFlow (p.Ncf()) p.W0 (0.95 * blow.Tau) 1e-10 [] [ ncfRec ] |> ignore
-let deltas = [ 1e-1; 3e-2; 1e-2; 1e-3 ]
-let curves =
-    [ for delta in deltas ->
-        let rec' = QuantityRecorder(taus |> Array.map (fun t -> t / delta), [ FlowQuantity("r", fun w -> norm w / delta) ])
-        gradientFlow (p.Loss()) (scale delta p.W0) (0.95 * blow.Tau / delta) 1e-9 [] [ rec' ] |> ignore
-        { Label = $"delta = {delta}"; X = taus; Y = rec'.Column "r" } ]
-    @ [ { Label = "NCF flow |u(tau)|"; X = taus; Y = ncfRec.Column "norm" } ]
-figure dir "norm-over-delta" $"|w|/delta vs delta t (L = 3); tau* = {blow.Tau:F5}" "tau = delta t" "|w| / delta" false true [ (blow.Tau, "tau*") ] curves
+let dir = Load.outputFolder "early-phase"
+let p = Problem.example "two-layer-relu2"
+let w0, loss, k = Problem.w0 p, Problem.loss p, float (Problem.degree p - 2)
+let limit = Kkt.limitOf p w0
+let tauEnd = 0.95 * limit.BlowUpTime
 
-let cosCurves =
+// ‖w‖/δ against δ^{L−2}t, sampled at the same τ for every δ, and the NCF flow du/dτ = ∇N(u) from u(0) = w₀.
+let taus = Flow.linearGrid 0.0 tauEnd 200
+let ncfNorm = Flow.recorder taus [ Flow.normQuantity ]
+Kkt.ncfFlow (Flow.relative 1e-10) [ ncfNorm ] [] (Problem.ncf p) w0 tauEnd |> ignore
+let rescaled =
+    [ for delta in [ 1e-1; 3e-2; 1e-2; 1e-3 ] ->
+        let ratio = Flow.recorder (taus |> Array.map (fun tau -> tau / delta ** k)) [ Flow.quantity "ratio" (fun w -> Vec.norm w / delta) ]
+        Flow.solveWith Flow.dp5 (Flow.relative 1e-9) [ ratio ] [] loss (Vec.scale delta w0) (tauEnd / delta ** k) |> ignore
+        Plot.line $"delta = {delta}" taus (ratio.Column "ratio") ]
+Plot.figure $"|w|/delta, L = 3; tau* = {Format.g4 limit.BlowUpTime}" "tau = delta^(L-2) t" "|w| / delta"
+    (rescaled @ [ Plot.line "NCF flow |u(tau)|" taus (ncfNorm.Column "norm") ])
+|> Plot.logY |> Plot.withMarkers [ (limit.BlowUpTime, "tau*") ] |> Load.save dir "norm-over-delta"
+
+// 1 − cos(w, u*) read when ‖w‖ = Rδ for R = 10^(j/10), j = 0 … 40, until the escape ‖w‖ = 0.5.
+let toLimit =
     [ for delta in [ 1e-3; 1e-5 ] ->
-        let levels = [| for k in 0 .. 40 -> 10.0 ** (float k / 10.0) |]
-        let events = levels |> Array.map (fun r -> FlowEvent($"{r}", EventFunction(fun _ w -> norm (w.ToArray()) - r * delta), CrossingDirection.Rising, false)) |> Array.toList
-        let s = gradientFlow (p.Loss()) (scale delta p.W0) (10.0 / delta) 1e-10 (events @ [ NeuronPursuit.Core.Analysis.EscapeTime.NormEvent 0.5 ]) []
-        let pts = s.Events |> Seq.filter (fun e -> e.Name <> "escape") |> Seq.map (fun e -> norm e.State / delta, 1.0 - cosine e.State blow.LimitDirection) |> Seq.toArray
-        { Label = $"delta = {delta}"; X = Array.map fst pts; Y = Array.map snd pts } ]
-figure dir "cosine-to-kkt" "1 - cos(w, u*) vs |w|/delta (u* = NCF-flow limit from w0)" "|w| / delta" "1 - cos" true true [] cosCurves
+        let levels = [ for j in 0..40 -> Flow.normReaches "level" false (10.0 ** (float j / 10.0) * delta) ]
+        let sol = Flow.solveWith Flow.dp5 (Flow.relative 1e-10) [] (Flow.escapeAt 0.5 :: levels) loss (Vec.scale delta w0) (10.0 / delta ** k)
+        let hits = sol.Events |> List.filter (fun e -> e.Name = "level")
+        Plot.line $"delta = {delta}" [| for e in hits -> Vec.norm e.State / delta |] [| for e in hits -> 1.0 - Vec.cosine e.State limit.Direction |] ]
+Plot.figure "1 - cos(w, u*) against |w|/delta (u* = limit of the NCF flow from w0)" "|w| / delta" "1 - cos(w, u*)" toLimit
+|> Plot.logX |> Plot.logY |> Load.save dir "cosine-to-kkt"

@@ -1,30 +1,45 @@
 #!/usr/bin/env -S dotnet fsi
 // SPDX-License-Identifier: MIT
-// Claims 5-6: T_esc against ln(1/δ) for A's Figure-1 model (L = 2, line of slope 1/(2N*)), and δ^{L−2}T_esc against δ
-// for the two-layer ReLU² net (L = 3), approaching the NCF-flow blow-up time τ*.
+// Escape times from the origin (docs/claims.md #5, #6). For L = 2 (arXiv 2402.09226's Figure-1 model) T_esc grows like
+// ln(1/δ)/(2N*), N* = N(u*) at the limit u* of the NCF flow from w₀; for L > 2 (two-layer ReLU², L = 3; arXiv
+// 2403.08121) δ^{L−2}T_esc tends to the blow-up time τ* of the NCF flow, with the first-order correction
+// δ^{L−2}T_esc ≈ τ* − δ^{L−2}/(L(L−2)N*r^{L−2}) for the escape level ‖w‖ = r.
 // Usage: dotnet fsi scripts/escape-times.fsx [OUTPUT_DIR]
-#load "figures.fsx"
-open System
-open Figures
-open NeuronPursuit.Core.Kkt
-open NeuronPursuit.Checks
-open NeuronPursuit.Checks.Problems
+#load "load.fsx"
+open NeuronPursuit
 
-let dir = outputFolder "escape-times"
-let a = fig1 3L
-let _, nStar, _ = ncfLimit a a.W0
-let deltasA = [ 1e-2; 1e-3; 1e-4; 1e-5; 1e-6; 1e-7; 1e-8 ]
-let tA = Escape.escapeTimes a deltasA 0.5 (fun d -> 20.0 + 10.0 * log (1.0 / d)) |> List.map (fun (d, t) -> log (1.0 / d), t.Value)
-let x0, t0 = List.last tA
-figure dir "escape-L2" $"T_esc vs ln(1/delta), L = 2 (A Fig. 1 model); predicted slope 1/(2N*) = {1.0 / (2.0 * nStar):F6}" "ln(1/delta)" "T_esc (|w| = 0.5)" false false []
-    [ { Label = "measured"; X = tA |> List.map fst |> List.toArray; Y = tA |> List.map snd |> List.toArray }
-      { Label = "slope 1/(2N*) through the last point"; X = tA |> List.map fst |> List.toArray; Y = tA |> List.map (fun (x, _) -> t0 + (x - x0) / (2.0 * nStar)) |> List.toArray } ]
+let dir = Load.outputFolder "escape-times"
 
-let b = twoLayerL3 2L
-let blow = BlowUpTime.Compute(b.Ncf(), b.Degree, ReadOnlySpan b.W0)
-let deltasB = [ 1e-1; 3e-2; 1e-2; 3e-3; 1e-3; 3e-4; 1e-4 ]
-let tB = Escape.escapeTimes b deltasB 0.3 (fun d -> 10.0 * blow.Tau / d) |> List.map (fun (d, t) -> d, d * t.Value)
-figure dir "escape-L3" $"delta T_esc vs delta, L = 3; tau* = {blow.Tau:F5}" "delta" "delta T_esc (|w| = 0.3)" true false []
-    [ { Label = "measured"; X = tB |> List.map fst |> List.toArray; Y = tB |> List.map snd |> List.toArray }
-      { Label = "tau* - delta/(L(L-2)N* 0.3)"; X = tB |> List.map fst |> List.toArray; Y = tB |> List.map (fun (d, _) -> blow.Tau - d / (3.0 * blow.LimitValue * 0.3)) |> List.toArray }
-      { Label = "tau*"; X = tB |> List.map fst |> List.toArray; Y = tB |> List.map (fun _ -> blow.Tau) |> List.toArray } ]
+/// T_esc(δ): the first time ‖w‖ = level on the gradient flow from δw₀ (dp5, relative tolerance 1e-10).
+let escapeTime (p: Problem) (level: float) (tEnd: float) (delta: float) =
+    let sol = Flow.solveWith Flow.dp5 (Flow.relative 1e-10) [] [ Flow.escapeAt level ] (Problem.loss p) (Vec.scale delta (Problem.w0 p)) tEnd
+    match sol.Events with
+    | escape :: _ -> escape.Time
+    | [] -> failwith $"delta = {delta}: no escape by t = {tEnd} ({sol.Message})"
+
+// L = 2: T_esc against ln(1/δ), and the line of slope 1/(2N*) through the smallest δ.
+let a = Problem.example "fig1"
+let nStar = (Kkt.limitOf a (Problem.w0 a)).Value
+let deltasA = [| 1e-2; 1e-3; 1e-4; 1e-5; 1e-6; 1e-7; 1e-8 |]
+let lnInv = deltasA |> Array.map (fun d -> log (1.0 / d))
+let tA = deltasA |> Array.map (fun d -> escapeTime a 0.5 (20.0 + 10.0 * log (1.0 / d)) d)
+let fitA = Analysis.fit lnInv tA
+printfn "L = 2: N* = %s, fitted slope %s, predicted 1/(2N*) = %s" (Format.g6 nStar) (Analysis.describeSlope fitA) (Format.g6 (1.0 / (2.0 * nStar)))
+Plot.figure "T_esc against ln(1/delta), L = 2 (fig1)" "ln(1/delta)" "T_esc (|w| = 0.5)"
+    [ Plot.circles "measured" lnInv tA
+      Plot.line $"slope 1/(2N*) = {Format.g4 (1.0 / (2.0 * nStar))}" lnInv (lnInv |> Array.map (fun x -> Array.last tA + (x - Array.last lnInv) / (2.0 * nStar))) ]
+|> Plot.linearY |> Load.save dir "escape-L2"
+
+// L = 3: δ^{L−2}T_esc against δ, approaching τ*.
+let b = Problem.example "two-layer-relu2"
+let degree = Problem.degree b
+let k = float (degree - 2)
+let limitB = Kkt.limitOf b (Problem.w0 b)
+let deltasB = [| 1e-1; 3e-2; 1e-2; 3e-3; 1e-3; 3e-4; 1e-4 |]
+let scaledB = deltasB |> Array.map (fun d -> d ** k * escapeTime b 0.3 (10.0 * limitB.BlowUpTime / d ** k) d)
+printfn "L = %d: tau* = %s, delta^(L-2) T_esc = %s" degree (Format.g6 limitB.BlowUpTime) (String.concat ", " (Array.map Format.g6 scaledB))
+Plot.figure $"delta^(L-2) T_esc against delta, L = {degree}" "delta" "delta^(L-2) T_esc (|w| = 0.3)"
+    [ Plot.circles "measured" deltasB scaledB
+      Plot.line "tau* with the first-order correction" deltasB (deltasB |> Array.map (fun d -> limitB.BlowUpTime - d ** k / (float degree * k * limitB.Value * 0.3 ** k)))
+      Plot.line $"tau* = {Format.g4 limitB.BlowUpTime}" deltasB (deltasB |> Array.map (fun _ -> limitB.BlowUpTime)) ]
+|> Plot.logX |> Plot.linearY |> Load.save dir "escape-L3"

@@ -1,8 +1,8 @@
 #!/usr/bin/env -S dotnet fsi
 // SPDX-License-Identifier: MIT
-// Euler's identity for positively homogeneous networks: ⟨∇_w H(x; w), w⟩ = L · H(x; w)
-// (small-init-and-saddles digest §5, invariant 2). Builds two small networks, evaluates both sides
-// per sample in double and in double-double, and prints the worst relative residual.
+// Euler's identity for positively homogeneous networks: ⟨∇_w H(x; w), w⟩ = L · H(x; w), the identity behind the
+// NCF analysis of arXiv 2402.09226 and 2403.08121. Builds three small networks on the two-relu-teacher inputs,
+// evaluates both sides per sample in double and in double-double, and prints the worst relative residual.
 // Run from the repository root after `dotnet build core/NeuronPursuit.FSharp -c Release`:
 //   dotnet fsi scripts/euler-identity.fsx
 #load "load.fsx"
@@ -11,8 +11,7 @@ open NeuronPursuit
 open NeuronPursuit.Core.Numerics
 
 let seed = 2024L
-let example = Data.example "two-relu-teacher" seed
-let data = example.Data
+let data = Problem.parse $"example=two-relu-teacher data-seed={seed}" |> Problem.data
 let n = data.Count
 
 /// max over samples i of |⟨∇_w Hᵢ, w⟩ − L Hᵢ| / (|L Hᵢ| + ‖∇_w Hᵢ ⊙ w‖₁), in double.

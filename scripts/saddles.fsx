@@ -1,28 +1,33 @@
 #!/usr/bin/env -S dotnet fsi
 // SPDX-License-Identifier: MIT
-// Claims 7-11: the loss with the plateaus (origin, first saddle) and their saddle events marked, for A's Figure-1
-// model (L = 2) and the two-layer ReLU² net (L = 3); and the per-neuron block norms through the escape and the
-// first saddle (sparsity preserved: the inactive neurons stay O(δ)).
+// Saddles after the escape (docs/claims.md #7–#11, #16; arXiv 2402.09226, 2403.08121, 2502.15952). The loss and
+// ‖∇ℒ‖ with the plateaus (‖∇ℒ‖ ≤ 3e-3 of its maximum: the origin, then the saddles) and their saddle events marked, for the Figure-1 model
+// of arXiv 2402.09226 (L = 2) and the two-layer ReLU² net (L = 3); and every neuron's block norm / δ through the escape
+// and the first saddle: the neurons inactive in the escape direction stay O(δ) (sparsity preserved), several
+// neurons grow for L = 2, one wins for L = 3.
 // Usage: dotnet fsi scripts/saddles.fsx [OUTPUT_DIR]
-#load "figures.fsx"
-open System
-open Figures
-open NeuronPursuit.Core.Analysis
-open NeuronPursuit.Core.Flow
-open NeuronPursuit.Checks.Problems
+#load "load.fsx"
+open NeuronPursuit
 
-let dir = outputFolder "saddles"
-for p, delta, tEnd in [ fig1 3L, 1e-8, 0.8; twoLayerL3 2L, 1e-3, 4000.0 ] do
-    let times = ObservationGrid.Logarithmic(tEnd * 1e-4, tEnd, 1500)
-    let f = p.Loss()
-    let quantities = [ FlowQuantities.Loss f; FlowQuantities.GradientNorm(p.Loss()) ] @ [ for j in 0 .. p.Blocks.Length - 1 -> FlowQuantity($"n{j}", fun w -> (blockNorms p w).[j]) ]
-    let recorder = QuantityRecorder(times, quantities)
-    gradientFlow f (scale delta p.W0) tEnd 1e-10 [] [ recorder ] |> ignore
-    let times = recorder.Column "t"
-    let loss, g = recorder.Column "loss", recorder.Column "grad_norm"
-    let plateaus = PlateauDetection.Detect(times, loss, g, 1e-3 * Array.max g, minDuration = 0.0)
-    let markers = [ for q in plateaus -> q.SaddleTime, $"saddle L = {q.Loss:G4}" ]
-    figure dir $"loss-{p.Name}" $"loss, {p.Name}, delta = {delta} (dashed: saddle events, |grad| <= 1e-3 max)" "t" "loss" true true markers
-        [ { Label = "loss"; X = times; Y = loss }; { Label = "|grad L|"; X = times; Y = g } ]
-    figure dir $"neuron-norms-{p.Name}" $"per-neuron block norms / delta, {p.Name}, delta = {delta}" "t" "block norm / delta" true true markers
-        [ for j in 0 .. p.Blocks.Length - 1 -> { Label = $"neuron {j}"; X = times; Y = recorder.Column $"n{j}" |> Array.map (fun v -> v / delta) } ]
+let dir = Load.outputFolder "saddles"
+for name, delta, tEnd in [ "fig1", 1e-8, 0.8; "two-layer-relu2", 1e-3, 4000.0 ] do
+    let p = Problem.example name
+    let loss = Problem.loss p
+    let neurons = Problem.blocks p
+    let blockNorm j = Flow.quantity $"neuron {j}" (fun w -> (Problem.blockNorms p w).[j] / delta)
+    let recorder =
+        Flow.recorder (Flow.logGrid (tEnd * 1e-4) tEnd 1500)
+            ([ Flow.lossQuantity loss; Flow.gradientNormQuantity loss ] @ List.init neurons.Length blockNorm)
+    // rtol 1e-10 with atol 1e-10·δ: purely relative control would crawl once unused weights decay at the minimum.
+    let sol = Flow.solveWith Flow.dp5 (Flow.tolerances 1e-10 (1e-10 * delta)) [ recorder ] [] loss (Vec.scale delta (Problem.w0 p)) tEnd
+    printfn "%s: %s" name sol.Message
+    let t, l, g = recorder.Column "t", recorder.Column "loss", recorder.Column "grad_norm"
+    let plateaus = Analysis.plateaus (3e-3 * Array.max g) t l g
+    for i, q in List.indexed plateaus do
+        printfn "%s, plateau %d: t in [%s, %s], saddle event at t = %s, loss %s" name i (Format.g4 q.Start) (Format.g4 q.End) (Format.g4 q.SaddleTime) (Format.g6 q.Loss)
+    let saddles = [ for i, q in List.indexed plateaus -> q.SaddleTime, (if i = 0 then "origin" else string i) ]
+    Plot.figure $"{name}: loss and |grad L|" "t" $"loss, |grad L| (delta = {delta})" [ Plot.line "loss" t l; Plot.line "|grad L|" t g ]
+    |> Plot.logX |> Plot.logY |> Plot.withMarkers saddles |> Load.save dir $"loss-{name}"
+    Plot.figure $"{name}: neuron blocks" "t" $"block norm / delta (delta = {delta})"
+        [ for j in 0 .. neurons.Length - 1 -> Plot.line $"neuron {j}" t (recorder.Column $"neuron {j}") ]
+    |> Plot.logX |> Plot.logY |> Plot.withMarkers saddles |> Load.save dir $"neuron-norms-{name}"
