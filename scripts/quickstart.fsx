@@ -7,7 +7,6 @@
 //   dotnet fsi scripts/quickstart.fsx [OUTPUT_DIR]
 #load "load.fsx"
 open NeuronPursuit
-open NeuronPursuit.Core.Numerics
 
 // 1. The problem: 20 points on S³, a bias-free 3-layer net of widths (5, 5) with σ = relu², so L = 1 + 2 + 4 = 7.
 let p = Problem.example "deep"

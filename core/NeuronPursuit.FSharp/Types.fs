@@ -26,6 +26,9 @@ type Fn<'T
 /// A problem of the papers' kind: data, network, loss, initial point and weight blocks (the core's type).
 type Problem = NeuronPursuit.Core.Problems.Problem
 
+/// Double-double arithmetic (about 32 significant digits): the core's scalar, for `Problem.lossOf<DoubleDouble>`.
+type DoubleDouble = NeuronPursuit.Core.Numerics.DoubleDouble
+
 /// An event that occurred during an integration.
 type EventHit =
     { /// The event's name.
