@@ -8,7 +8,6 @@
 #load "load.fsx"
 
 open NeuronPursuit
-open NeuronPursuit.Core.Numerics
 
 let seed = 2024L
 let data = Problem.parse $"example=two-relu-teacher data-seed={seed}" |> Problem.data
