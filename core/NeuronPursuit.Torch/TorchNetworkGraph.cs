@@ -8,7 +8,8 @@ namespace NeuronPursuit.Torch;
 /// <summary>
 /// A core <see cref="HomogeneousNetwork"/> written as libtorch operations on one flat parameter
 /// tensor with the core's layout (W₁, …, W_L, each row-major), so that libtorch's autograd
-/// differentiates exactly the function the core differentiates by hand.
+/// differentiates exactly the function the core differentiates by hand. With a fixed readout (the sum of powers
+/// H(x; W) = Σⱼ σ(wⱼᵀx)) the last block is a hidden layer: σ is applied to it and its neurons are summed.
 /// </summary>
 internal static class TorchNetworkGraph
 {
@@ -31,14 +32,15 @@ internal static class TorchNetworkGraph
         var sigma = (PolynomialLeakyRelu)network.Activation;
         Tensor input = x;
         IReadOnlyList<LayerBlock> blocks = network.Layout.Blocks;
+        bool fixedReadout = network.Layout.FixedReadout;
         for (int l = 0; l < blocks.Count; l++)
         {
             LayerBlock block = blocks[l];
             Tensor weights = w.narrow(0, block.Offset, block.Count).view(block.Rows, block.Columns);
             Tensor z = input.matmul(weights.t());
-            input = l < blocks.Count - 1 ? Activate(sigma, z) : z;
+            input = l < blocks.Count - 1 || fixedReadout ? Activate(sigma, z) : z;
         }
-        return input.view(-1);
+        return fixedReadout ? input.sum(1) : input.view(-1);
     }
 
     /// <summary>σ(z) = max(z, αz)ᵖ as where(z &gt; 0, z, αz)ᵖ: at z = 0 the α branch is taken, as in the core.</summary>

@@ -7,6 +7,7 @@ open Expecto.Impl
 
 let allTests =
     testList "NeuronPursuit" [
+        Testing.TestingLibraryTests.tests
         Numerics.DoubleDoubleTests.tests
         Numerics.DualTests.tests
         Numerics.TranscendentalTests.tests
@@ -16,6 +17,7 @@ let allTests =
         Models.DerivativeTests.tests
         Models.ValidationTests.tests
         Objectives.LossTests.tests
+        Problems.ProblemTests.tests
         Kkt.SphericalAscentTests.tests
         Objectives.HessianMatrixTests.tests
         Kkt.KktToolkitTests.tests
@@ -24,6 +26,8 @@ let allTests =
         Flow.FlowTests.tests
         Flow.Dop853Tests.tests
         Flow.FlowEventTests.tests
+        Flow.MethodOrderTests.tests
+        Flow.SurfaceMethodTests.tests
         Invariants.InvariantTests.tests
         Cli.CliTests.tests
         Cli.FlowCliTests.tests

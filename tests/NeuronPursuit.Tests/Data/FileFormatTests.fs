@@ -11,7 +11,7 @@ open FsCheck.FSharp
 open NeuronPursuit
 open NeuronPursuit.Core.Data
 open NeuronPursuit.Core.Numerics
-open NeuronPursuit.Tests.Generators
+open NeuronPursuit.Testing
 
 let private readCsvText (text: string) = CsvDataReader.Read(new StringReader(text), "data.csv")
 
@@ -59,7 +59,7 @@ let tests =
             Expect.throwsT<InputFormatException> (fun () -> CsvDataReader.Read path |> ignore) "missing file"
         }
         testProperty "CSV written and read back gives the same bits" <|
-            Prop.forAll networkCases (fun case ->
+            Prop.forAll Arbitraries.defaultCases (fun case ->
                 let path = tempFile ()
                 try
                     Data.writeCsv path case.Data
@@ -68,7 +68,7 @@ let tests =
                     Expect.sequenceEqual (back.Y.ToArray()) (case.Data.Y.ToArray()) "y"
                 finally File.Delete path)
         testProperty "weights written and read back give the same bits (double)" <|
-            Prop.forAll networkCases (fun case ->
+            Prop.forAll Arbitraries.defaultCases (fun case ->
                 let path = tempFile ()
                 try
                     let w = case.WeightVector 0 |> Array.map (fun x -> x * 1e-7)
@@ -76,7 +76,7 @@ let tests =
                     Expect.sequenceEqual (Weights.read case.Network path) w "weights"
                 finally File.Delete path)
         testProperty "weights written and read back give the same value (double-double)" <|
-            Prop.forAll networkCases (fun case ->
+            Prop.forAll Arbitraries.defaultCases (fun case ->
                 let path = tempFile ()
                 try
                     let w = case.WeightVector 0 |> Weights.toDoubleDouble |> Array.map (fun x -> x / DoubleDouble.Parse "3")

@@ -12,122 +12,19 @@ open Expecto
 open NeuronPursuit.Core.Flow
 open NeuronPursuit.Core.Flow.Methods
 open NeuronPursuit.Core.Numerics
-
-type DD = DoubleDouble
+open NeuronPursuit.Tests.Support
+open NeuronPursuit.Tests.Support.TestProblems
 
 let private dd (x: float) = DD(x)
 
-/// sin x and cos x by their Taylor series (DoubleDouble has no trigonometric functions). Here |x| ≤ 4: the terms
-/// stay below 11 in magnitude and the 70th is below 1e-50, so the sums are accurate to about 1e-30.
-let private sinCos (x: DD) =
-    let mutable term = DD.One // xⁿ/n!
-    let mutable sine = DD.Zero
-    let mutable cosine = DD.Zero
-    for n in 0..70 do
-        match n % 4 with
-        | 0 -> cosine <- cosine + term
-        | 1 -> sine <- sine + term
-        | 2 -> cosine <- cosine - term
-        | _ -> sine <- sine - term
-        term <- term * x / dd (float (n + 1))
-    sine, cosine
-
-// ─────────────────────────────────────────────────────────────────────────────────────────────────
-// Test problems with closed-form solutions.
-// ─────────────────────────────────────────────────────────────────────────────────────────────────
-
-/// An initial-value problem y' = f(t, y), y(0) = y₀, with its exact solution.
-type Problem =
-    { Name: string
-      System: IOdeSystem<DD>
-      Initial: DD[]
-      Exact: DD -> DD[] }
-
-    override this.ToString() = this.Name
-
-/// Wraps f as an IOdeSystem of dimension 2.
-let private system2 (f: DD -> DD -> DD -> struct (DD * DD)) =
-    { new IOdeSystem<DD> with
-        member _.Dimension = 2
-        member _.Evaluate(t, y, dydt) =
-            let struct (f0, f1) = f t y[0] y[1]
-            dydt[0] <- f0
-            dydt[1] <- f1 }
-
-/// Damped rotation y' = A y, A = [[λ, 1], [−1, λ]], λ = −1/10 (as a double): y(t) = e^{λt} [[cos t, sin t], [−sin t, cos t]] y₀.
-let dampedRotation =
-    let lambda = dd -0.1
-    let y0 = [| dd 1.0; dd 0.5 |]
-    { Name = "damped rotation"
-      System = system2 (fun _ y0 y1 -> struct (lambda * y0 + y1, -y0 + lambda * y1))
-      Initial = y0
-      Exact =
-        fun t ->
-            let s, c = sinCos t
-            let decay = DD.Exp(lambda * t)
-            [| decay * (c * y0[0] + s * y0[1]); decay * (-s * y0[0] + c * y0[1]) |] }
-
-/// Limit cycle with a time-dependent angular speed, x' = x(1 − r²) − (1 + t) y, y' = y(1 − r²) + (1 + t) x, from
-/// (1/2, 0). In polar coordinates r' = r(1 − r²) and θ' = 1 + t, so r(t)² = 1 / (1 + 3e^{−2t}) and θ(t) = t + t²/2.
-let limitCycle =
-    { Name = "non-autonomous limit cycle"
-      System =
-        system2 (fun t x y ->
-            let radial = DD.One - (x * x + y * y)
-            let angular = DD.One + t
-            struct (radial * x - angular * y, radial * y + angular * x))
-      Initial = [| dd 0.5; DD.Zero |]
-      Exact =
-        fun t ->
-            let r = DD.One / DD.Sqrt(DD.One + dd 3.0 * DD.Exp(dd -2.0 * t))
-            let s, c = sinCos (t + t * t / dd 2.0)
-            [| r * c; r * s |] }
-
-let problems = [ dampedRotation; limitCycle ]
+/// The two problems: a linear damped rotation and a nonlinear non-autonomous limit cycle (Support/TestProblems).
+let private problems = [ dampedRotation; limitCycle ]
 
 /// The time span [0, T] of the convergence tests.
 let private finalTime = 2.0
 
-// ─────────────────────────────────────────────────────────────────────────────────────────────────
-// Fixed-step integration and error measurement.
-// ─────────────────────────────────────────────────────────────────────────────────────────────────
-
-/// ‖v‖∞.
-let private maxAbs (v: DD[]) = v |> Array.fold (fun m x -> DD.Max(m, DD.Abs x)) DD.Zero
-
-/// Relative error ‖approx − exact‖∞ / ‖exact‖∞, as a double (for logarithms and reports).
-let private relativeError (approx: DD[]) (exact: DD[]) =
-    float (maxAbs (Array.map2 (-) approx exact) / maxAbs exact)
-
-/// What a fixed-step integration over [0, T] measured.
-type Run =
-    { /// Relative error at T.
-      FinalError: float
-      /// Largest relative error of the dense output at the midpoints of the steps (θ = 1/2).
-      MidpointError: float }
-
-/// Integrates the problem over [0, T] with `steps` equal steps by repeated Step calls.
-let integrate (problem: Problem) (steps: int) : Run =
-    let stepper = Dop853().CreateStepper<DD>(2)
-    let h = dd finalTime / dd (float steps)
-    let y = Array.copy problem.Initial
-    let f = Array.zeroCreate<DD> 2
-    let yNew = Array.zeroCreate<DD> 2
-    let fNew = Array.zeroCreate<DD> 2
-    let error = Array.zeroCreate<DD> 2
-    let middle = Array.zeroCreate<DD> 2
-    let half = dd 0.5
-    problem.System.Evaluate(DD.Zero, ReadOnlySpan y, Span f)
-    let mutable worstMidpoint = 0.0
-    for i in 0 .. steps - 1 do
-        let t = dd (float i) * h
-        stepper.Step(problem.System, t, ReadOnlySpan y, ReadOnlySpan f, h, Span yNew, Span error, Span fNew)
-        stepper.Interpolate(half, Span middle)
-        worstMidpoint <- max worstMidpoint (relativeError middle (problem.Exact(t + half * h)))
-        Array.blit yNew 0 y 0 2
-        Array.blit fNew 0 f 0 2
-    { FinalError = relativeError y (problem.Exact(dd finalTime))
-      MidpointError = worstMidpoint }
+/// Integrates a problem over [0, T] with `steps` equal steps of DOP853.
+let private run (problem: OdeProblem<DD>) (steps: int) = integrate (Dop853()) problem finalTime steps
 
 /// What one step of size h from the exact y(t₀) measured.
 type LocalStep =
@@ -137,7 +34,7 @@ type LocalStep =
       Estimate: float }
 
 /// One step from the exact solution at t₀.
-let localStep (problem: Problem) (t0: DD) (h: DD) : LocalStep =
+let private localStep (problem: OdeProblem<DD>) (t0: float) (h: float) : LocalStep =
     let stepper = Dop853().CreateStepper<DD>(2)
     let y = problem.Exact t0
     let f = Array.zeroCreate<DD> 2
@@ -145,35 +42,16 @@ let localStep (problem: Problem) (t0: DD) (h: DD) : LocalStep =
     let fNew = Array.zeroCreate<DD> 2
     let error = Array.zeroCreate<DD> 2
     let middle = Array.zeroCreate<DD> 2
-    problem.System.Evaluate(t0, ReadOnlySpan y, Span f)
-    stepper.Step(problem.System, t0, ReadOnlySpan y, ReadOnlySpan f, h, Span yNew, Span error, Span fNew)
+    problem.System.Evaluate(dd t0, ReadOnlySpan y, Span f)
+    stepper.Step(problem.System, dd t0, ReadOnlySpan y, ReadOnlySpan f, dd h, Span yNew, Span error, Span fNew)
     stepper.Interpolate(dd 0.5, Span middle)
-    let exactEnd = problem.Exact(t0 + h)
-    { MidpointError = relativeError middle (problem.Exact(t0 + dd 0.5 * h))
-      Estimate = float (maxAbs error / maxAbs exactEnd) }
-
-/// Least-squares slope of log error against log h.
-let slope (hs: float list) (errors: float list) =
-    let xs = hs |> List.map log
-    let ys = errors |> List.map log
-    let xm = List.average xs
-    let ym = List.average ys
-    let sxy = List.map2 (fun x y -> (x - xm) * (y - ym)) xs ys |> List.sum
-    let sxx = xs |> List.sumBy (fun x -> (x - xm) * (x - xm))
-    sxy / sxx
+    let maxAbs (v: DD[]) = v |> Array.fold (fun m x -> max m (abs (float x))) 0.0
+    { MidpointError = relativeError middle (problem.Exact(t0 + 0.5 * h))
+      Estimate = maxAbs error / maxAbs (problem.Exact(t0 + h)) }
 
 /// h = 2^-3 … 2^-8. The limit cycle turns at up to 3 rad per unit time, so h = 2^-1 and 2^-2 are not yet in
 /// the asymptotic regime (local slopes 8.4 there); at 2^-8 the errors are still ≥ 1e-26, far above round-off.
 let private stepSizes = [ for i in 3..8 -> Math.Pow(2.0, float -i) ]
-
-let private describe (hs: float list) (errors: float list) =
-    List.map2 (fun h e -> $"h={h:g3}: {e:e2}") hs errors |> String.concat ", "
-
-/// Asserts that the fitted slope is within `tolerance` of `expected`, reporting the measurements.
-let private expectSlope what expected tolerance (hs: float list) (errors: float list) =
-    let measured = slope hs errors
-    Expect.isLessThanOrEqual (abs (measured - expected)) tolerance
-        $"{what}: slope {measured:f3}, expected {expected} ± {tolerance} ({describe hs errors})"
 
 // ─────────────────────────────────────────────────────────────────────────────────────────────────
 // Tests.
@@ -221,7 +99,7 @@ let tests =
             let problem = limitCycle
             let stepper = dop853.CreateStepper<DD>(2)
             let t0, h = dd 0.25, dd 0.125
-            let y = problem.Exact t0
+            let y = problem.Exact 0.25
             let f = Array.zeroCreate<DD> 2
             let yNew, fNew, error = Array.zeroCreate<DD> 2, Array.zeroCreate<DD> 2, Array.zeroCreate<DD> 2
             problem.System.Evaluate(t0, ReadOnlySpan y, Span f)
@@ -280,16 +158,16 @@ let tests =
         testList "empirical order of the solution at T = 2 is 8" [
             for problem in problems ->
                 test problem.Name {
-                    let errors = stepSizes |> List.map (fun h -> (integrate problem (int (finalTime / h))).FinalError)
-                    expectSlope "global error" 8.0 0.3 stepSizes errors
+                    let errors = stepSizes |> List.map (fun h -> (run problem (int (finalTime / h))).FinalError)
+                    ConvergenceOrder.expectOrder "global error" 8.0 0.3 stepSizes errors
                 }
         ]
 
         testList "dense output has order 7: local error at θ = 1/2 is O(h⁸)" [
             for problem in problems ->
                 test problem.Name {
-                    let errors = stepSizes |> List.map (fun h -> (localStep problem (dd 0.3) (dd h)).MidpointError)
-                    expectSlope "local error of the dense output" 8.0 0.3 stepSizes errors
+                    let errors = stepSizes |> List.map (fun h -> (localStep problem 0.3 h).MidpointError)
+                    ConvergenceOrder.expectOrder "local error of the dense output" 8.0 0.3 stepSizes errors
                 }
         ]
 
@@ -298,16 +176,16 @@ let tests =
         testList "global error of the dense output at the step midpoints is O(h⁸)" [
             for problem in problems ->
                 test problem.Name {
-                    let errors = stepSizes |> List.map (fun h -> (integrate problem (int (finalTime / h))).MidpointError)
-                    expectSlope "global error at midpoints" 8.0 0.3 stepSizes errors
+                    let errors = stepSizes |> List.map (fun h -> (run problem (int (finalTime / h))).MidpointError)
+                    ConvergenceOrder.expectOrder "global error at midpoints" 8.0 0.3 stepSizes errors
                 }
         ]
 
         testList "embedded error estimate of one step is O(h⁶)" [
             for problem in problems ->
                 test problem.Name {
-                    let errors = stepSizes |> List.map (fun h -> (localStep problem (dd 0.3) (dd h)).Estimate)
-                    expectSlope "error estimate" 6.0 0.5 stepSizes errors
+                    let errors = stepSizes |> List.map (fun h -> (localStep problem 0.3 h).Estimate)
+                    ConvergenceOrder.expectOrder "error estimate" 6.0 0.5 stepSizes errors
                 }
         ]
 
@@ -315,7 +193,7 @@ let tests =
             for problem in problems ->
                 test problem.Name {
                     // Measured: 1.3e-29 and 6.9e-28 at T, 1.3e-29 and 5.2e-27 at the midpoints.
-                    let run = integrate problem 2048
+                    let run = run problem 2048
                     Expect.isLessThanOrEqual run.FinalError 1e-25 "relative error at T with h = 2^-10"
                     Expect.isLessThanOrEqual run.MidpointError 1e-25 "relative error of the dense output"
                 }

@@ -1,18 +1,17 @@
 // SPDX-License-Identifier: MIT
 /// The NCF/KKT toolkit: deduplication up to the permutation symmetry, the second-order test on the sphere
-/// against a quadratic form with known spectrum, the blow-up time τ* against its closed form, the NCF flows,
-/// and the residual NCF at a saddle.
+/// against a quadratic form with known spectrum, the blow-up time τ* against its closed form, the NCF flows, the
+/// limit direction of a small-initialisation flow, restrictions, and the residual NCF at a saddle.
 module NeuronPursuit.Tests.Kkt.KktToolkitTests
 
 open System
 open Expecto
 open NeuronPursuit
-open NeuronPursuit.Core.Flow
-open NeuronPursuit.Core.Flow.Methods
 open NeuronPursuit.Core.Kkt
 open NeuronPursuit.Core.Numerics
 open NeuronPursuit.Core.Objectives
-open NeuronPursuit.Tests.Generators
+open NeuronPursuit.Core.Problems
+open NeuronPursuit.Testing
 
 /// N(u) = uᵀ diag(λ) u in dual numbers: KKT points are the coordinate vectors eᵢ with λ = 2λᵢ, and the Riemannian
 /// Hessian at eᵢ has eigenvalues 2(λⱼ − λᵢ), j ≠ i, on eᵢ⊥.
@@ -34,13 +33,9 @@ type DiagonalQuadratic(eigenvalues: float[]) =
 
 let private unitVector k i = Array.init k (fun j -> if j = i then 1.0 else 0.0)
 
-let private twoLayerCase = { Kind = "two-layer"; InputDimension = 3; Widths = [ 5 ]; ActivationSpec = "relu-power:2"; SampleCount = 25; Seed = 41L }
+let private twoLayerCase = { Kind = NetworkKind.TwoLayer; InputDimension = 3; Widths = [ 5 ]; ActivationSpec = "relu-power:2"; SampleCount = 25; Seed = 41L }
 
-let private bestKkt (case: NetworkCase) =
-    let net = case.Network
-    let data = case.Data
-    KktSearch.Best((fun () -> NeuralCorrelationFunction<float>(net, data) :> IObjective<float>), 8, 5L,
-                   SphericalAscentOptions(KktTolerance = 1e-12, MaxSteps = 50000))
+let private bestKkt (case: NetworkCase) = Kkt.best (Kkt.options 1e-12 50000) 8 5L (fun () -> Problem.ncf case.Problem)
 
 let tests =
     testList "KKT toolkit" [
@@ -59,14 +54,14 @@ let tests =
 
         test "second-order test on a network NCF: the best of several restarts is a local maximum" {
             let p = bestKkt twoLayerCase
-            let r = SecondOrderTest.Run(Objective.CorrelationHessian<float>(twoLayerCase.Network, twoLayerCase.Data), ReadOnlySpan p.Direction)
+            let r = Kkt.secondOrder (Problem.ncf twoLayerCase.Problem) p.Direction
             expectCloseScalar 1e-8 (abs r.Lambda) r.Lambda (3.0 * p.Value) "λ = L·N (Euler)"
             Expect.isTrue r.IsLocalMaximum $"{r}"
         }
 
         test "permutations: distance 0 to a permuted copy, positive to a different point, clusters merge copies" {
             let net = Net.feedForward 3 [ 4; 3 ] (Activation.reluPower 2)
-            let case = { twoLayerCase with Kind = "ff"; Widths = [ 4; 3 ] }
+            let case = { twoLayerCase with Kind = NetworkKind.FeedForward; Widths = [ 4; 3 ] }
             let a = case.WeightVector 0
             let b = Array.copy a
             PermutationSymmetry.Permute(net.Layout, Span b, 1, [| 2; 0; 3; 1 |])
@@ -77,32 +72,29 @@ let tests =
             let c = case.WeightVector 1
             Expect.isGreaterThan (PermutationSymmetry.Distance(net.Layout, ReadOnlySpan a, ReadOnlySpan c)) 0.1 "another point"
             let point (w: float[]) i = KktPoint(w, 1.0, 0.0, 0, true, i)
-            let clusters = KktDeduplication.Cluster(net.Layout, [ point a 0; point b 1; point c 2 ])
-            Expect.equal clusters.Count 2 "two distinct points"
+            let clusters = Kkt.deduplicate net.Layout 1e-6 [ point a 0; point b 1; point c 2 ]
+            Expect.equal clusters.Length 2 "two distinct points"
             Expect.sequenceEqual clusters.[0].Restarts [ 0; 1 ] "the copy joins the first"
         }
 
         test "deduplicated restarts of a two-layer NCF: fewer clusters than restarts, members within tolerance" {
-            let net, data = twoLayerCase.Network, twoLayerCase.Data
-            let points = KktSearch.Run((fun () -> NeuralCorrelationFunction<float>(net, data) :> IObjective<float>), 12, 3L,
-                                       SphericalAscentOptions(KktTolerance = 1e-11, MaxSteps = 50000))
-            let clusters = KktDeduplication.Cluster(net.Layout, points |> Seq.filter (fun p -> p.Converged), 1e-5)
-            Expect.isLessThan clusters.Count 12 "restarts meet at the same points up to permutation"
+            let points = Kkt.search (Kkt.options 1e-11 50000) 12 3L (fun () -> Problem.ncf twoLayerCase.Problem)
+            let clusters = Kkt.deduplicate twoLayerCase.Network.Layout 1e-5 (points |> List.filter (fun p -> p.Converged))
+            Expect.isLessThan clusters.Length 12 "restarts meet at the same points up to permutation"
             for c in clusters do
                 Expect.isLessThanOrEqual c.MaxDistance 1e-5 "members close to the representative"
         }
 
         test "blow-up time from u(0) = c·u* equals 1/(L(L−2)N*c^{L−2}) to 1e-8 (L = 3 and L = 7)" {
-            for case, degree in [ twoLayerCase, 3; { twoLayerCase with Kind = "ff"; Widths = [ 3; 2 ]; ActivationSpec = "leaky-relu-power:0.2:2" }, 7 ] do
+            for case, degree in [ twoLayerCase, 3; { twoLayerCase with Kind = NetworkKind.FeedForward; Widths = [ 3; 2 ]; ActivationSpec = "leaky-relu-power:0.2:2" }, 7 ] do
                 let p = bestKkt case
                 Expect.isTrue p.Converged "KKT point converged"
-                let ncfObjective = NeuralCorrelationFunction<float>(case.Network, case.Data)
                 for c in [ 0.5; 2.0 ] do
-                    let r = BlowUpTime.Compute(ncfObjective, degree, ReadOnlySpan(Array.map ((*) c) p.Direction))
+                    let r = Kkt.blowUp degree (Problem.ncf case.Problem) (Array.map ((*) c) p.Direction)
                     let expected = 1.0 / (float degree * float (degree - 2) * p.Value * c ** float (degree - 2))
                     Expect.isTrue r.BlewUp r.Message
                     expectCloseScalar 1e-8 expected r.Tau expected $"τ* (L = {degree}, c = {c})"
-                    Expect.isGreaterThan (NeuronPursuit.Core.Analysis.Alignment.Cosine(ReadOnlySpan r.LimitDirection, ReadOnlySpan p.Direction)) (1.0 - 1e-9) "limit direction is u*"
+                    Expect.isGreaterThan (Vec.cosine r.LimitDirection p.Direction) (1.0 - 1e-9) "limit direction is u*"
         }
 
         test "blow-up time: N(u) = −‖u‖³ < 0 everywhere gives no blow-up; L = 2 is refused" {
@@ -117,26 +109,63 @@ let tests =
                         -(r * r * r) }
             let r = BlowUpTime.Compute(negative, 3, ReadOnlySpan [| 0.5; 0.5; 0.5; 0.5 |], BlowUpOptions(MaxTau = 1e3))
             Expect.isFalse r.BlewUp r.Message
-            let relu = NeuralCorrelationFunction<float>(Net.twoLayer 3 5 Activation.relu, case.Data)
-            Expect.throwsT<ArgumentException> (fun () -> BlowUpTime.Compute(relu, 2, ReadOnlySpan(case.WeightVector 0)) |> ignore) "L = 2"
+            let relu = Problem.ncf (case.Problem |> Problem.withActivation Activation.relu)
+            Expect.throwsT<ArgumentException> (fun () -> Kkt.blowUp 2 relu (case.WeightVector 0) |> ignore) "L = 2"
         }
 
         test "spherical NCF flow keeps ‖u‖ and ends at a KKT point; the NCF flow grows ‖u‖ where N > 0" {
             let case = twoLayerCase
-            let f = NeuralCorrelationFunction<float>(case.Network, case.Data)
-            let u0 = case.WeightVector 2
-            let u0 = Array.map (fun x -> x / Vec.norm u0) u0
-            let s = FlowSolver.Solve<float>(SphericalNcfFlowSystem<float>(f), DormandPrince54(), 0.0, ReadOnlySpan u0, 200.0, IntegrationOptions(RelativeTolerance = 1e-11))
-            expectCloseScalar 1e-8 1.0 (Vec.norm s.FinalState) 1.0 "unit norm kept"
-            let g = grad (ncf case.Network case.Data) s.FinalState
-            Expect.isLessThan (KktResidual.Of(ReadOnlySpan s.FinalState, ReadOnlySpan g)) 1e-5 "KKT residual at the end"
+            let n = Problem.ncf case.Problem
+            let u0 = Vec.unit (case.WeightVector 2)
+            let s = Kkt.sphericalNcfFlow (Flow.tolerances 1e-11 1e-12) [] [] n u0 200.0
+            expectCloseScalar 1e-8 1.0 (Vec.norm s.Final) 1.0 "unit norm kept"
+            Expect.isLessThan (Kkt.residual n s.Final) 1e-5 "KKT residual at the end"
+            Expect.isGreaterThan (value n s.Final) 0.0 "N > 0 at the end of the spherical flow"
+            let grown = Kkt.ncfFlow (Flow.tolerances 1e-11 1e-12) [] [ Flow.normReaches "double" true 2.0 ] n s.Final 200.0
+            Expect.isNonEmpty grown.Events "from there the NCF flow grows ‖u‖ to 2"
+        }
+
+        test "limit direction: for L = 3 the blow-up direction with τ*, for L = 2 a KKT point that the NCF reaches from w0" {
+            let p = twoLayerCase.Problem
+            let w0 = twoLayerCase.WeightVector 0
+            let limit = Kkt.limitOf p w0
+            let r = Kkt.blowUp 3 (Problem.ncf p) w0
+            Expect.equal (limit.Direction, limit.BlowUpTime) (r.LimitDirection, r.Tau) "L = 3: the blow-up of the NCF flow from w0"
+            let fig1 = Problem.example "fig1"
+            let n = Problem.ncf fig1
+            let u0 = Problem.w0 fig1
+            let flat = Kkt.limitOf fig1 u0
+            Expect.equal flat.BlowUpTime infinity "L = 2: no blow-up"
+            Expect.isLessThan (Kkt.residual n flat.Direction) 1e-11 "a KKT point"
+            expectCloseScalar 1e-14 1.0 (Vec.norm flat.Direction) 1.0 "a unit direction"
+            expectCloseScalar 1e-12 (abs flat.Value) flat.Value (value n flat.Direction) "its value N(u*)"
+            Expect.isGreaterThan flat.Value (value n (Vec.unit u0)) "reached by ascent: N(u*) > N(w0/‖w0‖)"
+        }
+
+        test "restrict: the gradient is the free part of the full gradient, the other weights fixed at the base point" {
+            let f = Problem.loss twoLayerCase.Problem
+            let basePoint = twoLayerCase.WeightVector 0
+            let free = [| 0; 2; 5 |]
+            let restricted = Kkt.restrict basePoint free f
+            let z = [| 0.3; -0.2; 0.1 |]
+            let full = Array.copy basePoint
+            free |> Array.iteri (fun k i -> full.[i] <- z.[k])
+            let fullValue, fullGradient = fgrad f full
+            let v, g = fgrad restricted z
+            expectCloseScalar 1e-15 (abs fullValue) v fullValue "value"
+            expectClose 1e-15 (maxAbs fullGradient) g (free |> Array.map (fun i -> fullGradient.[i])) "gradient"
+            Expect.throwsT<InvalidOperationException> (fun () -> hvp restricted z z |> ignore) "no Hessian–vector product"
         }
 
         test "residual NCF: zero residual at the teacher, and the restricted objective's gradient is the free part of Jᵀr" {
-            let ex = Data.example "two-relu-teacher" 1L
-            let r = ResidualCorrelation.Residual(ex.Network, ex.Data, ReadOnlySpan ex.TeacherWeights)
-            Expect.isLessThan (maxAbs r) 1e-12 "teacher fits exactly"
-            let case = { twoLayerCase with Kind = "ff"; Widths = [ 3; 2 ] }
+            let teacher = Problem.example "two-relu-teacher"
+            let teacherWeights =
+                match teacher.TeacherWeights with
+                | null -> failwith "the teacher example has its weights"
+                | w -> w
+            Expect.isLessThan (maxAbs (Problem.residual teacher teacherWeights)) 1e-12 "teacher fits exactly"
+            Expect.isLessThan (maxAbs (ResidualCorrelation.Residual(teacher.Network, teacher.Data, ReadOnlySpan teacherWeights))) 1e-12 "so does the core's"
+            let case = { twoLayerCase with Kind = NetworkKind.FeedForward; Widths = [ 3; 2 ] }
             let net = case.Network
             let wbar = case.WeightVector 0
             let residual = case.SampleVector 0

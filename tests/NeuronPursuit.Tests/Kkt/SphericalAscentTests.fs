@@ -9,7 +9,8 @@ open NeuronPursuit
 open NeuronPursuit.Core.Kkt
 open NeuronPursuit.Core.Numerics
 open NeuronPursuit.Core.Objectives
-open NeuronPursuit.Tests.Generators
+open NeuronPursuit.Core.Problems
+open NeuronPursuit.Testing
 
 /// N(u) = uᵀAu with A = Q diag(λ) Qᵀ and Q = I − 2qqᵀ (a Householder reflection): the maximiser on the
 /// sphere is ±Q e_argmax(λ) with value max λ, known exactly.
@@ -41,19 +42,16 @@ type private QuadraticForm(eigenvalues: float[], q: float[]) =
                 s <- s + u.[i] * row
             s
 
-let private unit (v: float[]) =
-    let n = sqrt (Array.sumBy (fun x -> x * x) v)
-    Array.map (fun x -> x / n) v
-
 let private quadratic () =
     let random = SeededRandom(11L)
-    let q = Array.init 8 (fun _ -> random.NextGaussian()) |> unit
+    let q = Array.init 8 (fun _ -> random.NextGaussian()) |> Vec.unit
     QuadraticForm([| 0.3; -1.0; 2.5; 1.9; 0.0; -4.0; 2.4; 1.0 |], q)
 
 let private ncfCases =
-    [ "two-layer", [ 5 ], "relu-power:2"
-      "ff", [ 4; 3 ], "relu-power:2"
-      "ff", [ 3; 2 ], "leaky-relu-power:0.1:2" ]
+    [ NetworkKind.TwoLayer, [ 5 ], "relu-power:2"
+      NetworkKind.FeedForward, [ 4; 3 ], "relu-power:2"
+      NetworkKind.FeedForward, [ 3; 2 ], "leaky-relu-power:0.1:2"
+      NetworkKind.SumOfPowers, [ 4 ], "relu-power:3" ]
     |> List.mapi (fun i (kind, widths, activation) ->
         { Kind = kind; InputDimension = 4; Widths = widths; ActivationSpec = activation; SampleCount = 30; Seed = 100L + int64 i })
 
@@ -61,7 +59,7 @@ let tests =
     testList "Spherical ascent (KKT points)" [
         test "finds the top eigenvector of a quadratic form: value max λ and |cos| = 1 to 1e-10" {
             let form = quadratic ()
-            let best = KktSearch.Best((fun () -> form :> IObjective<float>), 8, 5L)
+            let best = Kkt.best (SphericalAscentOptions()) 8 5L (fun () -> objective "quadratic form" form)
             let v = form.Eigenvector 2 // λ = 2.5 is the largest
             let cosine = abs (Array.fold2 (fun s a b -> s + a * b) 0.0 best.Direction v)
             Expect.isTrue best.Converged "converged"
@@ -70,7 +68,7 @@ let tests =
         }
         test "every restart's end point satisfies the KKT condition: residual ≤ tolerance and ∇N = λu" {
             let form = quadratic ()
-            let points = KktSearch.Run((fun () -> form :> IObjective<float>), 12, 3L)
+            let points = Kkt.search (SphericalAscentOptions()) 12 3L (fun () -> objective "quadratic form" form)
             for point in points do
                 Expect.isTrue point.Converged $"restart {point.Restart} converged"
                 let g = Array.zeroCreate 8
@@ -83,35 +81,31 @@ let tests =
         test "KKT points of network NCFs: residual ≤ 1e-9, unit norm, λ = L·N (Euler) and N ≥ N(u₀)" {
             for case in ncfCases do
                 let net = case.Network
-                let degree = float net.Degree.Value
-                let ncf = NeuralCorrelationFunction<float>(net, case.Data)
+                let degree = float (Problem.degree case.Problem)
+                let ncf = Problem.ncf case.Problem
                 let start = case.WeightVector 0
-                let startNorm = sqrt (Array.sumBy (fun x -> x * x) start)
-                let startValue = (ncf :> IObjective<float>).Value(ReadOnlySpan(Array.map (fun x -> x / startNorm) start))
-                let point = SphericalAscent.Run(ncf, ReadOnlySpan start)
-                let g = Array.zeroCreate net.ParameterCount
-                let value = (ncf :> IObjective<float>).ValueAndGradient(ReadOnlySpan point.Direction, Span g)
-                let lambda = Array.fold2 (fun s a b -> s + a * b) 0.0 g point.Direction
-                let norm = sqrt (Array.sumBy (fun x -> x * x) point.Direction)
+                let startValue = value ncf (Vec.unit start)
+                let point = Kkt.ascent (SphericalAscentOptions()) ncf start
+                let value, g = fgrad ncf point.Direction
+                let lambda = Vec.dot g point.Direction
+                let norm = Vec.norm point.Direction
                 Expect.isTrue point.Converged $"{net}: converged (residual {point.Residual:e2})"
-                Expect.isLessThan (KktResidual.Of(ReadOnlySpan point.Direction, ReadOnlySpan g)) 1e-9 $"{net}: residual"
+                Expect.isLessThan (Kkt.residual ncf point.Direction) 1e-9 $"{net}: residual"
                 Expect.floatClose { absolute = 1e-14; relative = 1e-14 } norm 1.0 $"{net}: ‖û‖"
                 Expect.floatClose { absolute = 1e-12; relative = 1e-9 } lambda (degree * value) $"{net}: λ = L·N"
                 Expect.isGreaterThanOrEqual point.Value startValue $"{net}: ascent never lowers N"
         }
         test "the relative KKT residual is 0 on an eigenvector and positive off it" {
             let form = quadratic ()
+            let f = objective "quadratic form" form
             let v = form.Eigenvector 5
-            let g = Array.zeroCreate 8
-            (form :> IObjective<float>).ValueAndGradient(ReadOnlySpan v, Span g) |> ignore
-            Expect.isLessThan (KktResidual.Of(ReadOnlySpan v, ReadOnlySpan g)) 1e-14 "eigenvector"
-            let w = unit (Array.map2 (+) v (form.Eigenvector 2))
-            (form :> IObjective<float>).ValueAndGradient(ReadOnlySpan w, Span g) |> ignore
-            Expect.isGreaterThan (KktResidual.Of(ReadOnlySpan w, ReadOnlySpan g)) 0.1 "mixture of two eigenvectors"
+            Expect.isLessThan (Kkt.residual f v) 1e-14 "eigenvector"
+            Expect.isLessThan (Kkt.residual f (Array.map ((*) 3.0) v)) 1e-14 "any multiple of it: the residual is of w/‖w‖"
+            Expect.isGreaterThan (Kkt.residual f (Array.map2 (+) v (form.Eigenvector 2))) 0.1 "mixture of two eigenvectors"
         }
         test "restarts are reproducible bit for bit and do not depend on the number of threads" {
             let case = ncfCases.[1]
-            let make () = NeuralCorrelationFunction<float>(case.Network, case.Data) :> IObjective<float>
+            let make () = (Problem.ncf case.Problem).Objective
             let one = KktSearch.Run(make, 6, 42L, parallelism = 1)
             let two = KktSearch.Run(make, 6, 42L, parallelism = 2)
             for a, b in Seq.zip one two do
@@ -122,9 +116,9 @@ let tests =
             Expect.notEqual (one |> Seq.map (fun p -> p.Value) |> Seq.toList) (other |> Seq.map (fun p -> p.Value) |> Seq.toList) "another seed, other restarts"
         }
         test "a zero start direction is refused with an error naming it" {
-            let form = quadratic ()
+            let f = objective "quadratic form" (quadratic ())
             try
-                SphericalAscent.Run(form, ReadOnlySpan(Array.zeroCreate 8)) |> ignore
+                Kkt.ascent (SphericalAscentOptions()) f (Array.zeroCreate 8) |> ignore
                 failtest "expected an ArgumentException"
             with :? ArgumentException as e ->
                 Expect.stringStarts e.Message "start:" "names the argument"

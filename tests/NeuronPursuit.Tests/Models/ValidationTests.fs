@@ -8,9 +8,10 @@ open NeuronPursuit
 open NeuronPursuit.Core.Data
 open NeuronPursuit.Core.Models
 open NeuronPursuit.Core.Numerics
-open NeuronPursuit.Tests.Generators
+open NeuronPursuit.Core.Problems
+open NeuronPursuit.Testing
 
-let private case = { Kind = "ff"; InputDimension = 3; Widths = [ 4; 2 ]; ActivationSpec = "relu"; SampleCount = 5; Seed = 3L }
+let private case = { Kind = NetworkKind.FeedForward; InputDimension = 3; Widths = [ 4; 2 ]; ActivationSpec = "relu"; SampleCount = 5; Seed = 3L }
 
 /// Runs f, expects an ArgumentException whose message starts with "name:" and contains `problem`.
 let private expectArgumentError (name: string) (problem: string) (f: unit -> unit) =
@@ -24,8 +25,9 @@ let private expectArgumentError (name: string) (problem: string) (f: unit -> uni
 
 let tests =
     testList "Input validation" [
-        for kind, widths in [ "two-layer", [ 4 ]; "ff", [ 4; 2 ] ] do
+        for kind, widths in [ NetworkKind.TwoLayer, [ 4 ]; NetworkKind.FeedForward, [ 4; 2 ]; NetworkKind.SumOfPowers, [ 4 ] ] do
             let c = { case with Kind = kind; Widths = widths }
+            let kind = NetworkSpec.NameOf kind
             let net = c.Network
             let x = c.Data.X.ToArray()
             let w = c.WeightVector 0
@@ -100,7 +102,7 @@ let tests =
             expectArgumentError "hiddenWidths" "at least 1" (fun () -> Net.feedForward 3 [ 2; 0 ] Activation.relu |> ignore)
         }
         test "the activation specification round-trips through the parser" {
-            for spec in activationSpecs do
+            for spec in Shapes.activations @ [ "perturbed-relu-power:2:0.5" ] do
                 Expect.equal (Activation.parse spec).Specification spec "specification"
         }
     ]

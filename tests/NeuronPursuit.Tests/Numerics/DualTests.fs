@@ -11,6 +11,7 @@ open Expecto
 open FsCheck
 open FsCheck.FSharp
 open NeuronPursuit.Core.Numerics
+open NeuronPursuit.Tests.Support
 
 type private D = Dual<float>
 
@@ -328,12 +329,9 @@ let tests =
                 let x = 0.5
                 let exact = (cubicPlusRoot (D.Variable x)).Tangent
                 let f y = (cubicPlusRoot (D.Constant y)).Value
-                let hs = [| for k in 3..8 -> Math.Pow(2.0, float -k) |]
-                let logs = hs |> Array.map (fun h -> log h, log (abs ((f (x + h) - f (x - h)) / (2.0 * h) - exact)))
-                let mx = logs |> Array.averageBy fst
-                let my = logs |> Array.averageBy snd
-                let slope = (logs |> Array.sumBy (fun (a, b) -> (a - mx) * (b - my))) / (logs |> Array.sumBy (fun (a, _) -> (a - mx) ** 2.0))
-                Expect.isTrue (abs (slope - 2.0) < 0.05) $"empirical order {slope:F3}, expected 2"
+                let hs = [ for k in 3..8 -> Math.Pow(2.0, float -k) ]
+                let errors = hs |> List.map (fun h -> abs ((f (x + h) - f (x - h)) / (2.0 * h) - exact))
+                ConvergenceOrder.expectOrder "central difference" 2.0 0.05 hs errors
 
             property "the Hessian-vector product through a generic gradient agrees with central differences of the gradient" (Gen.zip awayFromOrigin (vector3 seed))
             <| fun (u, v) ->

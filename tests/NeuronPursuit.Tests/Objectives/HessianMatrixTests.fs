@@ -10,7 +10,8 @@ open NeuronPursuit.Core.Data
 open NeuronPursuit.Core.Models
 open NeuronPursuit.Core.Numerics
 open NeuronPursuit.Core.Objectives
-open NeuronPursuit.Tests.Generators
+open NeuronPursuit.Core.Problems
+open NeuronPursuit.Testing
 
 let private losses : (string * ILoss) list =
     [ "square (sum)", SquareLoss(LossNormalisation.Sum)
@@ -18,9 +19,9 @@ let private losses : (string * ILoss) list =
       "logistic", LogisticLoss(LossNormalisation.Sum) ]
 
 let private cases =
-    [ for sigma in activationSpecs do
+    [ for sigma in Shapes.activations do
         for d, m, n, seed in [ 3, 4, 11, 5L; 5, 7, 17, 6L; 1, 1, 1, 7L ] ->
-            { Kind = "two-layer"; InputDimension = d; Widths = [ m ]; ActivationSpec = sigma; SampleCount = n; Seed = seed } ]
+            { Kind = NetworkKind.TwoLayer; InputDimension = d; Widths = [ m ]; ActivationSpec = sigma; SampleCount = n; Seed = seed } ]
 
 /// Both assemblies of ∇²ℒ(w) at the case's first weight vector, in the scalar type 'T.
 let private bothAssemblies<'T
@@ -69,7 +70,7 @@ let tests =
             f.Hessian.Value.Value.Hessian(ReadOnlySpan w, Span viaHessian)
             TwoLayerLossHessian<float>(twoLayer.Network :?> TwoLayerNetwork, SquareLoss(), twoLayer.Data).Hessian(ReadOnlySpan w, Span closed)
             Expect.isTrue (Array.forall2 (=) viaHessian closed) "two-layer: bit for bit the closed form"
-            let deep = { twoLayer with Kind = "ff"; Widths = [ 3; 2 ] }
+            let deep = { twoLayer with Kind = NetworkKind.FeedForward; Widths = [ 3; 2 ] }
             let g = loss deep.Network deep.Data
             let wd = deep.WeightVector 1
             let pd = deep.Network.ParameterCount

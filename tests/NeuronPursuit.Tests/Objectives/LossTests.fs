@@ -53,6 +53,21 @@ let tests =
             Expect.equal value 2.5 "½(1 + 4)"
             Expect.sequenceEqual derivative [| 1.0; 2.0 |] "h − y"
         }
+        test "the registry parses every form; a logistic factor S scales value and derivative by S" {
+            let h = [| 0.5; -1.0; 2.0 |]
+            let y = [| 1.0; 1.0; -1.0 |]
+            for spec, expected in [ "square", squareLoss; "square-mean", squareLossMean; "logistic", logisticLoss
+                                    "logistic-mean", (LogisticLoss(LossNormalisation.Mean) :> ILoss) ] do
+                Expect.equal (evaluate (Losses.Parse spec) h y) (evaluate expected h y) $"{spec}"
+            for spec, plain in [ "logistic:2.5", logisticLoss; "logistic-mean:2.5", (LogisticLoss(LossNormalisation.Mean) :> ILoss) ] do
+                let value, derivative = evaluate (Losses.Parse spec) h y
+                let plainValue, plainDerivative = evaluate plain h y
+                Expect.floatClose Accuracy.veryHigh value (2.5 * plainValue) $"{spec}: value"
+                Expect.sequenceEqual (derivative |> Array.map (fun x -> Math.Round(x, 12))) (plainDerivative |> Array.map (fun x -> Math.Round(2.5 * x, 12))) $"{spec}: derivative"
+            for bad in [ "hinge"; "logistic:0"; "logistic:-1"; "square:2" ] do
+                let e = Expect.throwsC (fun () -> Losses.Parse bad |> ignore) id
+                Expect.stringStarts e.Message "loss:" $"'{bad}': names the loss"
+        }
         test "outputs and labels of different lengths are rejected" {
             Expect.throwsT<ArgumentException> (fun () -> evaluate squareLoss [| 1.0 |] [| 1.0; 2.0 |] |> ignore) "lengths"
         }

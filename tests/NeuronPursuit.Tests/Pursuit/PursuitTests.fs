@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/// Neuron Pursuit (digest `neuron-pursuit.md` §4.2): the feature-major kernels against the core networks, the
+/// Neuron Pursuit (Kumar & Haupt, arXiv 2509.12154; docs/claims.md NP-1 to NP-3): the feature-major kernels against the core networks, the
 /// residual-NCF objective's gradient against finite differences and its identity with the loss gradient (so a
 /// duplicate of an existing neuron at a stationary point has value 0), the first direction against a brute-force
 /// NCF maximiser, recovery of a two-ReLU target with width 2, the inner stop rule on the post-addition plateau,
@@ -8,12 +8,13 @@ module NeuronPursuit.Tests.Pursuit.PursuitTests
 
 open System
 open Expecto
+open NeuronPursuit
 open NeuronPursuit.Core.Data
 open NeuronPursuit.Core.Models
 open NeuronPursuit.Core.Numerics
 open NeuronPursuit.Core.Objectives
 open NeuronPursuit.Core.Pursuit
-open NeuronPursuit.Tests.Generators
+open NeuronPursuit.Testing
 
 let private gaussianData (seed: int64) (n: int) (d: int) (target: float[] -> float) =
     let random = SeededRandom seed
@@ -23,6 +24,13 @@ let private gaussianData (seed: int64) (n: int) (d: int) (target: float[] -> flo
     DataSet<float>(ReadOnlySpan x, ReadOnlySpan y, d)
 
 let private relu (z: float) = max z 0.0
+
+/// Data as a problem with a bias-free ReLU network of `depth` hidden layers (Neuron Pursuit grows its own widths).
+let private reluProblem (depth: int) (data: DataSet<float>) =
+    Problem.create "pursuit" "test data" (Net.feedForward data.InputDimension (List.replicate depth 1) Activation.relu) data 1L
+
+/// The built-in teacher data y = relu(x1 + x2) − relu(x3) (n = 100, d = 5).
+let private teacherData () = (Problem.example "two-relu-teacher").Data
 
 /// Central finite differences of an objective's value along every coordinate.
 let private numericGradient (f: IObjective<float>) (u: float[]) (h: float) =
@@ -190,22 +198,21 @@ let private algorithmTests =
             let data = gaussianData 21L 60 2 (fun x -> relu (x.[0] + 0.5 * x.[1]) - relu (-x.[1]))
             let expected, value = bruteForceMaximiser data
             let options = PursuitOptions(MaxIterations = 1, InitialScale = 0.2)
-            let r = NeuronPursuitTrainer.Run(data, 1, Activations.Relu, options)
+            let r = Pursuit.run options (reluProblem 1 data)
             let first = r.Iterations.[0]
             expectClose 1e-4 0.2 (initialWeights first) (Array.map ((*) 0.2) expected) "w(0) = δ₀·u*"
             expectCloseScalar 1e-6 value first.LayerValues.[0] value "N(u*)"
         }
         test "the initial sign option picks the best restart with that output sign" {
             let data = gaussianData 21L 60 2 (fun x -> relu (x.[0] + 0.5 * x.[1]) - relu (-x.[1]))
-            let best = NeuronPursuitTrainer.Run(data, 1, Activations.Relu, PursuitOptions(MaxIterations = 1)).Iterations.[0]
+            let best = (Pursuit.run (PursuitOptions(MaxIterations = 1)) (reluProblem 1 data)).Iterations.[0]
             let sign = -(Math.Sign (initialWeights best).[2])
-            let forced = NeuronPursuitTrainer.Run(data, 1, Activations.Relu, PursuitOptions(MaxIterations = 1, InitialSign = sign)).Iterations.[0]
+            let forced = (Pursuit.run (PursuitOptions(MaxIterations = 1, InitialSign = sign)) (reluProblem 1 data)).Iterations.[0]
             Expect.equal (Math.Sign (initialWeights forced).[2]) sign "output weight sign"
             Expect.isLessThan forced.LayerValues.[0] best.LayerValues.[0] "a smaller KKT value than the maximiser"
         }
         test "recovers a sum of two ReLUs with a two-layer net of width 2" {
-            let ex = ExampleData.Get("two-relu-teacher", 1L)
-            let r = NeuronPursuitTrainer.Run(ex.Data, 1, Activations.Relu, PursuitOptions())
+            let r = Pursuit.run Pursuit.defaults (reluProblem 1 (teacherData ()))
             Expect.equal (List.ofSeq r.Network.HiddenWidths) [ 2 ] "width 2"
             Expect.equal r.StopReason PursuitStopReason.LossTolerance "stopped by the loss tolerance"
             Expect.isLessThan r.FinalLoss 1e-6 "exact fit"
@@ -218,9 +225,8 @@ let private algorithmTests =
                 Expect.isGreaterThan best 0.999 "a learned neuron points along each teacher neuron"
         }
         test "a (1, 1) net after GD: the layer-2 candidate is ≈ 0 and layer 1 is chosen (demo, before iteration 2)" {
-            // The digest (§6 item 5) expects ~0 (1e-16 to 1e-6): the inner stop rule leaves ‖∇ℒ‖ small, not 0.
-            let data = HypercubeExample.TrainingSet(1L, 1000)
-            let r = NeuronPursuitTrainer.Run(data, 2, Activations.Relu, PursuitOptions(MaxIterations = 2))
+            // docs/claims.md NP-3 expects ~0 (1e-16 to 1e-6): the inner stop rule leaves ‖∇ℒ‖ small, not 0.
+            let r = Pursuit.run (PursuitOptions(MaxIterations = 2)) (Problem.example "hypercube")
             let second = r.Iterations.[1]
             Expect.isLessThan (abs second.LayerValues.[1]) 1e-6 "layer-2 value (a duplicate is useless at stationarity)"
             Expect.isGreaterThan second.LayerValues.[0] 0.05 "layer-1 value"
@@ -258,16 +264,31 @@ let private plateauTests =
             Expect.isGreaterThan naive.LossAfter (0.999 * naive.LossBefore) "while still on the plateau"
         }
         test "GD and the Euler flow minimiser take the same steps" {
-            let ex = ExampleData.Get("two-relu-teacher", 1L)
+            let data = teacherData ()
             let net = FeedForwardNetwork(5, [| 2 |], Activations.Relu)
             let w0 = randomWeights 3L net.ParameterCount |> Array.map ((*) 0.1)
-            let options = PursuitOptions(MaxEpochs = 3000)
             let wGd = Array.copy w0
-            let gd = GradientDescentMinimiser.Minimise(net, ex.Data, Span wGd, options)
+            let gd = GradientDescentMinimiser.Minimise(net, data, Span wGd, PursuitOptions(MaxEpochs = 3000))
             let wFlow = Array.copy w0
-            let flow = GradientFlowMinimiser.Minimise(net, ex.Data, Span wFlow, PursuitOptions(MaxEpochs = 3000, Minimiser = MinimiserKind.GradientFlow))
+            let flow = GradientFlowMinimiser.Minimise(net, data, Span wFlow, PursuitOptions(MaxEpochs = 3000, Minimiser = MinimiserKind.GradientFlow))
             Expect.equal flow.Epochs gd.Epochs "epochs"
             expectClose 1e-10 (maxAbs wGd) wFlow wGd "weights"
+        }
+    ]
+
+let private descentTests =
+    testList "fixed budget" [
+        test "descend runs its epoch budget of full-batch gradient descent w <- w - eta grad L on (1/(2n))Σ(H − y)²" {
+            let data = teacherData ()
+            let net = FeedForwardNetwork(5, [| 2 |], Activations.Relu)
+            let w0 = randomWeights 3L net.ParameterCount |> Array.map ((*) 0.1)
+            let w = Array.copy w0
+            let r = Pursuit.descend 50 Pursuit.defaults net data w
+            Expect.equal r.Epochs 50L "the whole budget (no stop rule)"
+            let f = lossWith squareLossMean net data
+            let manual = Seq.fold (fun (v: float[]) _ -> Array.map2 (fun vi gi -> vi - Pursuit.defaults.LearningRate * gi) v (grad f v)) w0 [ 1 .. 50 ]
+            expectClose 1e-12 (maxAbs manual) w manual "w after 50 epochs"
+            expectCloseScalar 1e-12 r.LossAfter r.LossAfter (value f w) "the reported loss"
         }
     ]
 
@@ -342,11 +363,11 @@ let private statisticsTests =
             // and ‖out‖ = 3 (product ≈ 0.034, effective).
             let net = FeedForwardNetwork(2, [| 2; 1 |], Activations.Parse "relu")
             let w = [| 3.0; 4.0; 1.0; 0.0; 0.01; 0.005; 3.0 |]
-            Expect.equal (NetworkStatistics.EffectiveNeurons(net, ReadOnlySpan w)) [| 1; 1 |] "counts"
+            Expect.equal (Pursuit.effectiveNeurons net w) [ 1; 1 ] "counts"
             let rescaled = [| 300.0; 400.0; 1.0; 0.0; 0.0001; 0.005; 3.0 |] // neuron 0: in × 100, out / 100
-            Expect.equal (NetworkStatistics.EffectiveNeurons(net, ReadOnlySpan rescaled)) [| 1; 1 |] "same after rescaling"
+            Expect.equal (Pursuit.effectiveNeurons net rescaled) [ 1; 1 ] "same after rescaling"
             Expect.equal (NetworkStatistics.EffectiveNeurons(net, ReadOnlySpan w, 1e-3)) [| 2; 1 |] "lower threshold"
         }
     ]
 
-let tests = testList "Pursuit" [ kernelTests; objectiveTests; algorithmTests; plateauTests; growthTests; statisticsTests ]
+let tests = testList "Pursuit" [ kernelTests; objectiveTests; algorithmTests; plateauTests; descentTests; growthTests; statisticsTests ]

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/// Two independent constructions of the residual NCF of one new neuron (digest `neuron-pursuit.md` §2.2) must
+/// Two independent constructions of the residual NCF of one new neuron (Neuron Pursuit, arXiv 2509.12154) must
 /// agree: Neuron Pursuit's N_l(a, b) = (1/n) Σᵢ rᵢ ⟨J_{l+1}(xᵢ), b⟩ σ(aᵀh_{l−1}(xᵢ)) from precomputed features
 /// (Pursuit/ResidualNcf), and the claims toolkit's full-network correlation rᵀH(X; w̄ + E z) restricted to the
 /// new neuron's weights z = s·(a, b) (Kkt/ResidualCorrelation.Restricted), minus its value at z = 0, divided by
@@ -20,12 +20,13 @@ open NeuronPursuit.Core.Models
 open NeuronPursuit.Core.Numerics
 open NeuronPursuit.Core.Objectives
 open NeuronPursuit.Core.Pursuit
-open NeuronPursuit.Tests.Generators
+open NeuronPursuit.Core.Problems
+open NeuronPursuit.Testing
 
 /// A (2,2) three-layer net on Gaussian data, random weights, and a random unit direction u = (a, b) for a
 /// new neuron in `layer`; returns N_l(u) from NP and the restricted full-network difference at scale s.
 let private bothAt (activation: string) (layer: int) (scales: float list) =
-    let case = { Kind = "ff"; InputDimension = 3; Widths = [ 2; 2 ]; ActivationSpec = activation; SampleCount = 40; Seed = 77L }
+    let case = { Kind = NetworkKind.FeedForward; InputDimension = 3; Widths = [ 2; 2 ]; ActivationSpec = activation; SampleCount = 40; Seed = 77L }
     let net = case.Network :?> FeedForwardNetwork
     let data = case.Data
     let w = case.WeightVector 0

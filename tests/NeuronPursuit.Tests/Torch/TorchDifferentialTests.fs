@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /// Differential tests: the core's hand-written derivatives against libtorch autograd (TorchSharp) in
-/// float64, on random architectures, activations, data and weights. Not skipped when libtorch is
+/// float64, on random architectures (two-layer, feed-forward, sum of powers), activations, data and weights. Not skipped when libtorch is
 /// missing: failing to load it is a failure, with the loader's reason in the message.
 module NeuronPursuit.Tests.Torch.TorchDifferentialTests
 
@@ -12,7 +12,8 @@ open NeuronPursuit
 open NeuronPursuit.Core.Data
 open NeuronPursuit.Core.Objectives
 open NeuronPursuit.Torch
-open NeuronPursuit.Tests.Generators
+open NeuronPursuit.Core.Problems
+open NeuronPursuit.Testing
 
 let private config = { FsCheckConfig.defaultConfig with maxTest = 100 }
 
@@ -81,7 +82,7 @@ let tests =
         }
 
         testPropertyWithConfig config "outputs, square loss and its gradient agree to 1e-10" <|
-            Prop.forAll networkCases (fun case ->
+            Prop.forAll Arbitraries.defaultCases (fun case ->
                 let net = case.Network
                 let w = case.WeightVector 0
                 use t = new TorchObjective(net, squareLoss, case.Data)
@@ -92,7 +93,7 @@ let tests =
                 agree 1e-10 torchGrad coreGradient "gradient")
 
         testPropertyWithConfig config "logistic loss and its gradient agree to 1e-10" <|
-            Prop.forAll networkCases (fun case ->
+            Prop.forAll Arbitraries.defaultCases (fun case ->
                 let net = case.Network
                 let data = signLabels case
                 let w = case.WeightVector 0
@@ -103,7 +104,7 @@ let tests =
                 agree 1e-10 torchGrad coreGradient "gradient")
 
         testPropertyWithConfig config "Hessian-vector products agree to 1e-10 (double backward vs forward-over-reverse)" <|
-            Prop.forAll networkCases (fun case ->
+            Prop.forAll Arbitraries.defaultCases (fun case ->
                 let net = case.Network
                 let w = case.WeightVector 0
                 let v = case.WeightVector 1
@@ -111,7 +112,7 @@ let tests =
                 agree 1e-10 (torchHvp t w v) (hvp (loss net case.Data) w v) "HVP")
 
         testPropertyWithConfig { config with maxTest = 40 } "gradient descent trajectories over 100 steps agree to 1e-9" <|
-            Prop.forAll networkCases (fun case ->
+            Prop.forAll Arbitraries.defaultCases (fun case ->
                 let net = case.Network
                 let f = lossWith squareLossMean net case.Data
                 let w0 = case.WeightVector 0
@@ -130,7 +131,7 @@ let tests =
                 agree tol run.Losses coreLosses "losses along the trajectory")
 
         test "float32 agrees with the core to float32 accuracy" {
-            let case = { Kind = "ff"; InputDimension = 4; Widths = [ 5; 3 ]; ActivationSpec = "leaky-relu-power:0.2:2"; SampleCount = 9; Seed = 21L }
+            let case = { Kind = NetworkKind.FeedForward; InputDimension = 4; Widths = [ 5; 3 ]; ActivationSpec = "leaky-relu-power:0.2:2"; SampleCount = 9; Seed = 21L }
             let w = case.WeightVector 0
             use t = new TorchObjective(case.Network, squareLoss, case.Data, TorchPrecision.Float32)
             let _, g = torchGradient t w
@@ -138,7 +139,7 @@ let tests =
         }
 
         test "mismatched shapes give the core's clear errors, not a crash" {
-            let case = { Kind = "ff"; InputDimension = 3; Widths = [ 4; 2 ]; ActivationSpec = "relu"; SampleCount = 5; Seed = 2L }
+            let case = { Kind = NetworkKind.FeedForward; InputDimension = 3; Widths = [ 4; 2 ]; ActivationSpec = "relu"; SampleCount = 5; Seed = 2L }
             let w = case.WeightVector 0
             use t = new TorchObjective(case.Network, squareLoss, case.Data)
             expectArgumentError "w" (fun () -> t.Outputs(ReadOnlySpan w.[1..]) |> ignore)
