@@ -9,9 +9,6 @@ open NeuronPursuit
 open NeuronPursuit.Core.Objectives
 open NeuronPursuit.Checks.Settings
 
-let private fmt = Format.g4
-let private fmt6 = Format.g6
-
 // ---------------------------------------------------------------------------------------------------------------
 /// Claim 1 set-up: δ values and the horizon T = fraction·τ* in rescaled time.
 type NormBoundSetup = { Problem: Problem; Deltas: float list; HorizonFraction: float; Samples: int }

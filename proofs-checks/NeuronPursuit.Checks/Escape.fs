@@ -6,9 +6,6 @@ module NeuronPursuit.Checks.Escape
 open NeuronPursuit
 open NeuronPursuit.Checks.Settings
 
-let private fmt = Format.g4
-let private fmt6 = Format.g6
-
 /// Escape times T_esc(δ) (first time ‖w‖ = level) from δw₀ for each δ; None when no escape by the horizon.
 let escapeTimes (p: Problem) (deltas: float list) (level: float) (horizon: float -> float) =
     let w0 = Problem.w0 p
@@ -16,12 +13,13 @@ let escapeTimes (p: Problem) (deltas: float list) (level: float) (horizon: float
         let sol = flow p (Vec.scale delta w0) (horizon delta) 1e-10 [ Flow.escapeAt level ] []
         delta, (sol.Events |> List.tryHead |> Option.map (fun e -> e.Time)) ]
 
-/// Claim 5 set-up: δ values, escape level, and the factor on the predicted slope (1 = the claim).
-type EscapeL2Setup = { Problem: Problem; Deltas: float list; Level: float; PredictionFactor: float }
+/// Claims 5 and 6 set-up: δ values, escape level, and the factor on the prediction (1 = the claim: the slope
+/// 1/(2N*) for L = 2, τ* for L &gt; 2).
+type EscapeSetup = { Problem: Problem; Deltas: float list; Level: float; PredictionFactor: float }
 
 /// Claim 5: for L = 2, T_esc(δ) is linear in ln(1/δ) with slope 1/(2N*), N* the NCF value of the KKT point the NCF
 /// flow from w₀ reaches; judged by the least-squares slope over the δ values (prediction inside the 95 % CI widened by 1 %).
-let escapeL2 (s: EscapeL2Setup) =
+let escapeL2 (s: EscapeSetup) =
     let p = s.Problem
     let criterion = "every delta escapes; the slope of T_esc vs ln(1/delta) matches 1/(2N*) within its 95% CI + 1%"
     let parameters = [ "problem", p.Description; "deltas", listed s.Deltas; "escape level |w|", fmt s.Level
@@ -52,13 +50,10 @@ let escapeL2Check =
     Check.define "escape-time-L2" "escape" "#5 L = 2: T_esc grows like ln(1/delta)/(2N*)"
         "arXiv 2402.09226 (A); docs/claims.md #5" (fun mode -> escapeL2 (pick escapeL2Fast escapeL2Full mode))
 
-/// Claim 6 set-up: δ values, escape level, and the factor on the predicted τ* (1 = the claim).
-type EscapeL3Setup = { Problem: Problem; Deltas: float list; Level: float; PredictionFactor: float }
-
 /// Claim 6: for L &gt; 2, δ^{L−2}T_esc → τ*(w₀), the blow-up time of the NCF flow. With the first-order correction
 /// δ^{L−2}T_esc ≈ τ* − δ^{L−2}/(L(L−2)N*·level^{L−2}), a least-squares line in x = δ^{L−2} has intercept τ*: judged
 /// by the 95 % CI of the intercept widened by 1e-3·τ*.
-let escapeL3 (s: EscapeL3Setup) =
+let escapeL3 (s: EscapeSetup) =
     let p = s.Problem
     let criterion = "the NCF flow blows up; every delta escapes; the intercept of delta^(L-2) T_esc vs delta^(L-2) equals tau* within its 95% CI + 1e-3 tau*"
     let parameters = [ "problem", p.Description; "deltas", listed s.Deltas; "escape level |w|", fmt s.Level
@@ -85,7 +80,7 @@ let escapeL3 (s: EscapeL3Setup) =
                   "slope (first order predicts)", $"{fmt6 fit.Slope} ({fmt6 (-1.0 / (float degree * k * blow.LimitValue * s.Level ** k))})" ],
                 [ "two-layer relu^2, d = 3, n = 30: delta T_esc = 0.5498, 0.6228, 0.6422, 0.6489, 0.6508 at delta = 1e-1 ... 1e-3 against tau* = 0.65174, N* = 1.1620 (its own w0 and draw; ours differ)" ])
 
-let escapeL3Fast = { Problem = Problem.example "two-layer-relu2"; Deltas = [ 3e-2; 1e-2; 3e-3; 1e-3 ]; Level = 0.3; PredictionFactor = 1.0 }
+let escapeL3Fast: EscapeSetup = { Problem = Problem.example "two-layer-relu2"; Deltas = [ 3e-2; 1e-2; 3e-3; 1e-3 ]; Level = 0.3; PredictionFactor = 1.0 }
 let escapeL3Full = { escapeL3Fast with Deltas = [ 3e-2; 1e-2; 3e-3; 1e-3; 3e-4; 1e-4 ] }
 
 /// Claim 6.

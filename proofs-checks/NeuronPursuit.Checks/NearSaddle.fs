@@ -10,9 +10,6 @@ open NeuronPursuit
 open NeuronPursuit.Core.Models
 open NeuronPursuit.Checks.Settings
 
-let private fmt = Format.g4
-let private fmt6 = Format.g6
-
 /// The saddle: a (1, 1) three-layer network trained to a stationary point on the "deep" example's data, embedded as
 /// neuron 0 of each hidden layer of a (3, 2) network. Returns (the (3, 2) problem, w̄ embedded, indices of w_n,
 /// indices of w_z, ℒ(w̄)).

@@ -8,9 +8,6 @@ open System
 open NeuronPursuit
 open NeuronPursuit.Checks.Settings
 
-let private fmt = Format.g4
-let private fmt6 = Format.g6
-
 /// Flow from w₀ until ‖w‖ = level (terminal), then over [0, window] more; returns (T_esc, state at escape, recorder of the window).
 let escapeThenWindow (p: Problem) (w0: float[]) (level: float) (horizon: float) (window: float) (samples: int) quantities =
     let first = flow p w0 horizon 1e-10 [ Flow.escapeAt level ] []

@@ -21,5 +21,11 @@ let pick (fast: 'a) (full: 'a) (mode: Mode) =
     | Fast -> fast
     | Full -> full
 
+/// 4 significant digits (the checks' tables).
+let fmt = Format.g4
+
+/// 6 significant digits.
+let fmt6 = Format.g6
+
 /// δ values as a comma list.
 let listed (values: float list) = System.String.Join(", ", values |> List.map Format.g4)

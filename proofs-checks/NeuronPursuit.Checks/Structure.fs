@@ -8,9 +8,6 @@ open System
 open NeuronPursuit
 open NeuronPursuit.Checks.Settings
 
-let private fmt = Format.g4
-let private fmt6 = Format.g6
-
 /// Claim 12 set-up: δ values, the level of ‖w‖ at which σ₂/σ₁ is read (a multiple of δ when `LevelTimesDelta`), Euler step.
 type RankOneSetup = { Problem: Problem; Deltas: float list; Level: float; LevelTimesDelta: bool; Step: float }
 

@@ -112,16 +112,5 @@ public sealed record NetworkSpec(NetworkKind Kind, IReadOnlyList<int> Widths, IA
     /// <param name="text">The specification.</param>
     /// <returns>σ.</returns>
     /// <exception cref="SpecificationException">Not an activation.</exception>
-    public static IActivation ParseActivation(string text)
-    {
-        try
-        {
-            return Activations.Parse(text);
-        }
-        catch (ArgumentException e)
-        {
-            string message = e.Message.Replace($" (Parameter '{e.ParamName}')", "");
-            throw new SpecificationException("activation", message.StartsWith("activation: ", StringComparison.Ordinal) ? message["activation: ".Length..] : message);
-        }
-    }
+    public static IActivation ParseActivation(string text) => SpecificationException.Under("activation", () => Activations.Parse(text));
 }

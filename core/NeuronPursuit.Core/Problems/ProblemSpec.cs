@@ -223,18 +223,7 @@ public sealed record ProblemSpec
         return spec.Build(baseProblem.Data.InputDimension);
     }
 
-    private static ILoss ParseLoss(string text)
-    {
-        try
-        {
-            return Losses.Parse(text);
-        }
-        catch (ArgumentException e)
-        {
-            string message = e.Message.Replace($" (Parameter '{e.ParamName}')", "");
-            throw new SpecificationException("loss", message.StartsWith("loss: ", StringComparison.Ordinal) ? message["loss: ".Length..] : message);
-        }
-    }
+    private static ILoss ParseLoss(string text) => SpecificationException.Under("loss", () => Losses.Parse(text));
 
     private Initialisation? BuildInitialisation(Initialisation? fallback)
     {

@@ -23,6 +23,28 @@ public sealed class SpecificationException : ArgumentException
     /// <summary>What is wrong, without the key.</summary>
     public string Problem { get; }
 
+    /// <summary>Runs a parser that throws <see cref="ArgumentException"/>s worded <c>name: problem</c> (the core's
+    /// registries), and rethrows them as a specification error under <paramref name="key"/>.</summary>
+    /// <typeparam name="T">What the parser returns.</typeparam>
+    /// <param name="key">The specification key.</param>
+    /// <param name="parse">The parser.</param>
+    /// <returns>What it returned.</returns>
+    /// <exception cref="SpecificationException">The parser rejected its input.</exception>
+    public static T Under<T>(string key, Func<T> parse)
+    {
+        ArgumentNullException.ThrowIfNull(parse);
+        try
+        {
+            return parse();
+        }
+        catch (ArgumentException e) when (e is not SpecificationException)
+        {
+            string message = e.Message.Replace($" (Parameter '{e.ParamName}')", "");
+            int colon = message.IndexOf(": ", StringComparison.Ordinal);
+            throw new SpecificationException(key, colon >= 0 && !message[..colon].Contains(' ') ? message[(colon + 2)..] : message);
+        }
+    }
+
     /// <summary>The message without .NET's parameter suffix: <c>key: problem</c>.</summary>
     public override string Message => $"{Key}: {Problem}";
 }
