@@ -131,6 +131,92 @@ type PursueArgs =
             | Wide_Epochs _ -> "--ablations: GD epochs of the (64,64) baselines (default 20000)."
             | Out _ -> "output folder (default runs/pursue-hypercube for --example; required with --data)."
 
+/// Arguments of `np sweep run`: run every unfinished task of a sweep on this machine.
+type SweepRunArgs =
+    | [<MainCommand; ExactlyOnce>] Spec of path: string
+    | [<Unique; Mandatory>] Out of dir: string
+    | [<Unique>] Workers of count: int
+
+    interface IArgParserTemplate with
+        member this.Usage =
+            match this with
+            | Spec _ -> "the sweep specification (JSON): command, options, axes, metrics, report."
+            | Out _ -> "the sweep folder: sweep.json, results.db, tasks/<index>/ (created; a folder holding a different sweep is refused)."
+            | Workers _ -> "tasks run at once, each a separate np process (default: the number of cores)."
+
+/// Arguments of `np sweep submit`: submit the unfinished tasks as a Slurm job array.
+type SweepSubmitArgs =
+    | [<MainCommand; ExactlyOnce>] Spec of path: string
+    | [<Unique; Mandatory>] Out of dir: string
+    | [<Unique>] Slurm
+    | [<Unique>] Partition of name: string
+    | [<Unique>] Time of limit: string
+    | [<Unique; CustomCommandLine("--cpus-per-task")>] Cpus_Per_Task of count: int
+    | [<Unique; CustomCommandLine("--max-parallel")>] Max_Parallel of count: int
+    | [<Unique; CustomCommandLine("--dry-run")>] Dry_Run
+
+    interface IArgParserTemplate with
+        member this.Usage =
+            match this with
+            | Spec _ -> "the sweep specification (JSON)."
+            | Out _ -> "the sweep folder, on a file system every node sees."
+            | Slurm -> "submit to Slurm with sbatch (the scheduler np supports)."
+            | Partition _ -> "#SBATCH --partition (default: the cluster's)."
+            | Time _ -> "#SBATCH --time, the limit of each task, e.g. 30 or 2:00:00 (default: the partition's)."
+            | Cpus_Per_Task _ -> "#SBATCH --cpus-per-task (default: Slurm's, 1)."
+            | Max_Parallel _ -> "at most K tasks at once (--array=...%K; default: no limit)."
+            | Dry_Run -> "write the sbatch script into DIR/slurm/ and print it; submit nothing."
+
+/// Arguments of `np sweep run-task`: run one task (what each Slurm array element runs).
+type SweepTaskArgs =
+    | [<MainCommand; ExactlyOnce>] Dir of dir: string
+    | [<Unique; Mandatory>] Index of index: int
+
+    interface IArgParserTemplate with
+        member this.Usage =
+            match this with
+            | Dir _ -> "the sweep folder."
+            | Index _ -> "the task's index (the Slurm array index)."
+
+/// Arguments of `np sweep status` and `np sweep report`: a sweep folder.
+type SweepDirArgs =
+    | [<MainCommand; ExactlyOnce>] Dir of dir: string
+
+    interface IArgParserTemplate with
+        member this.Usage =
+            match this with
+            | Dir _ -> "the sweep folder."
+
+/// Arguments of `np sweep collect`.
+type SweepCollectArgs =
+    | [<MainCommand; ExactlyOnce>] Dir of dir: string
+    | [<Unique>] Wait
+
+    interface IArgParserTemplate with
+        member this.Usage =
+            match this with
+            | Dir _ -> "the sweep folder."
+            | Wait -> "wait until no task is queued or running in Slurm."
+
+/// The subcommands of `np sweep`.
+type SweepArgs =
+    | [<CliPrefix(CliPrefix.None)>] Run of ParseResults<SweepRunArgs>
+    | [<CliPrefix(CliPrefix.None)>] Submit of ParseResults<SweepSubmitArgs>
+    | [<CliPrefix(CliPrefix.None); CustomCommandLine("run-task")>] Run_Task of ParseResults<SweepTaskArgs>
+    | [<CliPrefix(CliPrefix.None)>] Status of ParseResults<SweepDirArgs>
+    | [<CliPrefix(CliPrefix.None)>] Collect of ParseResults<SweepCollectArgs>
+    | [<CliPrefix(CliPrefix.None)>] Report of ParseResults<SweepDirArgs>
+
+    interface IArgParserTemplate with
+        member this.Usage =
+            match this with
+            | Run _ -> "run the sweep's unfinished tasks on this machine, N at a time, results in DIR/results.db."
+            | Submit _ -> "submit the unfinished tasks as a Slurm job array (sbatch); np sweep collect gathers the results."
+            | Run_Task _ -> "run one task of a sweep folder and write its result file (what a Slurm array element runs)."
+            | Status _ -> "bring results.db up to date (result files, squeue/sacct) and print where the sweep stands."
+            | Collect _ -> "ingest the tasks' result files and Slurm's view into results.db."
+            | Report _ -> "write summary.csv, report.md and the figures of the sweep's report section."
+
 /// The subcommands of `np`, and the problem options every subcommand with a problem shares.
 type NpArgs =
     | [<CliPrefix(CliPrefix.None)>] Version
@@ -138,6 +224,7 @@ type NpArgs =
     | [<CliPrefix(CliPrefix.None)>] Flow of ParseResults<FlowArgs>
     | [<CliPrefix(CliPrefix.None)>] Check of ParseResults<CheckArgs>
     | [<CliPrefix(CliPrefix.None)>] Pursue of ParseResults<PursueArgs>
+    | [<CliPrefix(CliPrefix.None)>] Sweep of ParseResults<SweepArgs>
     | [<Inherit; Unique>] Example of name: string
     | [<Inherit; Unique>] Data of path: string
     | [<Inherit; Unique; CustomCommandLine("--data-seed")>] Data_Seed of s: int64
@@ -160,6 +247,7 @@ type NpArgs =
             | Flow _ -> "integrate the gradient flow from an initialisation and record loss, norms and the final weights."
             | Check _ -> "run the papers' claims as numerical checks; print each table and verdict, write report.md and checks.csv."
             | Pursue _ -> "Neuron Pursuit: grow a network neuron by neuron (KKT directions of the residual NCF) and train it."
+            | Sweep _ -> "sweeps over seeds, delta, widths or any option: every core here, or a Slurm job array; results in SQLite."
             | Example _ -> describe "example"
             | Data _ -> describe "data"
             | Data_Seed _ -> describe "data-seed"

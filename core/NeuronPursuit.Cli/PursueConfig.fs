@@ -94,7 +94,7 @@ let parseSeeds (text: string) =
     | _ -> raise (UsageError $"--seeds: '{text}' is not a range A..B such as 1..10.")
 
 /// The problem options `np pursue` takes: data, σ, the loss it minimises, and --seed for its KKT restarts.
-let private problemFlags = [ "--example"; "--data"; "--data-seed"; "--samples"; "--activation"; "--loss"; "--seed" ]
+let problemFlags = [ "--example"; "--data"; "--data-seed"; "--samples"; "--activation"; "--loss"; "--seed" ]
 
 /// Resolves and validates the options of `np pursue` (after `withConfig`).
 let ofArgs (problemArgs: ParseResults<NpArgs>) (args: ParseResults<PursueArgs>) =
