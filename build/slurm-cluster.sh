@@ -10,12 +10,13 @@
 #                                        started and exits non-zero with one line naming the reason.
 #   build/slurm-cluster.sh stop [DIR]    stops the daemons this script started (by the pids it recorded in DIR).
 #
-# DIR defaults to ${TMPDIR:-/tmp}/np-slurm-cluster. The ports are NP_SLURM_PORT and NP_SLURM_PORT + 1 (default 6817).
+# DIR defaults to ${TMPDIR:-/tmp}/np-slurm-cluster. The ports are NP_SLURM_PORT and NP_SLURM_PORT + 1; without
+# NP_SLURM_PORT, the first pair from 6817 on that nothing listens on (another cluster may be running here).
 set -uo pipefail
 
 action=${1:-}
 dir=${2:-${TMPDIR:-/tmp}/np-slurm-cluster}
-port=${NP_SLURM_PORT:-6817}
+port=${NP_SLURM_PORT:-}
 
 fail() {
   echo "slurm-cluster: $*" >&2
@@ -75,6 +76,15 @@ start() {
   stop_daemons # leftovers of an earlier start in the same folder
   install_packages
   trap 'stop_daemons' EXIT
+
+  # Ports: NP_SLURM_PORT, else the first free pair from 6817 on (a connection that succeeds means a listener).
+  if [ -z "$port" ]; then
+    port=6817
+    while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || (exec 3<>"/dev/tcp/127.0.0.1/$((port + 1))") 2>/dev/null; do
+      port=$((port + 2))
+      [ "$port" -lt 6917 ] || fail "no free port pair between 6817 and 6917"
+    done
+  fi
 
   local node config
   node=$(hostname -s) || fail "hostname -s failed"

@@ -81,11 +81,12 @@ let private counts (rows: TaskRecord list) =
               if n > 0 then yield $"{n} {s}" ]
     $"""{rows.Length} tasks: {String.Join(", ", parts)}"""
 
-/// 0 when every task is done, 1 when any failed (failed, timed out or cancelled), 3 while some are still to finish.
+/// 0 when every task is done; 3 while some are still to run (pending, queued or running); else 1: every task ran
+/// and some failed (failed, timed out or cancelled).
 let private exitCode (rows: TaskRecord list) =
     if rows |> List.forall (fun r -> r.Status = TaskStatus.Done) then 0
-    elif rows |> List.exists (fun r -> TaskStatus.IsFailure r.Status) then 1
-    else 3
+    elif rows |> List.exists (fun r -> r.Status = TaskStatus.Pending || TaskStatus.IsActive r.Status) then 3
+    else 1
 
 let private failureLines (rows: TaskRecord list) =
     let failures = rows |> List.filter (fun r -> TaskStatus.IsFailure r.Status)
@@ -160,7 +161,8 @@ let private submit (args: ParseResults<SweepSubmitArgs>) (out: TextWriter) (err:
         out.WriteLine($"To submit it by hand, run sbatch --parsable on it from the sweep folder ({folder.Path}).")
         0
     | r ->
-        out.WriteLine($"submitted Slurm job {r.Submission.JobId}: {r.Indices.Count} tasks of {describe folder.Spec} (--array={r.Submission.Array}); script {r.ScriptPath}")
+        let tasks = if r.Indices.Count = 1 then "1 task" else $"{r.Indices.Count} tasks"
+        out.WriteLine($"submitted Slurm job {r.Submission.JobId}: {tasks} of {describe folder.Spec} (--array={r.Submission.Array}); script {r.ScriptPath}")
         out.WriteLine($"follow it with np sweep status {dir}; np sweep collect {dir} --wait gathers the results.")
         0
 

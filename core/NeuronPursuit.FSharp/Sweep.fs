@@ -30,7 +30,10 @@ module Sweep =
     let private jsonOptions = JsonSerializerOptions(NumberHandling = Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals)
 
     let private element (key: string) (value: obj) =
-        ParameterValue.Normalise(key, JsonSerializer.SerializeToElement(value, value.GetType(), jsonOptions))
+        match value with
+        | :? float as x when not (Double.IsFinite x) -> raise (SweepSpecException(key, $"must be finite, not {x}."))
+        | :? float32 as x when not (Single.IsFinite x) -> raise (SweepSpecException(key, $"must be finite, not {x}."))
+        | _ -> ParameterValue.Normalise(key, JsonSerializer.SerializeToElement(value, value.GetType()))
 
     /// An axis of values (numbers, strings or booleans), in order.
     let axis (name: string) (values: 'T list) =
@@ -65,14 +68,14 @@ module Sweep =
     /// Runs `f` on every task of the grid that is not done yet in `dir`, `workers` at a time, in this process; a task
     /// whose `f` raises is recorded as failed with the exception's message. `name` names the function: a folder holds
     /// one sweep, and a different grid or name is refused (SweepSpecException). Returns what this run did.
-    let runWith (workers: int) (name: string) (dir: string) (g: TaskGrid) (f: SweepValues -> (string * obj) list) =
+    let runWith (workers: int) (name: string) (dir: string) (g: TaskGrid) (f: SweepValues -> (string * objnull) list) =
         let spec = SweepSpec.ForFunction(name, g)
         let noCommands = Collections.Generic.Dictionary<string, CommandOptions>()
         use folder = SweepFolder.Create(dir, spec, Path.GetFullPath ".", noCommands)
         LocalExecutor.Run(folder, (fun task -> FunctionTask.Run(task, fun p -> metrics (f p))), workers, null, null)
 
     /// `runWith` on every core (Environment.ProcessorCount workers), the function named "function".
-    let run (dir: string) (g: TaskGrid) (f: SweepValues -> (string * obj) list) = runWith Environment.ProcessorCount "function" dir g f
+    let run (dir: string) (g: TaskGrid) (f: SweepValues -> (string * objnull) list) = runWith Environment.ProcessorCount "function" dir g f
 
     /// Every task of the sweep in `dir` (run by `Sweep.run`, `np sweep run` or collected from Slurm), by index.
     let results (dir: string) =

@@ -59,18 +59,18 @@ public sealed class SweepFolder : IDisposable
     /// <param name="dir">The folder.</param>
     /// <param name="commands">The np commands a sweep can run.</param>
     /// <returns>The specification.</returns>
-    /// <exception cref="SweepSpecException">No sweep.json, or an unreadable one.</exception>
+    /// <exception cref="SweepSpecException">No sweep.json, or an unreadable one (the problem says so about the folder).</exception>
     public static SweepSpec ReadSpec(string dir, IReadOnlyDictionary<string, CommandOptions> commands)
     {
         string file = System.IO.Path.Combine(dir, SpecFile);
-        if (!File.Exists(file)) throw new SweepSpecException("", $"'{dir}' holds no sweep (no {SpecFile}).");
+        if (!File.Exists(file)) throw new SweepSpecException("", $"holds no sweep (no {SpecFile}).");
         try
         {
             return SweepSpec.Parse(File.ReadAllText(file), commands);
         }
         catch (SweepSpecException e)
         {
-            throw new SweepSpecException("", $"'{file}' is not a sweep specification: {e.Message}");
+            throw new SweepSpecException("", $"its {SpecFile} is not a sweep specification: {e.Message}");
         }
     }
 
@@ -98,7 +98,7 @@ public sealed class SweepFolder : IDisposable
         }
         catch (SweepSpecException e)
         {
-            throw new SweepSpecException("--out", e.Problem);
+            throw new SweepSpecException("--out", $"'{dir}' {e.Problem}");
         }
         if (spec.DifferenceFrom(existing) is { } key)
             throw new SweepSpecException("--out", $"'{dir}' holds a different sweep (its {key} differ); choose another folder, or delete this one to start over.");
@@ -106,7 +106,7 @@ public sealed class SweepFolder : IDisposable
 
     /// <summary>Creates the folder for a sweep, or opens it when it holds the same sweep (call <see cref="Check"/>
     /// first): writes sweep.json (keeping the working directory recorded first), opens the database and adds the
-    /// tasks it lacks.</summary>
+    /// tasks it lacks. When only the metrics changed, the done tasks' metrics are read again from their run.json.</summary>
     /// <param name="dir">The folder.</param>
     /// <param name="spec">The sweep.</param>
     /// <param name="workingDirectory">The folder the tasks run in, when the sweep is new.</param>
@@ -119,14 +119,17 @@ public sealed class SweepFolder : IDisposable
         string path = System.IO.Path.GetFullPath(dir);
         Directory.CreateDirectory(path);
         string file = System.IO.Path.Combine(path, SpecFile);
-        string recorded = File.Exists(file) ? ReadSpec(path, commands).WorkingDirectory ?? workingDirectory : workingDirectory;
-        var stored = spec.WithWorkingDirectory(recorded);
+        var existing = File.Exists(file) ? ReadSpec(path, commands) : null;
+        var stored = spec.WithWorkingDirectory(existing?.WorkingDirectory ?? workingDirectory);
         string text = stored.ToJson();
-        if (!File.Exists(file) || File.ReadAllText(file) != text) WriteAtomically(file, text);
+        if (existing is null || File.ReadAllText(file) != text) WriteAtomically(file, text);
         var store = SweepStore.Open(System.IO.Path.Combine(path, DatabaseFile));
         store.SetSetting("identity", stored.Identity());
         store.AddTasks(stored.Grid.Tasks());
-        return new SweepFolder(path, stored, store);
+        var folder = new SweepFolder(path, stored, store);
+        bool metricsChanged = existing is not null && !existing.Metrics.Select(m => (m.Name, m.Path.Text)).SequenceEqual(stored.Metrics.Select(m => (m.Name, m.Path.Text)));
+        if (metricsChanged) folder.ExtractMetricsAgain();
+        return folder;
     }
 
     /// <summary>Opens an existing sweep folder on the host that owns its database.</summary>
@@ -182,6 +185,28 @@ public sealed class SweepFolder : IDisposable
             }
         }
         return count;
+    }
+
+    /// <summary>Reads the metrics of every done task of a command sweep again from its run.json (after the
+    /// specification's metrics changed; the tasks themselves are the same).</summary>
+    private void ExtractMetricsAgain()
+    {
+        if (Spec.Command is null) return;
+        foreach (var row in Store.Tasks())
+        {
+            if (row.Status != TaskStatus.Done) continue;
+            string runJson = System.IO.Path.Combine(TaskFolder(row.Index), "run.json");
+            if (!File.Exists(runJson)) continue;
+            try
+            {
+                using var document = System.Text.Json.JsonDocument.Parse(File.ReadAllText(runJson));
+                Store.SetMetrics(row.Index, Spec.ExtractMetrics(document.RootElement).ToJson());
+            }
+            catch (System.Text.Json.JsonException)
+            {
+                // The task's run.json was damaged after it was recorded: its old metrics stay.
+            }
+        }
     }
 
     /// <summary>Closes the database.</summary>

@@ -186,6 +186,12 @@ public sealed class SweepStore : IDisposable
             ("$f", outcome.FinishedUtc), ("$i", outcome.Index)));
     }
 
+    /// <summary>Replaces a task's metrics (read again from its run record).</summary>
+    /// <param name="index">The task.</param>
+    /// <param name="metrics">The metrics as a JSON object.</param>
+    public void SetMetrics(int index, string metrics) =>
+        InTransaction(t => Run(t, "UPDATE tasks SET metrics = $m WHERE task_index = $i;", ("$m", metrics), ("$i", index)));
+
     /// <summary>Puts tasks that a killed local run left running back to pending (Slurm's are left to Slurm).</summary>
     /// <returns>How many were reset.</returns>
     public int ResetInterrupted()

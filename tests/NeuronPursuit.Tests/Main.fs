@@ -37,6 +37,11 @@ let allTests =
         Pursuit.ResidualNcfCrossTests.tests
         Cli.PursueCliTests.tests
         Torch.TorchDifferentialTests.tests
+        Sweeps.SweepSpecTests.tests
+        Sweeps.SweepRunTests.tests
+        Sweeps.SweepKillTests.tests
+        Sweeps.SweepSurfaceTests.tests
+        Sweeps.SlurmTests.tests
     ]
 
 [<EntryPoint>]
