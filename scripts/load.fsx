@@ -3,6 +3,7 @@
 // scripts share. Build first, from the repository root:
 //   dotnet build core/NeuronPursuit.FSharp -c Release
 #r "../core/NeuronPursuit.FSharp/bin/Release/net10.0/NeuronPursuit.Core.dll"
+#r "../core/NeuronPursuit.FSharp/bin/Release/net10.0/NeuronPursuit.Sweeps.dll"
 #r "../core/NeuronPursuit.FSharp/bin/Release/net10.0/NeuronPursuit.FSharp.dll"
 
 open System.IO

@@ -6,6 +6,10 @@ open System.IO
 open System.Text.Json
 open NeuronPursuit.Sweeps
 
+/// Named values of a task — its parameters (axis → value) or its metrics (name → value): `p.Float "delta"`,
+/// `p.Int "seed"`, `p.String "widths"`, `p.Bool "full"`, `p.["name"]` for the JSON value (so scripts need no core namespace).
+type SweepValues = NeuronPursuit.Sweeps.SweepValues
+
 /// One task of a sweep as its results database holds it.
 type SweepResult =
     { Index: int

@@ -135,6 +135,7 @@ module SweepReport =
         // x = the axis value as a number, or its position in the axis when it is not a number.
         let axisValues = rows |> List.choose (fun r -> r.Parameters.TryGet f.Against |> Option.ofNullable) |> List.distinctBy (fun v -> v.GetRawText())
         let numericAxis = axisValues |> List.forall (fun v -> (ParameterValue.AsNumber v).HasValue)
+        let integerAxis = axisValues |> List.forall (fun v -> v.ValueKind = JsonValueKind.Number && fst (v.TryGetInt64()))
         let xOf (v: JsonElement) =
             if numericAxis then ParameterValue.AsNumber(v).Value
             else float (axisValues |> List.findIndex (fun a -> a.GetRawText() = v.GetRawText()))
@@ -167,20 +168,26 @@ module SweepReport =
                     let over = defaultArg replicate "task"
                     let meanLabel = if single then (if repeated then $"mean over {over}" else f.Metric) else label
                     let fit = if f.Fit then tryFit label None (pts |> List.map (fun (_, _, x, y) -> x, y)) else None
-                    [ yield Plot.line meanLabel xs means
+                    // Across the replicate axis itself (each x its own replicate) a line would join unrelated runs: markers.
+                    [ yield (if replicates = Some f.Against then Plot.circles else Plot.line) meanLabel xs means
                       if repeated then
                           let each = if single then $"each {over}" else $"{label}: each {over}"
                           yield Plot.circles each (pts |> List.map (fun (_, _, x, _) -> x) |> Array.ofList) (pts |> List.map (fun (_, _, _, y) -> y) |> Array.ofList)
                       match fit with
                       | Some s ->
+                          // Sampled densely, so that the line stays straight in the plotted coordinates on a log axis too.
                           let lo, hi = Array.min xs, Array.max xs
+                          let grid =
+                              if lo > 0.0 then Array.init 65 (fun k -> lo * (hi / lo) ** (float k / 64.0))
+                              else Array.init 65 (fun k -> lo + (hi - lo) * float k / 64.0)
                           let fitLabel = $"""{(if single then "" else label + ": ")}fit, slope {Format.g4 s.Fit.Slope}"""
-                          yield Plot.line fitLabel [| lo; hi |] [| s.Fit.Intercept + s.Fit.Slope * lo; s.Fit.Intercept + s.Fit.Slope * hi |]
+                          yield Plot.line fitLabel grid (grid |> Array.map (fun x -> s.Fit.Intercept + s.Fit.Slope * x))
                       | None -> () ],
                     fit)
                 |> List.unzip
             let perReplicate =
-                if not f.Fit then []
+                // Per replicate only when the replicates are pooled in the groups (not when each is a group already).
+                if not f.Fit || replicate.IsNone || List.contains replicate.Value groupNames then []
                 else
                     [ for label, pts in groups do
                           for rep, rpts in pts |> List.groupBy (fun (_, r, _, _) -> r) do
@@ -195,7 +202,8 @@ module SweepReport =
             let title = f.Title |> Option.defaultValue $"{f.Metric} against {f.Against}"
             let figure =
                 { Plot.figure title (fx.Label(f.Against, f.Metric)) (fy.Label(f.Against, f.Metric)) (List.concat series) with
-                    XScale = scale f.LogX fx.IsIdentity
+                    // Integer axes (seeds, widths) are read on a linear scale; others (δ) scale automatically.
+                    XScale = scale f.LogX (fx.IsIdentity && not integerAxis)
                     YScale = scale f.LogY fy.IsIdentity }
             let folder = Path.Combine(dir, "figures")
             Directory.CreateDirectory folder |> ignore
@@ -340,15 +348,16 @@ module SweepReport =
                     line ""
                     line $"Each {rep} on its own:"
                     line ""
-                    line $"| group | {rep} | n | slope | intercept |"
-                    line "| --- | --- | --- | --- | --- |"
+                    line $"| group | {rep} | n | slope | slope 95%% CI | intercept | intercept 95%% CI |"
+                    line "| --- | --- | --- | --- | --- | --- | --- |"
                     for s in drawn.PerReplicate do
                         let value = defaultArg s.Replicate ""
-                        line $"| {s.Group} | {value} | {s.Fit.Count} | {g6 s.Fit.Slope} | {g6 s.Fit.Intercept} |"
+                        let r = s.Fit
+                        line $"| {s.Group} | {value} | {r.Count} | {g6 r.Slope} | [{g6 r.SlopeLower}, {g6 r.SlopeUpper}] | {g6 r.Intercept} | [{g6 r.InterceptLower}, {g6 r.InterceptUpper}] |"
                     for label, fs in drawn.PerReplicate |> List.groupBy (fun s -> s.Group) do
                         let slopes = fs |> List.map (fun s -> s.Fit.Slope)
                         let intercepts = fs |> List.map (fun s -> s.Fit.Intercept)
-                        line $"| {label} | mean ± sd over {fs.Length} | | {g6 (mean slopes)} ± {g6 (sd slopes)} | {g6 (mean intercepts)} ± {g6 (sd intercepts)} |"
+                        line $"| {label} | mean ± sd over {fs.Length} | | {g6 (mean slopes)} ± {g6 (sd slopes)} | | {g6 (mean intercepts)} ± {g6 (sd intercepts)} | |"
             line ""
         File.WriteAllText(Path.Combine(dir, "report.md"), md.ToString())
         files.Insert(1, "report.md")
