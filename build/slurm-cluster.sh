@@ -138,7 +138,8 @@ EOF
   export SLURM_CONF="$dir/slurm.conf"
   start_daemon munged munged --foreground --force --socket="$dir/munge/munge.socket" --key-file="$dir/munge/munge.key" \
     --pid-file="$dir/munged.pid" --log-file="$dir/munged.log" --seed-file="$dir/munge/munged.seed"
-  start_daemon slurmctld slurmctld -D -i -f "$dir/slurm.conf"
+  # -c: a fresh controller state (no jobs of an earlier cluster in this folder).
+  start_daemon slurmctld slurmctld -D -c -f "$dir/slurm.conf"
   start_daemon slurmd slurmd -D -f "$dir/slurm.conf"
 
   # The node registers within a few seconds; it is usable once idle (ReturnToService=2 clears an old DOWN state).

@@ -148,6 +148,8 @@ let private submit (args: ParseResults<SweepSubmitArgs>) (out: TextWriter) (err:
     let dir = args.GetResult SweepSubmitArgs.Out
     let spec = readSpec path
     use folder = createFolder spec dir path
+    // Not while a local run works on the folder: its running tasks would run twice.
+    use _ = guard dir (fun () -> folder.Lock())
     refresh folder err
     let np = NpLauncher.current ()
     let dryRun = args.Contains SweepSubmitArgs.Dry_Run
@@ -197,8 +199,9 @@ let private status (args: ParseResults<SweepDirArgs>) (out: TextWriter) (err: Te
     for s in folder.Store.Submissions() do
         out.WriteLine($"Slurm job {s.JobId}: --array={s.Array}, submitted {s.SubmittedUtc}")
     for r in rows |> List.filter (fun r -> r.Status = TaskStatus.Running) |> List.truncate 10 do
+        let host = if isNull r.Host then "" else " on " + r.Host
         let slurm = if isNull r.SlurmJob then "" else " as " + r.SlurmJob
-        out.WriteLine($"  running: task {r.Index} ({r.Parameters}) on {r.Host}{slurm}")
+        out.WriteLine($"  running: task {r.Index} ({r.Parameters}){host}{slurm}")
     for l in failureLines rows do out.WriteLine l
     let walls = rows |> List.choose (fun r -> if r.Status = TaskStatus.Done then Option.ofNullable r.WallSeconds else None)
     if not walls.IsEmpty then out.WriteLine($"task time of the done tasks: {List.sum walls:F1} s in all, {List.average walls:F2} s each on average")

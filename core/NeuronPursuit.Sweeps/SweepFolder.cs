@@ -122,7 +122,7 @@ public sealed class SweepFolder : IDisposable
         var existing = File.Exists(file) ? ReadSpec(path, commands) : null;
         var stored = spec.WithWorkingDirectory(existing?.WorkingDirectory ?? workingDirectory);
         string text = stored.ToJson();
-        if (existing is null || File.ReadAllText(file) != text) WriteAtomically(file, text);
+        if (existing is null || File.ReadAllText(file) != text) AtomicFile.Write(file, text);
         var store = SweepStore.Open(System.IO.Path.Combine(path, DatabaseFile));
         store.SetSetting("identity", stored.Identity());
         store.AddTasks(stored.Grid.Tasks());
@@ -146,15 +146,8 @@ public sealed class SweepFolder : IDisposable
         return new SweepFolder(path, spec, store);
     }
 
-    private static void WriteAtomically(string file, string text)
-    {
-        string temporary = file + $".{Guid.NewGuid():N}.tmp";
-        File.WriteAllText(temporary, text);
-        File.Move(temporary, file, overwrite: true);
-    }
-
-    /// <summary>Takes the folder's lock for a local run: one <c>np sweep run</c> (or <c>Sweep.run</c>) at a time. The
-    /// operating system releases it when the process ends, however it ends.</summary>
+    /// <summary>Takes the folder's lock for a local run or a submission: one <c>np sweep run</c>, <c>Sweep.run</c> or
+    /// <c>np sweep submit</c> at a time. The operating system releases it when the process ends, however it ends.</summary>
     /// <returns>The lock; dispose to release.</returns>
     /// <exception cref="SweepSpecException">Another process holds it.</exception>
     public IDisposable Lock()

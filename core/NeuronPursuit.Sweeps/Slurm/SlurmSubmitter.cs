@@ -76,10 +76,10 @@ public static class SlurmSubmitter
         if (indices.Count == 0) return null;
         string array = ArrayIndices.Format(indices, options.MaxParallel);
         Directory.CreateDirectory(folder.SlurmFolder);
-        WriteAtomically(Path.Combine(folder.Path, SbatchScript.CommandFile), SbatchScript.CommandBytes(runTask));
+        AtomicFile.Write(Path.Combine(folder.Path, SbatchScript.CommandFile), SbatchScript.CommandBytes(runTask));
         int number = folder.Store.Submissions().Count + 1;
         string script = Path.Combine(folder.SlurmFolder, $"submit-{number.ToString(CultureInfo.InvariantCulture)}.sbatch");
-        WriteAtomically(script, System.Text.Encoding.UTF8.GetBytes(SbatchScript.Text(array, options)));
+        AtomicFile.Write(script, SbatchScript.Text(array, options));
         if (dryRun) return new SubmitResult(new Submission("(dry run)", array, script, TaskProcess.Now()), indices, script);
 
         // A previous attempt's result file must not be read as this one's.
@@ -95,12 +95,5 @@ public static class SlurmSubmitter
         var submission = new Submission(jobId, array, script, TaskProcess.Now());
         folder.Store.Submitted(submission, indices);
         return new SubmitResult(submission, indices, script);
-    }
-
-    private static void WriteAtomically(string path, byte[] bytes)
-    {
-        string temporary = path + $".{Guid.NewGuid():N}.tmp";
-        File.WriteAllBytes(temporary, bytes);
-        File.Move(temporary, path, overwrite: true);
     }
 }
