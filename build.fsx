@@ -54,7 +54,7 @@ let withSlurmCluster (test: (string * string) list -> int) =
             stop.WaitForExit()
     | code, _ ->
         let reason = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries) |> Array.tryLast |> Option.defaultValue $"exit code {code}"
-        test [ "NP_SLURM", $"unavailable: {reason.Trim()}" ]
+        test [ ("NP_SLURM", $"unavailable: {reason.Trim()}") ]
 
 let targets: (string * string * (unit -> int)) list =
     [ "build", "build the whole solution in Release", (fun () -> dotnet "build NeuronPursuit.sln -c Release")
