@@ -86,6 +86,7 @@ type PursueArgs =
     | [<Unique; CustomCommandLine("--relative-change")>] Relative_Change of tol: float
     | [<Unique; CustomCommandLine("--loss-floor")>] Loss_Floor of loss: float
     | [<Unique; CustomCommandLine("--max-epochs")>] Max_Epochs of epochs: int
+    | [<Unique; CustomCommandLine("--prune-epochs")>] Prune_Epochs of epochs: int
     | [<Unique; CustomCommandLine("--loss-tol")>] Loss_Tol of loss: float
     | [<Unique; CustomCommandLine("--value-tol")>] Value_Tol of value: float
     | [<Unique; CustomCommandLine("--max-iterations")>] Max_Iterations of count: int
@@ -118,6 +119,7 @@ type PursueArgs =
             | Relative_Change _ -> "inner stop: relative loss change over the window that counts as converged (default 1e-7)."
             | Loss_Floor _ -> "inner stop: end a minimisation once the loss is below this (default 1e-7)."
             | Max_Epochs _ -> "inner stop: epoch cap per minimisation (default 50000)."
+            | Prune_Epochs _ -> "pruning after an exact fit: GD epochs of each trial removal (default 10000; 0 = no pruning)."
             | Loss_Tol _ -> "global stop: training loss below this (default 1e-6)."
             | Value_Tol _ -> "global stop: best candidate NCF value (1/n) at most this (default 1e-8)."
             | Max_Iterations _ -> "global stop: iterations, the initial net's included (default 8)."

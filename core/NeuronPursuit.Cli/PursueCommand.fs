@@ -99,7 +99,7 @@ let private seeds argv (config: PursueConfig) (first: int64) (last: int64) (out:
         RunRecord.write (Path.Combine(dir, "run.json")) (runRecord argv seedConfig p result seconds (Some e) ("run.json" :: files))
         rows.[k] <- { Seed = seed; Result = result; Evaluation = e; Seconds = seconds }
         lock gate (fun () ->
-            out.WriteLine($"""  seed {seed}: widths ({String.Join(",", result.Network.HiddenWidths)}), layers {String.Join(",", result.LayerSequence)}, cube MSE {g4 e.CubeMse}, max irrelevant {g4 e.MaxIrrelevantWeight}, {seconds:F1} s{(if e.Verdict.Success then " - success" else "")}""")
+            out.WriteLine($"""  seed {seed}: widths ({String.Join(",", result.Network.HiddenWidths)}), layers {String.Join(",", result.LayerSequence)}, pruned {result.Removed.Count}, cube MSE {g4 e.CubeMse}, max irrelevant {g4 e.MaxIrrelevantWeight}, {seconds:F1} s{(if e.Verdict.Success then " - success" else "")}""")
             out.Flush())) |> ignore
     let wall = clock.Elapsed.TotalSeconds
     let neurons (r: SeedRow) = Seq.sum r.Result.Network.HiddenWidths

@@ -132,6 +132,7 @@ let ofArgs (problemArgs: ParseResults<NpArgs>) (args: ParseResults<PursueArgs>) 
             RelativeChange = args.GetResult(PursueArgs.Relative_Change, defaultValue = d.RelativeChange),
             LossFloor = args.GetResult(PursueArgs.Loss_Floor, defaultValue = d.LossFloor),
             MaxEpochs = args.GetResult(PursueArgs.Max_Epochs, defaultValue = d.MaxEpochs),
+            PruneEpochs = args.GetResult(PursueArgs.Prune_Epochs, defaultValue = d.PruneEpochs),
             LossTolerance = args.GetResult(PursueArgs.Loss_Tol, defaultValue = d.LossTolerance),
             ValueTolerance = args.GetResult(PursueArgs.Value_Tol, defaultValue = d.ValueTolerance),
             MaxIterations = args.GetResult(PursueArgs.Max_Iterations, defaultValue = d.MaxIterations),

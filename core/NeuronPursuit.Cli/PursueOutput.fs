@@ -77,7 +77,7 @@ let optionsRecord (config: PursueConfig) =
     [ "delta0", box o.InitialScale; "delta", box o.NeuronScale; "eta", box o.LearningRate; "initial_sign", box o.InitialSign
       "restarts", box o.Restarts; "ascent_steps", box o.Ascent.MaxSteps; "kkt_tol", box o.Ascent.KktTolerance
       "decrease_factor", box o.DecreaseFactor; "stop_window", box o.StopWindow; "relative_change", box o.RelativeChange
-      "loss_floor", box o.LossFloor; "max_epochs", box o.MaxEpochs; "loss_tol", box o.LossTolerance; "value_tol", box o.ValueTolerance
+      "loss_floor", box o.LossFloor; "max_epochs", box o.MaxEpochs; "prune_epochs", box o.PruneEpochs; "loss_tol", box o.LossTolerance; "value_tol", box o.ValueTolerance
       "max_iterations", box o.MaxIterations; "max_neurons", box o.MaxNeurons; "neurons_per_iteration", box o.NeuronsPerIteration
       "directions", box (RunRecord.snakeCase (string o.Directions)); "minimiser", box (if o.Minimiser = MinimiserKind.GradientDescent then "gd" else "flow")
       "flow_method", box o.FlowMethod; "seed", box o.Seed; "threads", box o.Parallelism

@@ -42,7 +42,7 @@ let evaluate (result: PursuitResult) =
     let cube = Pursuit.cubeError net w
     let irrelevant = Pursuit.maxInputWeight HypercubeExample.RelevantInputs net w
     let widths = List.ofSeq net.HiddenWidths = [ 4; 2 ]
-    let sequence = List.ofSeq result.LayerSequence = [ 1; 2; 1; 1 ]
+    let sequence = List.ofSeq result.FinalLayerSequence = [ 1; 2; 1; 1 ]
     let mse = cube.MeanSquaredError < 1e-6
     let sparse = irrelevant < 1e-3
     { CubeMse = cube.MeanSquaredError

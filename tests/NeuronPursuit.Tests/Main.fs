@@ -19,6 +19,7 @@ let allTests =
         Objectives.LossTests.tests
         Problems.ProblemTests.tests
         Kkt.SphericalAscentTests.tests
+        Kkt.ClarkeStationarityTests.tests
         Objectives.HessianMatrixTests.tests
         Kkt.KktToolkitTests.tests
         Analysis.AnalysisTests.tests

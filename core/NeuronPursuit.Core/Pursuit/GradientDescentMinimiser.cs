@@ -5,7 +5,7 @@ using NeuronPursuit.Core.Models;
 namespace NeuronPursuit.Core.Pursuit;
 
 /// <summary>
-/// Full-batch gradient descent w ← w − η∇ℒ(w) on ℒ = (1/(2n))Σ(H − y)², one step per epoch, over all weights,
+/// Full-batch gradient descent w ← w − η∇ℒ(w) on ℒ = (1/n)Σℓ (default (1/(2n))Σ(H − y)²), one step per epoch, over all weights,
 /// until the <see cref="InnerStopRule"/> fires (Neuron Pursuit's minimisation, docs/claims.md NP-3). The epoch loop
 /// allocates nothing.
 /// </summary>
@@ -21,8 +21,8 @@ public static class GradientDescentMinimiser
     public static MinimisationResult Minimise(FeedForwardNetwork network, DataSet<double> data, Span<double> w,
         PursuitOptions options, IProgress<(long Epoch, double Loss)>? progress = null)
     {
-        var kernel = new SquareLossKernel(network, data);
-        return Minimise(kernel, w, options, progress);
+        ArgumentNullException.ThrowIfNull(options);
+        return Minimise(TrainingLoss.Create(options.Loss, network, data), w, options, progress);
     }
 
     /// <summary>Minimises in place with a prepared kernel.</summary>
@@ -31,7 +31,7 @@ public static class GradientDescentMinimiser
     /// <param name="options">η, the stop rule and the recording interval.</param>
     /// <param name="progress">Receives (epoch, loss) every 1000 epochs, or null.</param>
     /// <returns>Epochs, losses and why it stopped.</returns>
-    public static MinimisationResult Minimise(SquareLossKernel kernel, Span<double> w, PursuitOptions options,
+    public static MinimisationResult Minimise(ITrainingLoss kernel, Span<double> w, PursuitOptions options,
         IProgress<(long Epoch, double Loss)>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(kernel);

@@ -26,7 +26,7 @@ public static class GradientFlowMinimiser
     {
         ArgumentNullException.ThrowIfNull(options);
         IRungeKuttaMethod method = MethodRegistry.Get(options.FlowMethod);
-        var objective = new LossObjective<double>(network, new SquareLoss(LossNormalisation.Mean), data);
+        var objective = new LossObjective<double>(network, options.Loss, data);
         var system = new GradientFlowSystem<double>(objective);
         var integration = method.EmbeddedOrder is null
             ? new IntegrationOptions { FixedStep = options.LearningRate }

@@ -39,10 +39,13 @@ public static class NeuronPursuitTrainer
     /// <param name="options">Settings; null for the defaults.</param>
     /// <param name="onIteration">Called after each iteration with its log, or null.</param>
     /// <param name="progress">Receives progress during minimisations, or null.</param>
+    /// <param name="validation">Validation data, or null. With it, the validation loss is recorded after every
+    /// iteration, the returned network is the iterate with the smallest validation loss, and the pursuit stops after
+    /// <see cref="PursuitOptions.Patience"/> iterations without improvement (docs/pursuit.md, "Validation").</param>
     /// <returns>The grown network and the log.</returns>
-    /// <exception cref="ArgumentException">An option is out of range or hiddenLayers &lt; 1.</exception>
+    /// <exception cref="ArgumentException">An option is out of range, hiddenLayers &lt; 1, or the validation data's d differs.</exception>
     public static PursuitResult Run(DataSet<double> data, int hiddenLayers, IActivation activation, PursuitOptions? options = null,
-        Action<PursuitIteration>? onIteration = null, IProgress<PursuitProgress>? progress = null)
+        Action<PursuitIteration>? onIteration = null, IProgress<PursuitProgress>? progress = null, DataSet<double>? validation = null)
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(activation);
@@ -50,9 +53,15 @@ public static class NeuronPursuitTrainer
         options.Validate();
         Numerics.Guard.Positive(hiddenLayers, nameof(hiddenLayers));
         if (options.Minimiser == MinimiserKind.GradientFlow) Flow.Methods.MethodRegistry.Get(options.FlowMethod);
+        if (validation is not null && validation.InputDimension != data.InputDimension)
+            throw new ArgumentException($"validation: has d = {validation.InputDimension} inputs, the training data d = {data.InputDimension}.", nameof(validation));
 
         var iterations = new List<PursuitIteration>();
         long epochOffset = 0;
+        // The iteration that added each neuron, per hidden layer (1: the initial net), for the pruning pass.
+        var origins = Enumerable.Range(0, hiddenLayers).Select(_ => new List<int> { 1 }).ToArray();
+        // The iterate with the smallest validation loss.
+        (FeedForwardNetwork Network, double[] W, List<int>[] Origins, int Iteration, double Loss)? best = null;
 
         // Iteration 1: widths (1, …, 1) at δ₀·u*.
         var network = new FeedForwardNetwork(data.InputDimension, Enumerable.Repeat(1, hiddenLayers).ToArray(), activation);
@@ -63,14 +72,16 @@ public static class NeuronPursuitTrainer
             // Ablation: the initial net's direction is random too, with its NCF value.
             var u = new double[network.ParameterCount];
             new Numerics.SeededRandom(SearchSeed(options.Seed, 1, 100)).FillUnitSphere(u);
-            start = new KktPoint(u, new NetworkNcf(network, data).Value(u), double.NaN, 0, false, -1);
+            start = new KktPoint(u, new NetworkNcf(network, data, options.Loss).Value(u), double.NaN, 0, false, -1);
         }
-        double searchSeconds = clock.Elapsed.TotalSeconds;
+        double startClarke = ClarkeStationarity.Measure(new NetworkNcf(network, data, options.Loss), start.Direction,
+            ClarkeStationarity.DefaultRadius, 0, SearchSeed(options.Seed, 1, 0)).Value;
+        double searchSeconds = clock.Elapsed.TotalSeconds, pruneSeconds = 0;
         double[] w = start.Direction.Select(u => options.InitialScale * u).ToArray();
         double[] initial = (double[])w.Clone();
         (MinimisationResult first, double firstSeconds) = Minimise(network, data, w, options, 1, progress);
         Record(new PursuitIteration(1, [], network.HiddenWidths.ToArray(), [start.Value], [], [], initial, first, epochOffset,
-            searchSeconds, firstSeconds));
+            searchSeconds, firstSeconds) { LayerClarke = [startClarke] });
         double loss = first.LossAfter;
 
         PursuitStopReason reason = PursuitStopReason.MaxIterations;
@@ -78,12 +89,13 @@ public static class NeuronPursuitTrainer
         {
             if (loss < options.LossTolerance) { reason = PursuitStopReason.LossTolerance; break; }
             if (k > options.MaxIterations) { reason = PursuitStopReason.MaxIterations; break; }
+            if (best is { } b0 && k - 1 - b0.Iteration >= options.Patience) { reason = PursuitStopReason.Patience; break; }
             int neurons = network.HiddenWidths.Sum();
             if (neurons >= options.MaxNeurons) { reason = PursuitStopReason.NeuronBudget; break; }
 
             // Step 5: the best candidate of every hidden layer at the current network.
             clock.Restart();
-            var search = new CandidateSearch(network, data, w);
+            var search = new CandidateSearch(network, data, w, options.Kinks, options.Loss);
             var candidates = new Candidate[hiddenLayers];
             for (int l = 1; l <= hiddenLayers; l++)
                 candidates[l - 1] = search.Best(l, options, SearchSeed(options.Seed, k, l));
@@ -104,19 +116,70 @@ public static class NeuronPursuitTrainer
                 double[] a = c.Incoming.Select(v => options.NeuronScale * v).ToArray();
                 double[] b = c.Outgoing.Select(v => options.NeuronScale * v).ToArray();
                 network = NetworkGrowth.AddNeuron(network, w, c.Layer, a, b, out w);
-                added.Add(new AddedNeuron(c.Layer, network.HiddenWidths[c.Layer - 1] - 1, a, b, c.Value, c.KktResidual));
+                origins[c.Layer - 1].Add(k);
+                added.Add(new AddedNeuron(c.Layer, network.HiddenWidths[c.Layer - 1] - 1, a, b, c.Value, c.KktResidual, c.Clarke));
             }
 
             // Step 8: minimise over all weights.
             (MinimisationResult result, double minimiseSeconds) = Minimise(network, data, w, options, k, progress);
             Record(new PursuitIteration(k, before, network.HiddenWidths.ToArray(), candidates.Select(c => c.Value).ToArray(),
-                chosen.Select(c => c.Layer).ToArray(), added, null, result, epochOffset, seconds, minimiseSeconds));
+                chosen.Select(c => c.Layer).ToArray(), added, null, result, epochOffset, seconds, minimiseSeconds)
+                { LayerClarke = candidates.Select(c => c.Clarke).ToArray() });
             loss = result.LossAfter;
         }
-        return new PursuitResult(network, w, iterations, reason, loss);
+
+        // With validation data: the best iterate. Without: pruning (an exact fit only), then a refit to the loss floor
+        // of a pruned network or of one whose last minimisation was cut at the epoch cap.
+        IReadOnlyList<PruningTrial> trials = [];
+        MinimisationResult? refit = null;
+        int returned = iterations.Count;
+        if (best is { } chosenIterate)
+        {
+            network = chosenIterate.Network;
+            w = chosenIterate.W;
+            origins = chosenIterate.Origins;
+            returned = chosenIterate.Iteration;
+            loss = iterations[returned - 1].TrainLoss;
+        }
+        else
+        {
+            bool pruned = false;
+            if (options.PruneEpochs > 0 && loss < options.LossTolerance)
+            {
+                clock.Restart();
+                NeuronPruning.Outcome outcome = NeuronPruning.Run(network, w, origins, data, options);
+                trials = outcome.Trials;
+                pruned = outcome.Network != network;
+                network = outcome.Network;
+                w = outcome.Weights;
+                for (int l = 0; l < hiddenLayers; l++) origins[l] = outcome.Origins[l].ToList();
+                pruneSeconds = clock.Elapsed.TotalSeconds;
+            }
+            if (pruned || iterations[^1].Minimisation.Reason == InnerStopReason.EpochCap && loss < options.LossTolerance)
+            {
+                (refit, _) = Minimise(network, data, w, options, iterations.Count, progress);
+                loss = refit.LossAfter;
+            }
+        }
+        return new PursuitResult(network, w, iterations, reason, loss)
+        {
+            Pruning = trials,
+            PruneSeconds = pruneSeconds,
+            Refit = refit,
+            Origins = origins.Select(o => (IReadOnlyList<int>)o.ToArray()).ToArray(),
+            ReturnedIteration = returned,
+        };
 
         void Record(PursuitIteration iteration)
         {
+            if (validation is not null)
+            {
+                double validationLoss = TrainingLoss.Create(options.Loss, network, validation).Value(w);
+                iteration = iteration with { ValidationLoss = validationLoss };
+                // Strictly smaller: ties keep the smaller, earlier network.
+                if (best is null || validationLoss < best.Value.Loss)
+                    best = (network, (double[])w.Clone(), origins.Select(o => o.ToList()).ToArray(), iteration.Index, validationLoss);
+            }
             iterations.Add(iteration);
             epochOffset += iteration.Minimisation.Epochs;
             onIteration?.Invoke(iteration);
