@@ -152,10 +152,32 @@ public sealed class CandidateSearch
     public Candidate Best(int layer, PursuitOptions options, long seed)
     {
         ArgumentNullException.ThrowIfNull(options);
+        return Distinct(layer, options, seed, 1)[0];
+    }
+
+    /// <summary>
+    /// The best <paramref name="count"/> distinct KKT candidates of hidden layer l over seeded restarts, best first:
+    /// restarts whose directions are within angle arccos(0.999) of a better one are the same KKT point.
+    /// </summary>
+    /// <param name="layer">l, from 1 to L − 1.</param>
+    /// <param name="options">Restarts, ascent settings, threads.</param>
+    /// <param name="seed">Seed of the restarts.</param>
+    /// <param name="count">How many distinct points at most (≥ 1).</param>
+    /// <returns>Up to <paramref name="count"/> candidates, each with its Clarke-stationarity measure.</returns>
+    public IReadOnlyList<Candidate> Distinct(int layer, PursuitOptions options, long seed, int count)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        Guard.Positive(count, nameof(count));
         Func<ResidualNcf> create = Objective(layer);
-        KktPoint best = KktSearch.Best(create, options.Restarts, seed, options.Ascent, options.Parallelism);
-        double clarke = ClarkeStationarity.Measure(create(), best.Direction, ClarkeStationarity.DefaultRadius, 0, seed).Value;
-        return ToCandidate(layer, best.Direction, best.Value, best.Residual, best.Converged, best.Restart, clarke);
+        IReadOnlyList<KktPoint> points = KktSearch.Run(create, options.Restarts, seed, options.Ascent, options.Parallelism);
+        var kept = new List<KktPoint>();
+        foreach (KktPoint p in points)
+        {
+            if (kept.Count == count) break;
+            if (kept.All(q => DenseKernels.Dot<double>(p.Direction, q.Direction) < 0.999)) kept.Add(p);
+        }
+        return kept.Select(p => ToCandidate(layer, p.Direction, p.Value, p.Residual, p.Converged, p.Restart,
+            ClarkeStationarity.Measure(create(), p.Direction, ClarkeStationarity.DefaultRadius, 0, seed).Value)).ToArray();
     }
 
     /// <summary>Ablation: a uniformly random unit (a, b) for layer l, with its value.</summary>

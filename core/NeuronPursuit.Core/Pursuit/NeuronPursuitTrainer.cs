@@ -93,38 +93,61 @@ public static class NeuronPursuitTrainer
             int neurons = network.HiddenWidths.Sum();
             if (neurons >= options.MaxNeurons) { reason = PursuitStopReason.NeuronBudget; break; }
 
-            // Step 5: the best candidate of every hidden layer at the current network.
+            // Step 5: the best candidates of every hidden layer at the current network (K distinct ones with lookahead).
             clock.Restart();
             var search = new CandidateSearch(network, data, w, options.Kinks, options.Loss);
-            var candidates = new Candidate[hiddenLayers];
+            var perLayer = new IReadOnlyList<Candidate>[hiddenLayers];
             for (int l = 1; l <= hiddenLayers; l++)
-                candidates[l - 1] = search.Best(l, options, SearchSeed(options.Seed, k, l));
-            // Step 6: the layers with the largest values (ties: the lower layer).
-            Candidate[] chosen = candidates.Where(c => c.Value > options.ValueTolerance)
+                perLayer[l - 1] = search.Distinct(l, options, SearchSeed(options.Seed, k, l), options.Lookahead);
+            Candidate[] candidates = perLayer.Select(c => c[0]).ToArray();
+            // Step 6: the layers with the largest values (ties: the lower layer); with lookahead, the K largest values.
+            Candidate[] chosen = (options.Lookahead > 1 ? perLayer.SelectMany(c => c) : candidates)
+                .Where(c => c.Value > options.ValueTolerance)
                 .OrderByDescending(c => c.Value).ThenBy(c => c.Layer)
-                .Take(Math.Min(options.NeuronsPerIteration, options.MaxNeurons - neurons)).ToArray();
+                .Take(Math.Min(Math.Max(options.NeuronsPerIteration, options.Lookahead), options.MaxNeurons - neurons)).ToArray();
             if (options.Directions == DirectionRule.Random)
                 chosen = chosen.Select(c => search.Random(c.Layer, SearchSeed(options.Seed, k, 100 + c.Layer))).ToArray();
             double seconds = clock.Elapsed.TotalSeconds;
             if (chosen.Length == 0) { reason = PursuitStopReason.NoCandidate; break; }
 
-            // Step 7: grow, the new neuron at (δ·a, δ·b).
+            // Steps 7 and 8: grow, each new neuron at (δ·a, δ·b), and minimise over all weights; with lookahead, each
+            // candidate on its own copy, keeping the smallest loss (ties: the larger value, listed first).
             IReadOnlyList<int> before = network.HiddenWidths.ToArray();
-            var added = new List<AddedNeuron>();
-            foreach (Candidate c in chosen)
+            Candidate[][] tries = options.Lookahead > 1 ? chosen.Select(c => new[] { c }).ToArray() : [chosen];
+            var outcomes = new (FeedForwardNetwork Net, double[] W, List<AddedNeuron> Added, MinimisationResult Fit, double Seconds)[tries.Length];
+            FeedForwardNetwork current = network;
+            double[] weights = w;
+            int iteration = k;
+            Parallel.For(0, tries.Length, new ParallelOptions { MaxDegreeOfParallelism = tries.Length > 1 ? options.Parallelism : 1 }, t =>
             {
-                double[] a = c.Incoming.Select(v => options.NeuronScale * v).ToArray();
-                double[] b = c.Outgoing.Select(v => options.NeuronScale * v).ToArray();
-                network = NetworkGrowth.AddNeuron(network, w, c.Layer, a, b, out w);
-                origins[c.Layer - 1].Add(k);
-                added.Add(new AddedNeuron(c.Layer, network.HiddenWidths[c.Layer - 1] - 1, a, b, c.Value, c.KktResidual, c.Clarke));
-            }
-
-            // Step 8: minimise over all weights.
-            (MinimisationResult result, double minimiseSeconds) = Minimise(network, data, w, options, k, progress);
+                FeedForwardNetwork grown = current;
+                double[] wt = weights;
+                var added = new List<AddedNeuron>();
+                foreach (Candidate c in tries[t])
+                {
+                    double[] a = c.Incoming.Select(v => options.NeuronScale * v).ToArray();
+                    double[] b = c.Outgoing.Select(v => options.NeuronScale * v).ToArray();
+                    grown = NetworkGrowth.AddNeuron(grown, wt, c.Layer, a, b, out wt);
+                    added.Add(new AddedNeuron(c.Layer, grown.HiddenWidths[c.Layer - 1] - 1, a, b, c.Value, c.KktResidual, c.Clarke));
+                }
+                (MinimisationResult fit, double fitSeconds) = Minimise(grown, data, wt, options, iteration, tries.Length > 1 ? null : progress);
+                outcomes[t] = (grown, wt, added, fit, fitSeconds);
+            });
+            int keep = 0;
+            for (int t = 1; t < outcomes.Length; t++)
+                if (outcomes[t].Fit.LossAfter < outcomes[keep].Fit.LossAfter) keep = t;
+            network = outcomes[keep].Net;
+            w = outcomes[keep].W;
+            foreach (AddedNeuron a in outcomes[keep].Added) origins[a.Layer - 1].Add(k);
+            MinimisationResult result = outcomes[keep].Fit;
             Record(new PursuitIteration(k, before, network.HiddenWidths.ToArray(), candidates.Select(c => c.Value).ToArray(),
-                chosen.Select(c => c.Layer).ToArray(), added, null, result, epochOffset, seconds, minimiseSeconds)
-                { LayerClarke = candidates.Select(c => c.Clarke).ToArray() });
+                outcomes[keep].Added.Select(a => a.Layer).ToArray(), outcomes[keep].Added, null, result, epochOffset, seconds,
+                outcomes.Sum(o => o.Seconds))
+            {
+                LayerClarke = candidates.Select(c => c.Clarke).ToArray(),
+                Alternatives = outcomes.Select(o => new LookaheadTrial(o.Added[0].Layer, o.Added[0].Value, o.Added[0].Clarke,
+                    o.Fit.LossAfter, o.Fit.Epochs)).ToArray(),
+            });
             loss = result.LossAfter;
         }
 

@@ -12,6 +12,14 @@ namespace NeuronPursuit.Core.Pursuit;
 public sealed record AddedNeuron(int Layer, int Index, double[] Incoming, double[] Outgoing, double Value, double KktResidual,
     double Clarke = double.NaN);
 
+/// <summary>One candidate tried by the lookahead: its layer, value, Clarke measure, and the loss its minimisation reached.</summary>
+/// <param name="Layer">Hidden layer l.</param>
+/// <param name="Value">N_l of the candidate (1/n).</param>
+/// <param name="Clarke">Its Clarke-stationarity measure (relative).</param>
+/// <param name="Loss">The training loss after adding it and minimising.</param>
+/// <param name="Epochs">Epochs of that minimisation.</param>
+public sealed record LookaheadTrial(int Layer, double Value, double Clarke, double Loss, long Epochs);
+
 /// <summary>
 /// The log of one Neuron Pursuit iteration. Iteration 1 trains the initial one-neuron-per-layer net
 /// δ₀·u* (u* the best KKT point of the constrained NCF); iterations 2, 3, … add neurons and retrain.
@@ -34,6 +42,9 @@ public sealed record PursuitIteration(int Index, IReadOnlyList<int> WidthsBefore
 {
     /// <summary>The Clarke-stationarity measure of every hidden layer's best candidate (iteration 1: of u*), relative.</summary>
     public IReadOnlyList<double> LayerClarke { get; init; } = [];
+
+    /// <summary>The candidates the lookahead tried, in order of value (one entry without lookahead).</summary>
+    public IReadOnlyList<LookaheadTrial> Alternatives { get; init; } = [];
 
     /// <summary>ℒ on the validation data after the minimisation (NaN without validation data).</summary>
     public double ValidationLoss { get; init; } = double.NaN;

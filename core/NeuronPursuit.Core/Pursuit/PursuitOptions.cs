@@ -106,6 +106,11 @@ public sealed record PursuitOptions
     /// <summary>Global stop: no more additions once the hidden layers hold this many neurons in all (default 64).</summary>
     public int MaxNeurons { get; init; } = 64;
 
+    /// <summary>Lookahead: the number of candidates tried per iteration (default 1: the greedy choice). With K &gt; 1, the
+    /// K distinct KKT points with the largest values over all layers are each added and minimised (in parallel), and
+    /// the one with the smallest training loss is kept (docs/pursuit.md, "Lookahead").</summary>
+    public int Lookahead { get; init; } = 1;
+
     /// <summary>With validation data: stop after this many iterations without a smaller validation loss (default 3).</summary>
     public int Patience { get; init; } = 3;
 
@@ -188,6 +193,8 @@ public sealed record PursuitOptions
         Check(MaxEpochs >= 1, "max-epochs", "at least 1", MaxEpochs);
         Check(PruneEpochs >= 0, "prune-epochs", "at least 0", PruneEpochs);
         Check(Patience >= 1, "patience", "at least 1", Patience);
+        Check(Lookahead >= 1, "lookahead", "at least 1", Lookahead);
+        Check(Lookahead == 1 || NeuronsPerIteration == 1, "lookahead", "1 when several neurons are added per iteration", Lookahead);
         Check(LossTolerance >= 0 && double.IsFinite(LossTolerance), "loss-tol", "finite and ≥ 0", LossTolerance);
         Check(ValueTolerance >= 0 && double.IsFinite(ValueTolerance), "value-tol", "finite and ≥ 0", ValueTolerance);
         Check(MaxIterations >= 1, "max-iterations", "at least 1", MaxIterations);
