@@ -79,7 +79,7 @@ public static class NeuronPursuitTrainer
         double searchSeconds = clock.Elapsed.TotalSeconds, pruneSeconds = 0;
         double[] w = start.Direction.Select(u => options.InitialScale * u).ToArray();
         double[] initial = (double[])w.Clone();
-        (MinimisationResult first, double firstSeconds) = Minimise(network, data, w, options, 1, progress);
+        (MinimisationResult first, double firstSeconds) = Minimise(network, data, w, options, 1, progress, Watch(network, w, 1, []));
         Record(new PursuitIteration(1, [], network.HiddenWidths.ToArray(), [start.Value], [], [], initial, first, epochOffset,
             searchSeconds, firstSeconds) { LayerClarke = [startClarke] });
         double loss = first.LossAfter;
@@ -130,7 +130,11 @@ public static class NeuronPursuitTrainer
                     grown = NetworkGrowth.AddNeuron(grown, wt, c.Layer, a, b, out wt);
                     added.Add(new AddedNeuron(c.Layer, grown.HiddenWidths[c.Layer - 1] - 1, a, b, c.Value, c.KktResidual, c.Clarke));
                 }
-                (MinimisationResult fit, double fitSeconds) = Minimise(grown, data, wt, options, iteration, tries.Length > 1 ? null : progress);
+                // Validation is watched during the minimisation only without lookahead (a discarded trial must not
+                // provide the returned network); with lookahead it is compared at the iteration's end.
+                (MinimisationResult fit, double fitSeconds) = tries.Length > 1
+                    ? Minimise(grown, data, wt, options, iteration, null)
+                    : Minimise(grown, data, wt, options, iteration, progress, Watch(grown, wt, iteration, tries[t].Select(c => c.Layer).ToArray()));
                 outcomes[t] = (grown, wt, added, fit, fitSeconds);
             });
             int keep = 0;
@@ -162,7 +166,7 @@ public static class NeuronPursuitTrainer
             w = chosenIterate.W;
             origins = chosenIterate.Origins;
             returned = chosenIterate.Iteration;
-            loss = iterations[returned - 1].TrainLoss;
+            loss = TrainingLoss.Create(options.Loss, network, data).Value(w);
         }
         else
         {
@@ -193,15 +197,42 @@ public static class NeuronPursuitTrainer
             ReturnedIteration = returned,
         };
 
+        // The best iterate so far: strictly smaller validation loss (ties keep the smaller, earlier network).
+        void Offer(FeedForwardNetwork net, ReadOnlySpan<double> weights, int iteration, double validationLoss, int[] pending)
+        {
+            if (best is not null && !(validationLoss < best.Value.Loss)) return;
+            List<int>[] snapshot = origins.Select(o => o.ToList()).ToArray();
+            foreach (int layer in pending) snapshot[layer - 1].Add(iteration);
+            best = (net, weights.ToArray(), snapshot, iteration, validationLoss);
+        }
+
+        // With validation data: every stop window, the validation loss is offered as a candidate for the returned
+        // iterate, and once the training loss has left the plateau (below the decrease factor × its start), the
+        // minimisation ends when the validation loss has not improved on this minimisation's best for Patience windows.
+        EpochMonitor? Watch(FeedForwardNetwork net, double[] start, int iteration, int[] pending)
+        {
+            if (validation is null) return null;
+            ITrainingLoss held = TrainingLoss.Create(options.Loss, net, validation);
+            double startLoss = TrainingLoss.Create(options.Loss, net, data).Value(start);
+            double own = double.PositiveInfinity;
+            int since = 0;
+            return (epoch, trainLoss, weights) =>
+            {
+                double v = held.Value(weights);
+                Offer(net, weights, iteration, v, pending);
+                if (v < own) { own = v; since = 0; }
+                else since++;
+                return trainLoss < options.DecreaseFactor * startLoss && since >= options.Patience;
+            };
+        }
+
         void Record(PursuitIteration iteration)
         {
             if (validation is not null)
             {
                 double validationLoss = TrainingLoss.Create(options.Loss, network, validation).Value(w);
                 iteration = iteration with { ValidationLoss = validationLoss };
-                // Strictly smaller: ties keep the smaller, earlier network.
-                if (best is null || validationLoss < best.Value.Loss)
-                    best = (network, (double[])w.Clone(), origins.Select(o => o.ToList()).ToArray(), iteration.Index, validationLoss);
+                Offer(network, w, iteration.Index, validationLoss, []);
             }
             iterations.Add(iteration);
             epochOffset += iteration.Minimisation.Epochs;
@@ -210,13 +241,13 @@ public static class NeuronPursuitTrainer
     }
 
     private static (MinimisationResult, double) Minimise(FeedForwardNetwork network, DataSet<double> data, double[] w,
-        PursuitOptions options, int iteration, IProgress<PursuitProgress>? progress)
+        PursuitOptions options, int iteration, IProgress<PursuitProgress>? progress, EpochMonitor? monitor = null)
     {
         var clock = Stopwatch.StartNew();
         MinimisationResult result = options.Minimiser == MinimiserKind.GradientDescent
             ? GradientDescentMinimiser.Minimise(network, data, w, options,
-                progress is null ? null : new EpochProgress(progress, iteration, network.HiddenWidths.ToArray()))
-            : GradientFlowMinimiser.Minimise(network, data, w, options);
+                progress is null ? null : new EpochProgress(progress, iteration, network.HiddenWidths.ToArray()), monitor)
+            : GradientFlowMinimiser.Minimise(network, data, w, options, monitor);
         return (result, clock.Elapsed.TotalSeconds);
     }
 
