@@ -30,6 +30,11 @@ module Kkt =
     /// relative to ‖∇f(û)‖; 0 at a Clarke-KKT point, near the KKT residual at a smooth non-stationary point.
     let clarke (radius: float) (seed: int64) (f: Fn<float>) (w: float[]) = ClarkeStationarity.Measure(f.Objective, ReadOnlySpan w, radius, 0, seed)
 
+    /// Gradient-sampling ascent on the sphere from u₀ to a Clarke-KKT point (`GradientSamplingAscent`): for a non-smooth
+    /// N where spherical ascent stalls; stops when the Clarke measure is ≤ `tolerance` at the radius `radius`.
+    let clarkeAscent (tolerance: float) (radius: float) (maxSteps: int) (seed: int64) (f: Fn<float>) (u0: float[]) =
+        GradientSamplingAscent.Run(f.Objective, ReadOnlySpan u0, tolerance, radius, maxSteps, seed)
+
     /// Projected gradient ascent on the sphere from u₀ (Armijo backtracking) to a KKT point.
     let ascent (settings: SphericalAscentOptions) (f: Fn<float>) (u0: float[]) = SphericalAscent.Run(f.Objective, ReadOnlySpan u0, settings)
 

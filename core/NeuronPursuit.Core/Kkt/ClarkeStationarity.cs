@@ -56,9 +56,23 @@ public static class ClarkeStationarity
         int m = samples == 0 ? 2 * p + 1 : samples;
         double norm = DenseKernels.Norm(u);
         if (norm == 0.0) throw new ArgumentException("u: is the zero vector; a direction on the sphere is needed.", nameof(u));
-
         var centre = new double[p];
         for (int i = 0; i < p; i++) centre[i] = u[i] / norm;
+        (MinimumNormResult? hull, double gradientNorm, double kktResidual) = Hull(objective, centre, radius, m, seed);
+        if (hull is null) return new ClarkeMeasure(0.0, 0.0, 0.0, 0.0, radius, m, 1);
+        int support = hull.Weights.Count(w => w > 0);
+        return new ClarkeMeasure(hull.Norm / gradientNorm, hull.Norm, gradientNorm, kktResidual, radius, m, support);
+    }
+
+    /// <summary>
+    /// The minimum-norm element of the convex hull of the tangential gradients at the unit û and at m − 1 points drawn
+    /// in the geodesic ball of radius ε (projected onto the tangent space at û), with ‖∇N(û)‖ and r(û); the hull is
+    /// null when ∇N(û) = 0.
+    /// </summary>
+    internal static (MinimumNormResult? Hull, double GradientNorm, double KktResidual) Hull(IObjective<double> objective,
+        double[] centre, double radius, int m, long seed)
+    {
+        int p = centre.Length;
         var gradients = new double[m * p];
         var point = new double[p];
         var gradient = new double[p];
@@ -80,14 +94,12 @@ public static class ClarkeStationarity
             Project(row, point);
             if (k > 0) Project(row, centre);
         }
-        if (gradientNorm == 0.0) return new ClarkeMeasure(0.0, 0.0, 0.0, 0.0, radius, m, 1);
-        MinimumNormResult hull = MinimumNormPoint.Find(gradients, m, p);
-        int support = hull.Weights.Count(w => w > 0);
-        return new ClarkeMeasure(hull.Norm / gradientNorm, hull.Norm, gradientNorm, kktResidual, radius, m, support);
+        if (gradientNorm == 0.0) return (null, 0.0, 0.0);
+        return (MinimumNormPoint.Find(gradients, m, p), gradientNorm, kktResidual);
     }
 
     /// <summary>g ← g − ⟨g, v⟩v for a unit v.</summary>
-    private static void Project(Span<double> g, ReadOnlySpan<double> v)
+    internal static void Project(Span<double> g, ReadOnlySpan<double> v)
     {
         double c = DenseKernels.Dot<double>(g, v);
         DenseKernels.Axpy(-c, v, g);
@@ -95,7 +107,7 @@ public static class ClarkeStationarity
 
     /// <summary>A point uniform in the geodesic ball of radius ε around the unit û (ε ≪ 1): û + t, t uniform in the
     /// tangent ball of radius ε, retracted to the sphere.</summary>
-    private static void SampleBall(SeededRandom random, ReadOnlySpan<double> centre, double radius, Span<double> point)
+    internal static void SampleBall(SeededRandom random, ReadOnlySpan<double> centre, double radius, Span<double> point)
     {
         int p = centre.Length;
         random.FillGaussian(point);
