@@ -2,7 +2,7 @@
 // SPDX-License-Identifier: MIT
 // Real data side by side (docs/pursuit.md): for each data set of data/ and five seeded 80/20 splits, Neuron Pursuit
 // with validation (20 % of the training part, the best-validation iterate, patience 3; standardised inputs and a
-// bias input), gradient descent on fixed widths (8, 8) in this engine from a small and from a He initialisation with
+// bias input; one hidden layer, as scikit-learn's MLPs), gradient descent on a fixed width 16 in this engine from a small and from a He initialisation with
 // early stopping on the same validation part, and scikit-learn's linear models and MLPs (baselines.py, Debian's
 // python3-sklearn) on the same splits. Reports test R² (regression) or accuracy (classification), hidden neurons and
 // wall time; writes bench/real-data/RESULTS.md and results.csv.
@@ -41,16 +41,16 @@ let pursuit (loss: ILoss) (names: string list) (label: string) (fit: DataSet<flo
     let clock = Stopwatch.StartNew()
     let pre = Pursuit.preprocessing true true loss fit
     let options = PursuitOptions(Loss = loss, Patience = 3, MaxIterations = 16, MaxNeurons = 16, Parallelism = 2)
-    let r = Pursuit.learn ignore null options 2 Activation.relu (pre.Apply fit) (Some(pre.Apply validation))
+    let r = Pursuit.learn ignore null options 1 Activation.relu (pre.Apply fit) (Some(pre.Apply validation))
     let model = Pursuit.model pre loss names label r
     score model test, Seq.sum r.Network.HiddenWidths, clock.Elapsed.TotalSeconds
 
-/// GD on fixed widths from w₀, early stopping: chunks of 500 epochs, the best validation loss kept, patience 10 chunks.
+/// GD on a fixed width 16 (one hidden layer) from w₀, early stopping: chunks of 500 epochs, the best validation loss kept, patience 10 chunks.
 let gd (loss: ILoss) (names: string list) (label: string) (init: FeedForwardNetwork -> float[]) (fit: DataSet<float>) (validation: DataSet<float>) (test: DataSet<float>) =
     let clock = Stopwatch.StartNew()
     let pre = Pursuit.preprocessing true true loss fit
     let train, valid = pre.Apply fit, pre.Apply validation
-    let net = FeedForwardNetwork(pre.ModelDimension, [| 8; 8 |], Activation.relu)
+    let net = FeedForwardNetwork(pre.ModelDimension, [| 16 |], Activation.relu)
     let w = init net
     let options = PursuitOptions(Loss = loss)
     let validationLoss (w: float[]) = TrainingLoss.Create(loss, net, valid).Value(ReadOnlySpan w)
@@ -108,8 +108,8 @@ let rows =
             let record methodName (s, hidden, seconds) = { Data = file; Split = seed; Method = methodName; Score = s; Hidden = hidden; Seconds = seconds; Linear = false }
             let results =
                 [ record "Neuron Pursuit (validation)" (pursuit loss names label fit validation test)
-                  record "GD (8,8), small init 0.02, early stopping" (gd loss names label (smallInit (int64 seed)) fit validation test)
-                  record "GD (8,8), He init, early stopping" (gd loss names label (heInit (int64 seed)) fit validation test) ]
+                  record "GD (16), small init 0.02, early stopping" (gd loss names label (smallInit (int64 seed)) fit validation test)
+                  record "GD (16), He init, early stopping" (gd loss names label (heInit (int64 seed)) fit validation test) ]
                 @ baselines task train test seed file
             for r in results do printfn "%s split %d: %-45s %.4f  (%d hidden, %.2f s)" r.Data r.Split r.Method r.Score r.Hidden r.Seconds
             yield! results ]
@@ -120,7 +120,7 @@ let line (s: string) = md.AppendLine s |> ignore
 line "# Real data: Neuron Pursuit against GD on fixed widths and scikit-learn"
 line ""
 let today = DateTime.UtcNow.ToString("yyyy-MM-dd", culture)
-line $"Produced by `dotnet fsi bench/real-data/run.fsx` ({today}). Data: data/README.md. {splits} seeded 80/20 splits per set (split seed k); within the 80 %%, a further 20 %% (seed 100 + k) is the validation part of NP and of the GD runs (scikit-learn's MLPs hold out 10 %% of their training data for early stopping themselves). Inputs standardised on the training part; NP and GD also get a constant input (bias) and, for regression, standardised labels. Score: test R² (regression) or accuracy (classification); mean ± standard deviation over the splits. Times are wall seconds on a shared 2-core machine (noisy)."
+line $"Produced by `dotnet fsi bench/real-data/run.fsx` ({today}). Data: data/README.md. {splits} seeded 80/20 splits per set (split seed k); within the 80 %%, a further 20 %% (seed 100 + k) is the validation part of NP and of the GD runs (scikit-learn's MLPs hold out 10 %% of their training data for early stopping themselves). Inputs standardised on the training part; NP and GD also get a constant input (bias) and, for regression, standardised labels; all networks have one hidden layer of ReLUs. Score: test R² (regression) or accuracy (classification); mean ± standard deviation over the splits. Times are wall seconds on a shared 2-core machine (noisy)."
 line ""
 for file, task in sets do
     let byMethod = rows |> List.filter (fun r -> r.Data = file) |> List.groupBy (fun r -> r.Method)

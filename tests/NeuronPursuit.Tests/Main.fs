@@ -36,7 +36,9 @@ let allTests =
         Checks.CheckTests.tests
         Pursuit.PursuitTests.tests
         Pursuit.ResidualNcfCrossTests.tests
+        Pursuit.LearningTests.tests
         Cli.PursueCliTests.tests
+        Cli.PredictCliTests.tests
         Torch.TorchDifferentialTests.tests
     ]
 
