@@ -2,7 +2,8 @@
 // SPDX-License-Identifier: MIT
 // Real data side by side (docs/pursuit.md): for each data set of data/ and five seeded 80/20 splits, Neuron Pursuit
 // with validation (20 % of the training part, the best-validation iterate, patience 3; standardised inputs and a
-// bias input; one hidden layer, as scikit-learn's MLPs), gradient descent on a fixed width 16 in this engine from a small and from a He initialisation with
+// bias input) at depth 2 and 3, the depth chosen by the validation loss (model selection without the test data),
+// gradient descent on a fixed width 16 (one hidden layer, as scikit-learn's MLPs) in this engine from a small and from a He initialisation with
 // early stopping on the same validation part, and scikit-learn's linear models and MLPs (baselines.py, Debian's
 // python3-sklearn) on the same splits. Reports test R² (regression) or accuracy (classification), hidden neurons and
 // wall time; writes bench/real-data/RESULTS.md and results.csv.
@@ -36,14 +37,17 @@ let score (model: PursuitModel) (test: DataSet<float>) =
     let m = snd (Pursuit.evaluate model test)
     if model.IsClassifier then m.Accuracy else m.R2
 
-/// Neuron Pursuit with validation on the preprocessed training part.
-let pursuit (loss: ILoss) (names: string list) (label: string) (fit: DataSet<float>) (validation: DataSet<float>) (test: DataSet<float>) =
+/// Neuron Pursuit with validation on the preprocessed training part, with `hidden` hidden layers; also returns the
+/// returned network's validation loss (for choosing the depth without the test data).
+let pursuit (hidden: int) (loss: ILoss) (names: string list) (label: string) (fit: DataSet<float>) (validation: DataSet<float>) (test: DataSet<float>) =
     let clock = Stopwatch.StartNew()
     let pre = Pursuit.preprocessing true true loss fit
     let options = PursuitOptions(Loss = loss, Patience = 3, MaxIterations = 16, MaxNeurons = 16, Parallelism = 2)
-    let r = Pursuit.learn ignore null options 1 Activation.relu (pre.Apply fit) (Some(pre.Apply validation))
+    let valid = pre.Apply validation
+    let r = Pursuit.learn ignore null options hidden Activation.relu (pre.Apply fit) (Some valid)
     let model = Pursuit.model pre loss names label r
-    score model test, Seq.sum r.Network.HiddenWidths, clock.Elapsed.TotalSeconds
+    let validationLoss = TrainingLoss.Create(loss, r.Network, valid).Value(ReadOnlySpan r.Weights)
+    (score model test, Seq.sum r.Network.HiddenWidths, clock.Elapsed.TotalSeconds), validationLoss
 
 /// GD on a fixed width 16 (one hidden layer) from w₀, early stopping: chunks of 500 epochs, the best validation loss kept, patience 10 chunks.
 let gd (loss: ILoss) (names: string list) (label: string) (init: FeedForwardNetwork -> float[]) (fit: DataSet<float>) (validation: DataSet<float>) (test: DataSet<float>) =
@@ -107,7 +111,14 @@ let rows =
             let struct (fit, validation) = DataSplit.Split(train, 0.2, int64 (100 + seed))
             let record methodName (s, hidden, seconds) = { Data = file; Split = seed; Method = methodName; Score = s; Hidden = hidden; Seconds = seconds; Linear = false }
             let results =
-                [ record "Neuron Pursuit (validation)" (pursuit loss names label fit validation test)
+                let shallow, shallowLoss = pursuit 1 loss names label fit validation test
+                let deep, deepLoss = pursuit 2 loss names label fit validation test
+                let chosen = if deepLoss < shallowLoss then deep else shallow
+                let (_, _, s1), (_, _, s2) = shallow, deep
+                let selected = let (a, b, _) = chosen in (a, b, s1 + s2)
+                [ record "Neuron Pursuit (validation; depth 2 or 3 by validation loss)" selected
+                  record "NP, depth 2 (one hidden layer)" shallow
+                  record "NP, depth 3 (two hidden layers)" deep
                   record "GD (16), small init 0.02, early stopping" (gd loss names label (smallInit (int64 seed)) fit validation test)
                   record "GD (16), He init, early stopping" (gd loss names label (heInit (int64 seed)) fit validation test) ]
                 @ baselines task train test seed file
@@ -120,7 +131,7 @@ let line (s: string) = md.AppendLine s |> ignore
 line "# Real data: Neuron Pursuit against GD on fixed widths and scikit-learn"
 line ""
 let today = DateTime.UtcNow.ToString("yyyy-MM-dd", culture)
-line $"Produced by `dotnet fsi bench/real-data/run.fsx` ({today}). Data: data/README.md. {splits} seeded 80/20 splits per set (split seed k); within the 80 %%, a further 20 %% (seed 100 + k) is the validation part of NP and of the GD runs (scikit-learn's MLPs hold out 10 %% of their training data for early stopping themselves). Inputs standardised on the training part; NP and GD also get a constant input (bias) and, for regression, standardised labels; all networks have one hidden layer of ReLUs. Score: test R² (regression) or accuracy (classification); mean ± standard deviation over the splits. Times are wall seconds on a shared 2-core machine (noisy)."
+line $"Produced by `dotnet fsi bench/real-data/run.fsx` ({today}). Data: data/README.md. {splits} seeded 80/20 splits per set (split seed k); within the 80 %%, a further 20 %% (seed 100 + k) is the validation part of NP and of the GD runs (scikit-learn's MLPs hold out 10 %% of their training data for early stopping themselves). Inputs standardised on the training part; NP and GD also get a constant input (bias) and, for regression, standardised labels; ReLU units; NP runs at depth 2 and 3 and the first row takes the one with the smaller validation loss (its time is both runs'); GD and scikit-learn's MLPs have one hidden layer. Score: test R² (regression) or accuracy (classification); mean ± standard deviation over the splits. Times are wall seconds on a shared 2-core machine (noisy)."
 line ""
 for file, task in sets do
     let byMethod = rows |> List.filter (fun r -> r.Data = file) |> List.groupBy (fun r -> r.Method)

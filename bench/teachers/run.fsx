@@ -6,7 +6,7 @@
 // teacher's, the test MSE on fresh points (relative to the labels' variance too), and the largest first-layer weight on
 // the irrelevant inputs. Writes bench/teachers/RESULTS.md and results.csv.
 // Run from the repository root after `dotnet build core/NeuronPursuit.FSharp -c Release`:
-//   dotnet fsi bench/teachers/run.fsx [SEEDS]
+//   dotnet fsi bench/teachers/run.fsx [SEEDS [TEACHER-PREFIX]]
 #r "../../core/NeuronPursuit.FSharp/bin/Release/net10.0/NeuronPursuit.Core.dll"
 #r "../../core/NeuronPursuit.FSharp/bin/Release/net10.0/NeuronPursuit.FSharp.dll"
 
@@ -21,7 +21,10 @@ open NeuronPursuit.Core.Numerics
 open NeuronPursuit.Core.Pursuit
 
 let root = Path.GetFullPath(Path.Combine(__SOURCE_DIRECTORY__, "..", ".."))
-let seeds = match fsi.CommandLineArgs |> Array.skip 1 with [| k |] -> int k | _ -> 3
+let args = fsi.CommandLineArgs |> Array.skip 1
+let seeds = if args.Length > 0 then int args.[0] else 3
+/// An optional second argument runs only the teachers whose names start with it (e.g. T7).
+let only = if args.Length > 1 then args.[1] else ""
 let d, relevant, n, testCount = 10, 4, 1000, 5000
 
 /// A teacher: its widths and activation, the rows of its matrices W₁ … W_L (W₁ on the first `relevant` inputs, zeros on
@@ -52,8 +55,8 @@ let teachers =
                      [| [| 1.0; -1.0; 0.0; 0.0 |]; [| 0.0; 0.0; 1.0; 1.0 |] |]; [| [| 2.0; -1.0 |] |] ] }
       { Name = "T9 relu d4 gauss"; Widths = [ 2; 2; 1 ]; Activation = Activations.Relu; Cube = false; Minimal = deepNote
         Matrices = [ [| [| 1.0; 1.0; 0.0; 0.0 |]; [| 0.0; -1.0; 1.0; 1.0 |] |]; [| [| 1.0; -1.0 |]; [| -0.5; 1.0 |] |]; [| [| 1.0; 1.0 |] |]; [| [| 1.0 |] |] ] }
-      { Name = "T10 relu2 d4 gauss"; Widths = [ 1; 1; 1 ]; Activation = relu2; Cube = false; Minimal = "one unit per layer, the smallest network of depth 4"
-        Matrices = [ [| [| 1.0; -1.0; 0.5; 0.0 |] |]; [| [| 1.0 |] |]; [| [| 1.0 |] |]; [| [| 0.5 |] |] ] } ]
+      { Name = "T10 relu d4 cube"; Widths = [ 2; 1; 1 ]; Activation = Activations.Relu; Cube = true; Minimal = deepNote
+        Matrices = [ [| [| 1.0; 1.0; 0.0; 0.0 |]; [| 0.0; 0.0; 1.0; -1.0 |] |]; [| [| 1.0; -1.0 |] |]; [| [| 1.0 |] |]; [| [| 1.0 |] |] ] } ]
 
 /// The teacher as a network on d inputs and its weights (W₁ padded with zeros on the irrelevant inputs).
 let teacherNet (t: Teacher) =
@@ -76,10 +79,15 @@ let dataOf (t: Teacher) (x: float[]) =
 type Row = { Teacher: Teacher; Seed: int; Widths: int list; Minimal: bool; NoWider: bool; TestMse: float; RelativeMse: float; Irrelevant: float; Pruned: int; Seconds: float }
 
 let rows =
-    [ for t in teachers do
+    [ for t in teachers |> List.filter (fun t -> t.Name.StartsWith only) do
         for seed in 1..seeds do
-            let train = dataOf t (inputs t.Cube (int64 seed) n)
-            let test = dataOf t (inputs t.Cube (int64 (1000 + seed)) testCount)
+            // Labels divided by the training labels' standard deviation (as --standardise does), so that NP's defaults
+            // (δ₀, δ, η, tolerances) see unit-scale labels; the relative test MSE does not depend on it.
+            let raw = dataOf t (inputs t.Cube (int64 seed) n)
+            let sd = let y = raw.Y.ToArray() in sqrt (y |> Array.averageBy (fun v -> v * v) |> fun m2 -> m2 - (Array.average y) ** 2.0)
+            let scaled (data: DataSet<float>) = Data.withLabels (data.Y.ToArray() |> Array.map (fun v -> v / sd)) data
+            let train = scaled raw
+            let test = scaled (dataOf t (inputs t.Cube (int64 (1000 + seed)) testCount))
             let clock = Stopwatch.StartNew()
             let r = Pursuit.learn ignore null Pursuit.defaults t.Widths.Length t.Activation train None
             let seconds = clock.Elapsed.TotalSeconds
@@ -103,7 +111,7 @@ let line (s: string) = md.AppendLine s |> ignore
 let today = DateTime.UtcNow.ToString("yyyy-MM-dd", culture)
 line "# Neuron Pursuit on a suite of teacher networks"
 line ""
-line $"Produced by `dotnet fsi bench/teachers/run.fsx` ({today}). Bias-free teachers on d = {d} inputs of which the first {relevant} are relevant (the teachers' first layers are 0 on x5 … x10); n = {n} training points (Gaussian N(0, I) or uniform on the hypercube, data seed k), test MSE on {testCount} fresh points (seed 1000 + k), relative MSE = test MSE / variance of the test labels. NP with its defaults at the teacher's depth, grown from one unit per layer. Minimal: the final widths equal the teacher's; no wider: no layer wider than the teacher's. Times are wall seconds on a shared 2-core machine (noisy)."
+line $"Produced by `dotnet fsi bench/teachers/run.fsx` ({today}). Bias-free teachers on d = {d} inputs of which the first {relevant} are relevant (the teachers' first layers are 0 on x5 … x10); n = {n} training points (Gaussian N(0, I) or uniform on the hypercube, data seed k; labels divided by the training labels' standard deviation), test MSE on {testCount} fresh points (seed 1000 + k), relative MSE = test MSE / variance of the test labels. NP with its defaults at the teacher's depth, grown from one unit per layer. Minimal: the final widths equal the teacher's; no wider: no layer wider than the teacher's. Times are wall seconds on a shared 2-core machine (noisy)."
 line ""
 line "| teacher | activation | inputs | teacher widths | seed | final widths | minimal | no wider | test MSE | relative MSE | max irrelevant weight | pruned | time (s) |"
 line "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"

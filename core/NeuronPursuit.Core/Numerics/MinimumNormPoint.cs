@@ -33,7 +33,13 @@ public static class MinimumNormPoint
         Guard.Positive(dimension, nameof(dimension));
         Guard.Length(points.Length, count * dimension, nameof(points), "count × dimension values");
         Guard.Finite(points, nameof(points));
+        // Work on the points divided by their largest coordinate: squared norms of gradients of deep ReLUᵖ nets can
+        // overflow; the answer scales back linearly.
+        double scale = 0;
+        foreach (double v in points) scale = Math.Max(scale, Math.Abs(v));
+        if (scale == 0.0) scale = 1.0;
         double[] p = points.ToArray();
+        for (int i = 0; i < p.Length; i++) p[i] /= scale;
         ReadOnlySpan<double> Row(int i) => p.AsSpan(i * dimension, dimension);
 
         double maxNorm2 = 0;
@@ -70,7 +76,7 @@ public static class MinimumNormPoint
                 double d = DenseKernels.Dot<double>(x, Row(i));
                 if (d < best) { best = d; j = i; }
             }
-            if (x2 - best <= tolerance * maxNorm2 || corral.Contains(j)) break;
+            if (j < 0 || x2 - best <= tolerance * maxNorm2 || corral.Contains(j)) break;
             corral.Add(j);
             lambda.Add(0.0);
 
@@ -97,21 +103,28 @@ public static class MinimumNormPoint
                     if (alpha[k] <= positive && lambda[k] - alpha[k] > 0)
                         theta = Math.Min(theta, lambda[k] / (lambda[k] - alpha[k]));
                 for (int k = 0; k < alpha.Length; k++) lambda[k] = theta * alpha[k] + (1 - theta) * lambda[k];
+                // Drop the points whose weight vanished, but keep the heaviest one (rounding can push every weight of
+                // a degenerate corral to the threshold).
+                int heaviest = 0;
+                for (int k = 1; k < lambda.Count; k++) if (lambda[k] > lambda[heaviest]) heaviest = k;
                 for (int k = corral.Count - 1; k >= 0; k--)
-                    if (lambda[k] <= positive)
+                    if (k != heaviest && !(lambda[k] > positive))
                     {
                         corral.RemoveAt(k);
                         lambda.RemoveAt(k);
                     }
                 double sum = lambda.Sum();
-                for (int k = 0; k < lambda.Count; k++) lambda[k] /= sum;
+                if (!(sum > 0)) { for (int k = 0; k < lambda.Count; k++) lambda[k] = 1.0 / lambda.Count; }
+                else for (int k = 0; k < lambda.Count; k++) lambda[k] /= sum;
                 if (corral.Count == 1) break;
             }
             Array.Clear(x);
             for (int k = 0; k < corral.Count; k++) DenseKernels.Axpy(lambda[k], Row(corral[k]), x);
         }
         for (int k = 0; k < corral.Count; k++) weights[corral[k]] = lambda[k];
-        return new MinimumNormResult(x, weights, Math.Sqrt(DenseKernels.Dot<double>(x, x)), iterations);
+        double norm = Math.Sqrt(DenseKernels.Dot<double>(x, x));
+        for (int i = 0; i < x.Length; i++) x[i] *= scale;
+        return new MinimumNormResult(x, weights, norm * scale, iterations);
     }
 
     /// <summary>

@@ -80,6 +80,8 @@ public static class NeuronPursuitTrainer
         double[] w = start.Direction.Select(u => options.InitialScale * u).ToArray();
         double[] initial = (double[])w.Clone();
         (MinimisationResult first, double firstSeconds) = Minimise(network, data, w, options, 1, progress, Watch(network, w, 1, []));
+        if (first.Reason == InnerStopReason.Diverged)
+            throw new ArgumentException($"eta: gradient descent with step {options.LearningRate} diverged on the initial network; use a smaller step.", "eta");
         Record(new PursuitIteration(1, [], network.HiddenWidths.ToArray(), [start.Value], [], [], initial, first, epochOffset,
             searchSeconds, firstSeconds) { LayerClarke = [startClarke] });
         double loss = first.LossAfter;
@@ -140,6 +142,12 @@ public static class NeuronPursuitTrainer
             int keep = 0;
             for (int t = 1; t < outcomes.Length; t++)
                 if (outcomes[t].Fit.LossAfter < outcomes[keep].Fit.LossAfter) keep = t;
+            if (outcomes[keep].Fit.Reason == InnerStopReason.Diverged)
+            {
+                // The step η is too large for the grown network: stop with the network before the addition.
+                reason = PursuitStopReason.Diverged;
+                break;
+            }
             network = outcomes[keep].Net;
             w = outcomes[keep].W;
             foreach (AddedNeuron a in outcomes[keep].Added) origins[a.Layer - 1].Add(k);

@@ -20,6 +20,10 @@ public enum PursuitStopReason
 
     /// <summary>The validation loss did not improve for <see cref="PursuitOptions.Patience"/> iterations.</summary>
     Patience,
+
+    /// <summary>Gradient descent diverged after an addition (step η too large for the grown network); the network
+    /// before that addition is returned.</summary>
+    Diverged,
 }
 
 /// <summary>The grown network (with validation data: the best iterate), its weights and the iteration log.</summary>
