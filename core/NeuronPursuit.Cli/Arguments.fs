@@ -86,6 +86,15 @@ type PursueArgs =
     | [<Unique; CustomCommandLine("--relative-change")>] Relative_Change of tol: float
     | [<Unique; CustomCommandLine("--loss-floor")>] Loss_Floor of loss: float
     | [<Unique; CustomCommandLine("--max-epochs")>] Max_Epochs of epochs: int
+    | [<Unique; CustomCommandLine("--prune-epochs")>] Prune_Epochs of epochs: int
+    | [<Unique>] Lookahead of count: int
+    | [<Unique>] Validation of fraction: float
+    | [<Unique; CustomCommandLine("--validation-data")>] Validation_Data of path: string
+    | [<Unique; CustomCommandLine("--split-seed")>] Split_Seed of seed: int64
+    | [<Unique>] Patience of count: int
+    | [<Unique>] Standardise
+    | [<Unique>] Bias
+    | [<Unique>] Kinks of rule: string
     | [<Unique; CustomCommandLine("--loss-tol")>] Loss_Tol of loss: float
     | [<Unique; CustomCommandLine("--value-tol")>] Value_Tol of value: float
     | [<Unique; CustomCommandLine("--max-iterations")>] Max_Iterations of count: int
@@ -118,6 +127,15 @@ type PursueArgs =
             | Relative_Change _ -> "inner stop: relative loss change over the window that counts as converged (default 1e-7)."
             | Loss_Floor _ -> "inner stop: end a minimisation once the loss is below this (default 1e-7)."
             | Max_Epochs _ -> "inner stop: epoch cap per minimisation (default 50000)."
+            | Lookahead _ -> "candidates tried per iteration: the K distinct KKT points with the largest values are each added and minimised, the smallest loss kept (default 1: greedy)."
+            | Validation _ -> "hold out this fraction of the data (0 < F < 1, seeded by --split-seed) for validation: the best-validation iterate is returned."
+            | Validation_Data _ -> "validation data from a CSV file with the training data's columns (instead of --validation)."
+            | Split_Seed _ -> "seed of the --validation split (default 1)."
+            | Patience _ -> "with validation: stop after K iterations without a smaller validation loss (default 3)."
+            | Standardise -> "standardise the inputs (and, for the square loss, the labels) with the training data's mean and standard deviation; stored with the model."
+            | Bias -> "append a constant input 1, so the first layer has biases (the network stays homogeneous in its weights)."
+            | Kinks _ -> "leading term of the residual NCF at downstream ReLU kinks: one-sided (default, exact) | linearised (ablation: sigma'(0) = 0)."
+            | Prune_Epochs _ -> "pruning after an exact fit: GD epochs of each trial removal (default 10000; 0 = no pruning)."
             | Loss_Tol _ -> "global stop: training loss below this (default 1e-6)."
             | Value_Tol _ -> "global stop: best candidate NCF value (1/n) at most this (default 1e-8)."
             | Max_Iterations _ -> "global stop: iterations, the initial net's included (default 8)."
@@ -217,6 +235,17 @@ type SweepArgs =
             | Collect _ -> "ingest the tasks' result files and Slurm's view into results.db."
             | Report _ -> "write summary.csv, report.md and the figures of the sweep's report section."
 
+/// Arguments of `np predict`: apply a pursue run's stored model to new data (the data come from --data).
+type PredictArgs =
+    | [<Unique>] Model of dir: string
+    | [<Unique>] Out of path: string
+
+    interface IArgParserTemplate with
+        member this.Usage =
+            match this with
+            | Model _ -> "run folder of np pursue holding model.json and weights.csv (required)."
+            | Out _ -> "CSV file for the predictions (required): prediction (classifiers also probability, score)."
+
 /// The subcommands of `np`, and the problem options every subcommand with a problem shares.
 type NpArgs =
     | [<CliPrefix(CliPrefix.None)>] Version
@@ -224,6 +253,7 @@ type NpArgs =
     | [<CliPrefix(CliPrefix.None)>] Flow of ParseResults<FlowArgs>
     | [<CliPrefix(CliPrefix.None)>] Check of ParseResults<CheckArgs>
     | [<CliPrefix(CliPrefix.None)>] Pursue of ParseResults<PursueArgs>
+    | [<CliPrefix(CliPrefix.None)>] Predict of ParseResults<PredictArgs>
     | [<CliPrefix(CliPrefix.None)>] Sweep of ParseResults<SweepArgs>
     | [<Inherit; Unique>] Example of name: string
     | [<Inherit; Unique>] Data of path: string
@@ -247,6 +277,7 @@ type NpArgs =
             | Flow _ -> "integrate the gradient flow from an initialisation and record loss, norms and the final weights."
             | Check _ -> "run the papers' claims as numerical checks; print each table and verdict, write report.md and checks.csv."
             | Pursue _ -> "Neuron Pursuit: grow a network neuron by neuron (KKT directions of the residual NCF) and train it."
+            | Predict _ -> "apply the model of a pursue run folder to the inputs of --data; write the predictions, print metrics when --data has labels."
             | Sweep _ -> "sweeps over seeds, delta, widths or any option: every core here, or a Slurm job array; results in SQLite."
             | Example _ -> describe "example"
             | Data _ -> describe "data"

@@ -33,7 +33,7 @@ let private parse (argv: string[]) =
 let run (argv: string[]) (out: TextWriter) (err: TextWriter) =
     try
         let results = parse argv
-        match results.GetAllResults() |> List.tryFind (function Version | Eval _ | Flow _ | Check _ | Pursue _ | Sweep _ -> true | _ -> false) with
+        match results.GetAllResults() |> List.tryFind (function Version | Eval _ | Flow _ | Check _ | Pursue _ | Predict _ | Sweep _ -> true | _ -> false) with
         | Some Version ->
             ProblemOptions.allowOnly "version" [] results
             out.WriteLine($"np {Versions.np} (NeuronPursuit core {Versions.core}, .NET {Versions.dotnet})")
@@ -42,9 +42,10 @@ let run (argv: string[]) (out: TextWriter) (err: TextWriter) =
         | Some(Flow args) -> FlowCommand.run argv results args out err
         | Some(Check args) -> CheckCommand.run argv results args out
         | Some(Pursue args) -> PursueCommand.run argv results args out err
+        | Some(Predict args) -> PredictCommand.run results args out
         | Some(Sweep args) -> SweepCommand.run results args out err
         | _ ->
-            err.WriteLine("np: name a subcommand: version, eval, flow, pursue, check or sweep (see np --help)")
+            err.WriteLine("np: name a subcommand: version, eval, flow, pursue, predict, check or sweep (see np --help)")
             2
     with
     | :? ArguParseException as e when e.ErrorCode = ErrorCode.HelpText ->

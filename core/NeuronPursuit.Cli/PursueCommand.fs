@@ -33,6 +33,12 @@ let private single argv (config: PursueConfig) (out: TextWriter) (err: TextWrite
     let p = config.Problem
     let seedText = match config.DataSeed with Some s -> $", data seed {s}" | None -> ""
     out.WriteLine($"data: {p.DataSource} (n = {p.Data.Count}, d = {p.Data.InputDimension}{seedText})")
+    match config.ValidationSource with
+    | Some source -> out.WriteLine($"validation: {source}: {config.Training.Count} training, {config.Validation.Value.Count} validation samples; patience {o.Patience}")
+    | None -> ()
+    if config.Preprocessing.Standardised || config.Preprocessing.Bias then
+        out.WriteLine($"preprocessing: {config.Preprocessing.Describe()}")
+    if not (config.Loss :? NeuronPursuit.Core.Objectives.SquareLoss) then out.WriteLine($"loss: {config.Loss.Specification}")
     let ones = String.Join(",", List.replicate (config.Depth - 1) 1)
     out.WriteLine($"network: bias-free feed-forward, depth {config.Depth}, {p.Network.Activation.Specification}, from widths ({ones})")
     out.WriteLine($"NP: δ0 = {g4 o.InitialScale}, δ = {g4 o.NeuronScale}, η = {g4 o.LearningRate}, {o.Restarts} restarts × ≤ {o.Ascent.MaxSteps} ascent steps, seed {o.Seed}, {o.Parallelism} threads")
@@ -48,10 +54,12 @@ let private single argv (config: PursueConfig) (out: TextWriter) (err: TextWrite
         out.WriteLine(iterationLine it)
         out.Flush()
     let result =
-        try Pursuit.runWith onIteration report o p
+        try Pursuit.learn onIteration report o (config.Depth - 1) p.Network.Activation config.Training config.Validation
         finally line |> Option.iter (fun l -> l.Clear())
     let wall = clock.Elapsed.TotalSeconds
-    let files = writeRunFiles config.OutDir result config
+    let model = Pursuit.model config.Preprocessing config.Loss config.InputNames config.LabelName result
+    let metrics = learningMetrics config model
+    let files = writeRunFiles config.OutDir result config @ writeModel config.OutDir model
     let widths = String.Join(",", result.Network.HiddenWidths)
     let title = $"Neuron Pursuit on {p.DataSource}: widths ({widths})"
     let evaluation = if config.IsDemo then Some(NpDemo.evaluate result) else None
@@ -61,13 +69,14 @@ let private single argv (config: PursueConfig) (out: TextWriter) (err: TextWrite
               tryPlot err config.OutDir "cube.png" (fun path -> plotCube path title result.Network result.Weights) ]
         |> List.choose id
     let allFiles = [ "run.json" ] @ files @ plots
-    RunRecord.write (Path.Combine(config.OutDir, "run.json")) (runRecord argv config p result wall evaluation allFiles)
+    RunRecord.write (Path.Combine(config.OutDir, "run.json")) (runRecord argv config p result wall evaluation (Some metrics) allFiles)
     out.WriteLine($"stopped: {RunRecord.snakeCase (string result.StopReason)} after {result.Iterations.Count} iterations, {result.TotalEpochs} epochs")
     match evaluation with
     | Some e -> for l in NpDemo.lines result e do out.WriteLine l
     | None ->
-        out.WriteLine($"""final widths: ({widths}), layer sequence: {String.Join(", ", result.LayerSequence)}""")
-        out.WriteLine($"training MSE: {g4 (2.0 * result.FinalLoss)} (loss (1/(2n))Σ(H-y)^2 = {g4 result.FinalLoss})")
+        out.WriteLine($"""final widths: ({widths}), layer sequence: {String.Join(", ", result.LayerSequence)}{pruneText result}""")
+        if config.Validation.IsSome then out.WriteLine($"returned: the iterate of iteration {result.ReturnedIteration} (smallest validation loss)")
+        for line in metricLines metrics do out.WriteLine line
     out.WriteLine($"time: {wall:F2} s (candidate search {result.SearchSeconds:F2} s, minimisation {result.MinimiseSeconds:F2} s)")
     out.WriteLine($"""output: {Path.GetFullPath config.OutDir} ({String.Join(", ", allFiles)})""")
     0
@@ -94,39 +103,43 @@ let private seeds argv (config: PursueConfig) (first: int64) (last: int64) (out:
         let e = NpDemo.evaluate result
         let dir = Path.Combine(config.OutDir, $"seed-{seed}")
         Directory.CreateDirectory dir |> ignore
-        let files = writeRunFiles dir result config
+        let files = writeRunFiles dir result config @ writeModel dir (Pursuit.model config.Preprocessing config.Loss config.InputNames config.LabelName result)
         let seedConfig = { config with Spec = seedSpec; Problem = p; DataSeed = Some seed }
-        RunRecord.write (Path.Combine(dir, "run.json")) (runRecord argv seedConfig p result seconds (Some e) ("run.json" :: files))
+        RunRecord.write (Path.Combine(dir, "run.json")) (runRecord argv seedConfig p result seconds (Some e) None ("run.json" :: files))
         rows.[k] <- { Seed = seed; Result = result; Evaluation = e; Seconds = seconds }
         lock gate (fun () ->
-            out.WriteLine($"""  seed {seed}: widths ({String.Join(",", result.Network.HiddenWidths)}), layers {String.Join(",", result.LayerSequence)}, cube MSE {g4 e.CubeMse}, max irrelevant {g4 e.MaxIrrelevantWeight}, {seconds:F1} s{(if e.Verdict.Success then " - success" else "")}""")
+            out.WriteLine($"""  seed {seed}: widths ({String.Join(",", result.Network.HiddenWidths)}), layers {String.Join(",", result.LayerSequence)}, pruned {result.Removed.Count}, cube MSE {g4 e.CubeMse}, max irrelevant {g4 e.MaxIrrelevantWeight}, {seconds:F1} s{(if e.Verdict.Success then " - success" else "")}""")
             out.Flush())) |> ignore
     let wall = clock.Elapsed.TotalSeconds
     let neurons (r: SeedRow) = Seq.sum r.Result.Network.HiddenWidths
     let exact (r: SeedRow) = r.Evaluation.Verdict.Success
+    let authors (r: SeedRow) = r.Evaluation.Verdict.Success && r.Evaluation.Verdict.AuthorsPath
     let nearly (r: SeedRow) = r.Evaluation.CubeMse < 1e-6 && neurons r <= 7
     let count f = rows |> Array.filter f |> Array.length
     let md = StringBuilder()
     let line (s: string) = md.AppendLine s |> ignore
     line "# Neuron Pursuit on the hypercube demo: data seeds"
     line ""
-    line $"n = {config.Problem.Data.Count} training points per seed; NP defaults except as in seed-*/run.json. Success = widths (4,2), layer sequence 1,2,1,1, cube MSE < 1e-6 on all 2^20 vertices, max |W1[:, x5..x20]| < 1e-3."
+    line $"n = {config.Problem.Data.Count} training points per seed; NP defaults except as in seed-*/run.json. Exact = widths no wider than the target's (4,2) in every layer, cube MSE < 1e-6 on all 2^20 vertices, max |W1[:, x5..x20]| < 1e-3 (the np-demo check's criterion). Authors' path = exact with widths (4,2), the final neurons added to layers 1,2,1,1. The layer sequence lists the additions; pruned neurons are named."
     line ""
-    line "| data seed | widths | layer sequence | train MSE | cube MSE | max irrelevant weight | epochs | time (s) | exact (4,2) | exact fit, ≤ 1 extra neuron |"
-    line "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"
+    line "| data seed | widths | layer sequence | pruned | train MSE | cube MSE | max irrelevant weight | epochs | time (s) | exact | authors' path | exact fit, ≤ 1 extra neuron |"
+    line "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"
     for r in rows do
-        line $"""| {r.Seed} | ({String.Join(",", r.Result.Network.HiddenWidths)}) | {String.Join(",", r.Result.LayerSequence)} | {g4 (2.0 * r.Result.FinalLoss)} | {g4 r.Evaluation.CubeMse} | {g4 r.Evaluation.MaxIrrelevantWeight} | {r.Result.TotalEpochs} | {r.Seconds:F1} | {yesNo (exact r)} | {yesNo (nearly r)} |"""
+        let pruned = String.Join(" ", r.Result.Removed |> Seq.map (fun struct (l, k) -> $"L{l}@{k}"))
+        line $"""| {r.Seed} | ({String.Join(",", r.Result.Network.HiddenWidths)}) | {String.Join(",", r.Result.LayerSequence)} | {pruned} | {g4 (2.0 * r.Result.FinalLoss)} | {g4 r.Evaluation.CubeMse} | {g4 r.Evaluation.MaxIrrelevantWeight} | {r.Result.AllEpochs} | {r.Seconds:F1} | {yesNo (exact r)} | {yesNo (authors r)} | {yesNo (nearly r)} |"""
     line ""
-    line $"Exact (4,2) hits (all four criteria): {count exact} of {rows.Length}."
+    line $"Exact (widths no wider than (4,2), cube MSE < 1e-6, sparse): {count exact} of {rows.Length}."
+    line $"Authors' path (exact with widths (4,2) by layers 1,2,1,1): {count authors} of {rows.Length}."
     line $"Exact fits (cube MSE < 1e-6) with at most one extra neuron (≤ 7 hidden neurons): {count nearly} of {rows.Length}."
     line $"Wall time {wall:F1} s for all seeds ({o.Parallelism} at a time)."
     File.WriteAllText(Path.Combine(config.OutDir, "seeds.md"), md.ToString())
-    let csv = StringBuilder("data_seed,widths,layer_sequence,train_mse,cube_mse,max_irrelevant_weight,epochs,seconds,exact_4_2,exact_fit_at_most_one_extra\n")
+    let csv = StringBuilder("data_seed,widths,layer_sequence,train_mse,cube_mse,max_irrelevant_weight,epochs,seconds,exact_4_2,exact_fit_at_most_one_extra,exact,pruned\n")
     let rt (x: float) = x.ToString("R", culture)
     for r in rows do
         csv.AppendLine(String.Join(",", [ string r.Seed; String.Join(";", r.Result.Network.HiddenWidths); String.Join(";", r.Result.LayerSequence)
                                           rt (2.0 * r.Result.FinalLoss); rt r.Evaluation.CubeMse; rt r.Evaluation.MaxIrrelevantWeight
-                                          string r.Result.TotalEpochs; rt r.Seconds; string (exact r); string (nearly r) ])) |> ignore
+                                          string r.Result.TotalEpochs; rt r.Seconds; string (authors r); string (nearly r); string (exact r)
+                                          String.Join(";", r.Result.Removed |> Seq.map (fun struct (l, k) -> $"L{l}@{k}")) ])) |> ignore
     File.WriteAllText(Path.Combine(config.OutDir, "seeds.csv"), csv.ToString())
     out.WriteLine()
     out.Write(md.ToString())

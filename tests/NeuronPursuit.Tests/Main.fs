@@ -19,6 +19,7 @@ let allTests =
         Objectives.LossTests.tests
         Problems.ProblemTests.tests
         Kkt.SphericalAscentTests.tests
+        Kkt.ClarkeStationarityTests.tests
         Objectives.HessianMatrixTests.tests
         Kkt.KktToolkitTests.tests
         Analysis.AnalysisTests.tests
@@ -35,7 +36,9 @@ let allTests =
         Checks.CheckTests.tests
         Pursuit.PursuitTests.tests
         Pursuit.ResidualNcfCrossTests.tests
+        Pursuit.LearningTests.tests
         Cli.PursueCliTests.tests
+        Cli.PredictCliTests.tests
         Torch.TorchDifferentialTests.tests
         Sweeps.SweepSpecTests.tests
         Sweeps.SweepRunTests.tests

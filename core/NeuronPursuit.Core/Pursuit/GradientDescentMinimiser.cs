@@ -5,7 +5,17 @@ using NeuronPursuit.Core.Models;
 namespace NeuronPursuit.Core.Pursuit;
 
 /// <summary>
-/// Full-batch gradient descent w ← w − η∇ℒ(w) on ℒ = (1/(2n))Σ(H − y)², one step per epoch, over all weights,
+/// Watches a minimisation every <see cref="PursuitOptions.StopWindow"/> epochs (validation monitoring): returns true to
+/// end it (<see cref="InnerStopReason.EarlyStopped"/>).
+/// </summary>
+/// <param name="epoch">Epochs taken in this minimisation.</param>
+/// <param name="loss">The training loss at w.</param>
+/// <param name="w">The current weights (do not keep the span).</param>
+/// <returns>True to stop.</returns>
+public delegate bool EpochMonitor(long epoch, double loss, ReadOnlySpan<double> w);
+
+/// <summary>
+/// Full-batch gradient descent w ← w − η∇ℒ(w) on ℒ = (1/n)Σℓ (default (1/(2n))Σ(H − y)²), one step per epoch, over all weights,
 /// until the <see cref="InnerStopRule"/> fires (Neuron Pursuit's minimisation, docs/claims.md NP-3). The epoch loop
 /// allocates nothing.
 /// </summary>
@@ -17,12 +27,13 @@ public static class GradientDescentMinimiser
     /// <param name="w">Weights; updated in place.</param>
     /// <param name="options">η, the stop rule and the recording interval.</param>
     /// <param name="progress">Receives (epoch, loss) every 1000 epochs, or null.</param>
+    /// <param name="monitor">Called every stop window, or null.</param>
     /// <returns>Epochs, losses and why it stopped.</returns>
     public static MinimisationResult Minimise(FeedForwardNetwork network, DataSet<double> data, Span<double> w,
-        PursuitOptions options, IProgress<(long Epoch, double Loss)>? progress = null)
+        PursuitOptions options, IProgress<(long Epoch, double Loss)>? progress = null, EpochMonitor? monitor = null)
     {
-        var kernel = new SquareLossKernel(network, data);
-        return Minimise(kernel, w, options, progress);
+        ArgumentNullException.ThrowIfNull(options);
+        return Minimise(TrainingLoss.Create(options.Loss, network, data), w, options, progress, monitor);
     }
 
     /// <summary>Minimises in place with a prepared kernel.</summary>
@@ -30,9 +41,10 @@ public static class GradientDescentMinimiser
     /// <param name="w">Weights; updated in place.</param>
     /// <param name="options">η, the stop rule and the recording interval.</param>
     /// <param name="progress">Receives (epoch, loss) every 1000 epochs, or null.</param>
+    /// <param name="monitor">Called every <see cref="PursuitOptions.StopWindow"/> epochs, or null.</param>
     /// <returns>Epochs, losses and why it stopped.</returns>
-    public static MinimisationResult Minimise(SquareLossKernel kernel, Span<double> w, PursuitOptions options,
-        IProgress<(long Epoch, double Loss)>? progress = null)
+    public static MinimisationResult Minimise(ITrainingLoss kernel, Span<double> w, PursuitOptions options,
+        IProgress<(long Epoch, double Loss)>? progress = null, EpochMonitor? monitor = null)
     {
         ArgumentNullException.ThrowIfNull(kernel);
         ArgumentNullException.ThrowIfNull(options);
@@ -49,6 +61,11 @@ public static class GradientDescentMinimiser
             loss = kernel.ValueAndGradient(w, gradient);
             if (epoch % options.RecordEvery == 0) { epochs.Add(epoch); losses.Add(loss); }
             if (rule.ShouldStop(epoch, loss, out reason)) break;
+            if (monitor is not null && epoch > 0 && epoch % options.StopWindow == 0 && monitor(epoch, loss, w))
+            {
+                reason = InnerStopReason.EarlyStopped;
+                break;
+            }
             if (progress is not null && epoch % 1000 == 0) progress.Report((epoch, loss));
             for (int k = 0; k < w.Length; k++) w[k] -= eta * gradient[k];
             epoch++;

@@ -20,13 +20,15 @@ public static class GradientFlowMinimiser
     /// <param name="data">The data.</param>
     /// <param name="w">Weights; updated in place.</param>
     /// <param name="options">η, <see cref="PursuitOptions.FlowMethod"/> and the stop rule.</param>
+    /// <param name="monitor">Called at every segment end, or null.</param>
     /// <returns>Epochs (flow time / η), losses and why it stopped.</returns>
     /// <exception cref="ArgumentException">Unknown method name.</exception>
-    public static MinimisationResult Minimise(FeedForwardNetwork network, DataSet<double> data, Span<double> w, PursuitOptions options)
+    public static MinimisationResult Minimise(FeedForwardNetwork network, DataSet<double> data, Span<double> w, PursuitOptions options,
+        EpochMonitor? monitor = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         IRungeKuttaMethod method = MethodRegistry.Get(options.FlowMethod);
-        var objective = new LossObjective<double>(network, new SquareLoss(LossNormalisation.Mean), data);
+        var objective = new LossObjective<double>(network, options.Loss, data);
         var system = new GradientFlowSystem<double>(objective);
         var integration = method.EmbeddedOrder is null
             ? new IntegrationOptions { FixedStep = options.LearningRate }
@@ -45,6 +47,11 @@ public static class GradientFlowMinimiser
             epochs.Add(epoch);
             losses.Add(loss);
             if (rule.ShouldStop(epoch, loss, out reason)) break;
+            if (monitor is not null && epoch > 0 && monitor(epoch, loss, state))
+            {
+                reason = InnerStopReason.EarlyStopped;
+                break;
+            }
             long length = Math.Min(segment, options.MaxEpochs - epoch);
             FlowSolution<double> s = FlowSolver.Solve(system, method, 0.0, state, length * eta, integration);
             state = s.FinalState;

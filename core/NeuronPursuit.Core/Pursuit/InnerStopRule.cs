@@ -15,6 +15,9 @@ public enum InnerStopReason
 
     /// <summary>The loss became NaN or infinite (step too large).</summary>
     Diverged,
+
+    /// <summary>A monitor ended it: with validation data, the validation loss stopped improving (overfitting).</summary>
+    EarlyStopped,
 }
 
 /// <summary>

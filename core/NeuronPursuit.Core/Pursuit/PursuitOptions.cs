@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 using NeuronPursuit.Core.Kkt;
+using NeuronPursuit.Core.Objectives;
 
 namespace NeuronPursuit.Core.Pursuit;
 
@@ -12,6 +13,20 @@ public enum DirectionRule
     /// <summary>Ablation: uniformly random unit directions, seeded, for the initial net's u and every new neuron's
     /// (a, b); the layer is still chosen by the KKT values, and the scales δ₀, δ are kept.</summary>
     Random,
+}
+
+/// <summary>
+/// The leading term of the residual NCF on samples where a downstream unit of a piecewise-linear network (ReLU, leaky
+/// ReLU) sits exactly on its kink (<see cref="DownstreamKinks"/>; docs/pursuit.md).
+/// </summary>
+public enum KinkRule
+{
+    /// <summary>The exact, one-sided directional derivative of H: a unit on the kink passes σ(Δz) on.</summary>
+    OneSided,
+
+    /// <summary>Ablation: the linearisation with σ′(0) (0 for ReLU), as the reference simulation had it: a unit on the
+    /// kink passes nothing on, so a new neuron that could only act through it is invisible.</summary>
+    Linearised,
 }
 
 /// <summary>How the loss is minimised after each addition.</summary>
@@ -43,6 +58,10 @@ public sealed record PursuitOptions
     /// <summary>δ, the norm of each new neuron's (incoming, outgoing) weights (default 0.03, the reference
     /// simulation's; docs/claims.md NP-3).</summary>
     public double NeuronScale { get; init; } = 0.03;
+
+    /// <summary>The loss ℒ = (1/n)Σℓ minimised after each addition; its negative derivative −ℓ′ weights the candidate
+    /// NCFs (default <c>square-mean</c>, (1/(2n))Σ(H − y)²; <c>logistic-mean</c> for labels ±1; docs/pursuit.md).</summary>
+    public ILoss Loss { get; init; } = Losses.SquareMean;
 
     /// <summary>GD step η on ℒ = (1/(2n))Σ(H − y)² (default 0.02, the reference simulation's;
     /// docs/claims.md NP-3).</summary>
@@ -87,9 +106,25 @@ public sealed record PursuitOptions
     /// <summary>Global stop: no more additions once the hidden layers hold this many neurons in all (default 64).</summary>
     public int MaxNeurons { get; init; } = 64;
 
+    /// <summary>Lookahead: the number of candidates tried per iteration (default 1: the greedy choice). With K &gt; 1, the
+    /// K distinct KKT points with the largest values over all layers are each added and minimised (in parallel), and
+    /// the one with the smallest training loss is kept (docs/pursuit.md, "Lookahead").</summary>
+    public int Lookahead { get; init; } = 1;
+
+    /// <summary>With validation data: stop after this many iterations without a smaller validation loss (default 3).</summary>
+    public int Patience { get; init; } = 3;
+
+    /// <summary>Pruning: the GD budget, in epochs, of each trial removal after an exact fit (default 10,000; 0: no
+    /// pruning). A removal is kept when the refit brings the loss below <see cref="LossTolerance"/>
+    /// (<see cref="NeuronPruning"/>).</summary>
+    public int PruneEpochs { get; init; } = 10_000;
+
     /// <summary>Neurons added per iteration: the best candidates of this many distinct layers, best first
     /// (default 1, as in the demo; at most the number of hidden layers).</summary>
     public int NeuronsPerIteration { get; init; } = 1;
+
+    /// <summary>The leading term at downstream ReLU kinks: exact one-sided (default) or linearised (ablation).</summary>
+    public KinkRule Kinks { get; init; } = KinkRule.OneSided;
 
     /// <summary>KKT directions (default) or random ones (ablation).</summary>
     public DirectionRule Directions { get; init; } = DirectionRule.Kkt;
@@ -142,6 +177,8 @@ public sealed record PursuitOptions
             if (!ok) throw new ArgumentException($"{name}: must be {rule}, got {value}.", name);
         }
         static bool PositiveFinite(double v) => v > 0 && double.IsFinite(v);
+        ArgumentNullException.ThrowIfNull(Loss);
+        Check(Loss.Normalisation == LossNormalisation.Mean, "loss", "mean-normalised (square-mean or logistic-mean)", Loss.Name);
         Check(PositiveFinite(InitialScale), "delta0", "positive and finite", InitialScale);
         Check(PositiveFinite(NeuronScale), "delta", "positive and finite", NeuronScale);
         Check(PositiveFinite(LearningRate), "eta", "positive and finite", LearningRate);
@@ -154,6 +191,10 @@ public sealed record PursuitOptions
         Check(RelativeChange >= 0 && double.IsFinite(RelativeChange), "relative-change", "finite and ≥ 0", RelativeChange);
         Check(LossFloor >= 0 && double.IsFinite(LossFloor), "loss-floor", "finite and ≥ 0", LossFloor);
         Check(MaxEpochs >= 1, "max-epochs", "at least 1", MaxEpochs);
+        Check(PruneEpochs >= 0, "prune-epochs", "at least 0", PruneEpochs);
+        Check(Patience >= 1, "patience", "at least 1", Patience);
+        Check(Lookahead >= 1, "lookahead", "at least 1", Lookahead);
+        Check(Lookahead == 1 || NeuronsPerIteration == 1, "lookahead", "1 when several neurons are added per iteration", Lookahead);
         Check(LossTolerance >= 0 && double.IsFinite(LossTolerance), "loss-tol", "finite and ≥ 0", LossTolerance);
         Check(ValueTolerance >= 0 && double.IsFinite(ValueTolerance), "value-tol", "finite and ≥ 0", ValueTolerance);
         Check(MaxIterations >= 1, "max-iterations", "at least 1", MaxIterations);

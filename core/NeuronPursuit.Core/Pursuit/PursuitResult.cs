@@ -17,14 +17,21 @@ public enum PursuitStopReason
 
     /// <summary>The hidden layers hold <see cref="PursuitOptions.MaxNeurons"/> neurons.</summary>
     NeuronBudget,
+
+    /// <summary>The validation loss did not improve for <see cref="PursuitOptions.Patience"/> iterations.</summary>
+    Patience,
+
+    /// <summary>Gradient descent diverged after an addition (step η too large for the grown network); the network
+    /// before that addition is returned.</summary>
+    Diverged,
 }
 
-/// <summary>The grown network, its weights and the iteration log.</summary>
+/// <summary>The grown network (with validation data: the best iterate), its weights and the iteration log.</summary>
 /// <param name="Network">The final network.</param>
 /// <param name="Weights">Its weights.</param>
 /// <param name="Iterations">One entry per iteration.</param>
 /// <param name="StopReason">Why it stopped.</param>
-/// <param name="FinalLoss">ℒ = (1/(2n))Σ(H − y)² at the end.</param>
+/// <param name="FinalLoss">The training loss ℒ of the returned network.</param>
 public sealed record PursuitResult(FeedForwardNetwork Network, double[] Weights, IReadOnlyList<PursuitIteration> Iterations,
     PursuitStopReason StopReason, double FinalLoss)
 {
@@ -39,4 +46,33 @@ public sealed record PursuitResult(FeedForwardNetwork Network, double[] Weights,
 
     /// <summary>The layers neurons were added to, in order (1-based).</summary>
     public IReadOnlyList<int> LayerSequence => Iterations.SelectMany(i => i.ChosenLayers).ToArray();
+
+    /// <summary>The iteration whose network is returned: the one with the smallest validation loss when there were
+    /// validation data, else the last.</summary>
+    public int ReturnedIteration { get; init; }
+
+    /// <summary>Every trial of the pruning pass (empty when it did not run).</summary>
+    public IReadOnlyList<PruningTrial> Pruning { get; init; } = [];
+
+    /// <summary>Wall time of the pruning pass, seconds.</summary>
+    public double PruneSeconds { get; init; }
+
+    /// <summary>The final refit: of a pruned network, or of one whose last minimisation reached the epoch cap with
+    /// the loss below the tolerance; null when none was needed.</summary>
+    public MinimisationResult? Refit { get; init; }
+
+    /// <summary>Per hidden layer, the iteration that added each neuron of the final network (1: the initial net).</summary>
+    public IReadOnlyList<IReadOnlyList<int>> Origins { get; init; } = [];
+
+    /// <summary>The neurons removed by the pruning pass, as (layer, iteration that added it), in order.</summary>
+    public IReadOnlyList<(int Layer, int AddedInIteration)> Removed =>
+        Pruning.Where(t => t.Kept).Select(t => (t.Layer, t.AddedInIteration)).ToArray();
+
+    /// <summary>The layers of the added neurons that survived the pruning pass, in the order they were added (equal to
+    /// <see cref="LayerSequence"/> when nothing was pruned).</summary>
+    public IReadOnlyList<int> FinalLayerSequence =>
+        Iterations.SelectMany(i => i.ChosenLayers.Where(l => Origins.Count == 0 || Origins[l - 1].Contains(i.Index))).ToArray();
+
+    /// <summary>Epochs of all iterations, the pruning trials and the refit.</summary>
+    public long AllEpochs => TotalEpochs + Pruning.Sum(t => t.Epochs) + (Refit?.Epochs ?? 0);
 }

@@ -46,7 +46,7 @@ let private negatives: (Check * string * (unit -> Outcome)) list =
       Structure.winnerCheck, "single winner", fun () -> Structure.winner { Structure.winnerFast with Problem = fig1 }
       NearSaddle.nearSaddleCheck, "moved", fun () -> NearSaddle.nearSaddle { NearSaddle.nearSaddleFast with Deltas = [ 1e-3; 5e-4 ]; Perturbation = 0.3 }
       NearSaddle.postEscapeCheck, "no new stationary point", fun () -> NearSaddle.postEscape { NearSaddle.postEscapeFast with Window = 10.0 }
-      NpDemo.check, "not (4,2)", fun () -> NpDemo.demo { NpDemo.demoFast with Options = Pursuit.defaults.WithMaxIterations 2 } ]
+      NpDemo.check, "cube MSE", fun () -> NpDemo.demo { NpDemo.demoFast with Options = Pursuit.defaults.WithMaxIterations 2 } ]
 
 let tests =
     testList "Claim checks" [
