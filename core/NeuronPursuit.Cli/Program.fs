@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: MIT
 /// Entry point of `np`: parses the command line and maps every input error to a one-line message and a non-zero
-/// exit code (2 for usage and input errors, 1 for failures of a computation).
+/// exit code (2 for usage and input errors, 1 for failures of a computation, 130 for a run stopped by Ctrl-C).
 module NeuronPursuit.Cli.Program
 
 open System
 open System.IO
+open System.Runtime.InteropServices
+open System.Threading
 open Argu
 open NeuronPursuit.Core.Data
 open NeuronPursuit.Core.Problems
@@ -29,8 +31,10 @@ let private parse (argv: string[]) =
             raise (UsageError $"""--config: '{path}': {e.Message.Split('\n', StringSplitOptions.RemoveEmptyEntries).[0].Trim()}""")
     | _ -> results
 
-/// Runs `np` with the given arguments, writing results to `out` and errors to `err`; returns the exit code.
-let run (argv: string[]) (out: TextWriter) (err: TextWriter) =
+/// Runs `np` with the given arguments, writing results to `out` and errors to `err`, until done or until the token is
+/// signalled (Ctrl-C: the run stops at its next step, writes what it computed with status `interrupted` and returns
+/// 130); returns the exit code: 0 success, 1 a failed computation, 2 bad input, 130 interrupted.
+let runWith (cancellation: CancellationToken) (argv: string[]) (out: TextWriter) (err: TextWriter) =
     try
         let results = parse argv
         match results.GetAllResults() |> List.tryFind (function Version | Eval _ | Flow _ | Check _ | Pursue _ -> true | _ -> false) with
@@ -39,9 +43,9 @@ let run (argv: string[]) (out: TextWriter) (err: TextWriter) =
             out.WriteLine($"np {Versions.np} (NeuronPursuit core {Versions.core}, .NET {Versions.dotnet})")
             0
         | Some(Eval args) -> EvalCommand.run results args out
-        | Some(Flow args) -> FlowCommand.run argv results args out err
-        | Some(Check args) -> CheckCommand.run argv results args out
-        | Some(Pursue args) -> PursueCommand.run argv results args out err
+        | Some(Flow args) -> FlowCommand.run argv results args out err cancellation
+        | Some(Check args) -> CheckCommand.run argv results args out err cancellation
+        | Some(Pursue args) -> PursueCommand.run argv results args out err cancellation
         | _ ->
             err.WriteLine("np: name a subcommand: version, eval, flow, pursue or check (see np --help)")
             2
@@ -75,5 +79,17 @@ let run (argv: string[]) (out: TextWriter) (err: TextWriter) =
         err.WriteLine($"np: internal error: {oneLine e}")
         1
 
+/// Runs `np` to completion (no interruption).
+let run (argv: string[]) (out: TextWriter) (err: TextWriter) = runWith CancellationToken.None argv out err
+
 [<EntryPoint>]
-let main argv = run argv Console.Out Console.Error
+let main argv =
+    use interrupt = new CancellationTokenSource()
+    // The first Ctrl-C (SIGINT) asks the run to stop at its next step and keep what it computed; a second one, while
+    // it is still writing, ends the process as usual.
+    use _sigint =
+        PosixSignalRegistration.Create(PosixSignal.SIGINT, fun context ->
+            if not interrupt.IsCancellationRequested then
+                context.Cancel <- true
+                interrupt.Cancel())
+    runWith interrupt.Token argv Console.Out Console.Error

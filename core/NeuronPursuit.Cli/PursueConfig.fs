@@ -51,13 +51,14 @@ type PursueConfig =
 /// The flag of a key: `max_epochs` → `--max-epochs`.
 let private flagOf (key: string) = "--" + key.Replace('_', '-')
 
-/// The keys a --config file may hold: the pursue options' flags (but --config, --seeds, --ablations and --out) and
+/// The keys a --config file may hold: the pursue options' flags (but --config, --seeds, --ablations, --out and
+/// --overwrite) and
 /// the problem's --activation and --seed, without dashes and with '_' for '-'.
 let configKeys =
     let pursue =
         [ for case in ArgumentParser.Create<PursueArgs>().GetArgumentCases() do
               let name = case.Name.Value
-              if not (List.contains name [ "--config"; "--seeds"; "--ablations"; "--out"; "--help" ]) then
+              if not (List.contains name [ "--config"; "--seeds"; "--ablations"; "--out"; "--overwrite"; "--help" ]) then
                   yield name.TrimStart('-').Replace('-', '_') ]
     pursue @ [ "activation"; "seed" ]
 
@@ -171,6 +172,12 @@ let ofArgs (problemArgs: ParseResults<NpArgs>) (args: ParseResults<PursueArgs>) 
     let spec = ProblemSpec(Example = given.Example, Data = given.Data, DataSeed = given.DataSeed, Samples = given.Samples, Net = "ff",
                            Widths = String.Join(",", List.replicate (depth - 1) 1), Activation = given.Activation, Loss = "square-mean")
     let problem = spec.Build()
+    // The data must fit double precision for this network: the loss and gradient of a unit-norm network (seeded) are
+    // finite, else one line names the data and their largest value (not an overflow deep in the KKT search).
+    let unit = Vec.gaussian 1L 1.0 problem.Dimension
+    let value, gradient = fgrad (Problem.loss problem) (Vec.scale (1.0 / Vec.norm unit) unit)
+    Overflow.requireFinite problem "the loss of a unit-norm network" "rescale the data." value
+    Overflow.requireFinite problem "the gradient of the loss of a unit-norm network" "rescale the data." (Vec.norm gradient)
     let outDir =
         match args.TryGetResult PursueArgs.Out, given.Example with
         | Some dir, _ -> dir

@@ -43,10 +43,14 @@ type IterationRecord =
       EpochOffset: int64
       LossBefore: float
       LossAfter: float
-      /// converged | loss_floor | epoch_cap | diverged.
+      /// converged | loss_floor | epoch_cap | diverged | interrupted.
       StopReason: string
       SearchSeconds: float
-      MinimiseSeconds: float }
+      MinimiseSeconds: float
+      /// λ_max of ∇²ℒ at the start of the minimisation (iteration 1, and any that diverged), else null.
+      Sharpness: float option
+      /// 2/λ_max: GD with η at or above it is unstable at the start of the minimisation; null when not estimated.
+      StabilityLimit: float option }
 
 let iterationRecord (it: PursuitIteration) : IterationRecord =
     { Index = it.Index
@@ -65,7 +69,9 @@ let iterationRecord (it: PursuitIteration) : IterationRecord =
       LossAfter = it.Minimisation.LossAfter
       StopReason = RunRecord.snakeCase (string it.Minimisation.Reason)
       SearchSeconds = it.SearchSeconds
-      MinimiseSeconds = it.MinimiseSeconds }
+      MinimiseSeconds = it.MinimiseSeconds
+      Sharpness = it.Minimisation.Sharpness |> Option.ofNullable |> Option.map (fun e -> e.Value)
+      StabilityLimit = it.Minimisation.Sharpness |> Option.ofNullable |> Option.map (fun e -> e.StabilityLimit) }
 
 /// `settings` of a pursue run: the depth and every option under its flag's name, defaults included.
 type PursueSettings =
@@ -86,8 +92,10 @@ let optionsRecord (config: PursueConfig) =
 
 /// `result` of a pursue run.
 type PursueResultRecord =
-    { /// loss_tolerance | no_candidate | max_iterations | neuron_budget.
+    { /// loss_tolerance | no_candidate | max_iterations | neuron_budget | diverged | all_neurons_inactive | interrupted.
       StopReason: string
+      /// For diverged and all_neurons_inactive runs: the likely cause and the remedy, in one line; else null.
+      Diagnosis: string option
       Iterations: int
       FinalWidths: int list
       /// The final network, e.g. "ff d=20 widths=4,2 relu".
@@ -109,6 +117,34 @@ type PursueResultRecord =
       /// The per-iteration log.
       IterationLog: IterationRecord list }
 
+/// Where the minimisation of an iteration starts, in words.
+let private startOf (it: PursuitIteration) =
+    if it.Index = 1 then "the initial network" else $"the start of iteration {it.Index}"
+
+/// The one-line warning when η is not below the stability limit 2/λ_max at the start of a minimisation, else None.
+let stabilityWarning (eta: float) (it: PursuitIteration) =
+    match Option.ofNullable it.Minimisation.Sharpness with
+    | Some s when eta >= s.StabilityLimit ->
+        Some $"η = {g4 eta} is not below 2/λ_max ≈ {g4 s.StabilityLimit} at {startOf it} (λ_max ≈ {g4 s.Value} of the loss Hessian): gradient descent is unstable there; --eta below {g4 s.StabilityLimit} is."
+    | _ -> None
+
+/// For a run that diverged or whose neurons all died: the likely cause and the remedy in one line; else None.
+let diagnosis (eta: float) (result: PursuitResult) =
+    let last = result.Iterations.[result.Iterations.Count - 1]
+    let m = last.Minimisation
+    match result.StopReason with
+    | PursuitStopReason.Diverged ->
+        let growth = $"the loss grew from {g4 m.LossBefore} to {g4 m.LossAfter} in {m.Epochs} epochs of iteration {last.Index}"
+        match Option.ofNullable m.Sharpness with
+        | Some s when eta >= s.StabilityLimit ->
+            Some $"diverged: {growth}; η = {g4 eta} exceeds 2/λ_max ≈ {g4 s.StabilityLimit} at {startOf last}; use --eta below {g4 s.StabilityLimit}."
+        | Some s ->
+            Some $"diverged: {growth} although η = {g4 eta} is below 2/λ_max ≈ {g4 s.StabilityLimit} at {startOf last}: the curvature grew during the descent; use a smaller --eta (or --minimiser flow with an adaptive --flow-method)."
+        | None -> Some $"diverged: {growth}; the weights are no longer finite; use a smaller --eta."
+    | PursuitStopReason.AllNeuronsInactive ->
+        Some $"every neuron is inactive on the data after iteration {last.Index}: the output is 0 on all samples, the gradient vanishes and the loss is stuck at (1/(2n))Σy² = {g4 result.FinalLoss}; this is no fit: use a smaller --eta (now {g4 eta}) or another --seed."
+    | _ -> None
+
 /// run.json of one pursue run.
 let runRecord argv (config: PursueConfig) (problem: Problem) (result: PursuitResult) wall (evaluation: NpDemo.Evaluation option) files =
     let spec = NeuronPursuit.Core.Problems.ProblemSpec(Example = config.Spec.Example, Data = config.Spec.Data,
@@ -121,6 +157,7 @@ let runRecord argv (config: PursueConfig) (problem: Problem) (result: PursuitRes
           NcfNormalisation = "1/n"
           ConfigFile = config.ConfigFile }
         { StopReason = RunRecord.snakeCase (string result.StopReason)
+          Diagnosis = diagnosis config.Options.LearningRate result
           Iterations = result.Iterations.Count
           FinalWidths = List.ofSeq result.Network.HiddenWidths
           Network = result.Network.Specification

@@ -20,7 +20,8 @@ public readonly record struct PursuitProgress(int Iteration, IReadOnlyList<int> 
 /// r = y − H(X; w), find for every hidden layer l the best KKT point (a, b) of the residual NCF N_l
 /// (<see cref="ResidualNcf"/>), add a neuron (δ·a, δ·b) to the layer with the largest value, and minimise
 /// the loss over all weights; stop when the loss is below a tolerance, no layer's value exceeds a tolerance,
-/// the iteration limit or the neuron budget is reached. Results depend only on the data and the options
+/// the iteration limit or the neuron budget is reached, a minimisation diverged or was interrupted (the options'
+/// cancellation token), or the network's neurons are all inactive on the data. Results depend only on the data and the options
 /// (seeds), not on the number of threads.
 /// </summary>
 public static class NeuronPursuitTrainer
@@ -72,14 +73,18 @@ public static class NeuronPursuitTrainer
         Record(new PursuitIteration(1, [], network.HiddenWidths.ToArray(), [start.Value], [], [], initial, first, epochOffset,
             searchSeconds, firstSeconds));
         double loss = first.LossAfter;
+        PursuitStopReason? ended = EndedEarly(first, network, data, w);
 
         PursuitStopReason reason = PursuitStopReason.MaxIterations;
         for (int k = 2; ; k++)
         {
+            if (ended is { } early) { reason = early; break; }
             if (loss < options.LossTolerance) { reason = PursuitStopReason.LossTolerance; break; }
             if (k > options.MaxIterations) { reason = PursuitStopReason.MaxIterations; break; }
             int neurons = network.HiddenWidths.Sum();
             if (neurons >= options.MaxNeurons) { reason = PursuitStopReason.NeuronBudget; break; }
+
+            if (options.Cancellation.IsCancellationRequested) { reason = PursuitStopReason.Interrupted; break; }
 
             // Step 5: the best candidate of every hidden layer at the current network.
             clock.Restart();
@@ -112,6 +117,7 @@ public static class NeuronPursuitTrainer
             Record(new PursuitIteration(k, before, network.HiddenWidths.ToArray(), candidates.Select(c => c.Value).ToArray(),
                 chosen.Select(c => c.Layer).ToArray(), added, null, result, epochOffset, seconds, minimiseSeconds));
             loss = result.LossAfter;
+            ended = EndedEarly(result, network, data, w);
         }
         return new PursuitResult(network, w, iterations, reason, loss);
 
@@ -127,12 +133,24 @@ public static class NeuronPursuitTrainer
         PursuitOptions options, int iteration, IProgress<PursuitProgress>? progress)
     {
         var clock = Stopwatch.StartNew();
+        // λ_max before the first minimisation: whether η < 2/λ_max at the initial network (reported with iteration 1).
         MinimisationResult result = options.Minimiser == MinimiserKind.GradientDescent
             ? GradientDescentMinimiser.Minimise(network, data, w, options,
-                progress is null ? null : new EpochProgress(progress, iteration, network.HiddenWidths.ToArray()))
+                progress is null ? null : new EpochProgress(progress, iteration, network.HiddenWidths.ToArray()), estimateSharpness: iteration == 1)
             : GradientFlowMinimiser.Minimise(network, data, w, options);
         return (result, clock.Elapsed.TotalSeconds);
     }
+
+    /// <summary>Why the pursuit must stop after this minimisation, beyond its global stop rules: it diverged, it was
+    /// interrupted, or it left a network whose neurons are all inactive on the data (never a convergence); else null.</summary>
+    private static PursuitStopReason? EndedEarly(MinimisationResult result, FeedForwardNetwork network, DataSet<double> data, double[] w) =>
+        result.Reason switch
+        {
+            InnerStopReason.Diverged => PursuitStopReason.Diverged,
+            InnerStopReason.Interrupted => PursuitStopReason.Interrupted,
+            _ when NetworkStatistics.OutputVanishes(network, data, w) => PursuitStopReason.AllNeuronsInactive,
+            _ => null,
+        };
 
     /// <summary>Forwards epoch reports synchronously (Progress&lt;T&gt; would post them to a thread pool).</summary>
     private sealed class EpochProgress(IProgress<PursuitProgress> target, int iteration, IReadOnlyList<int> widths)

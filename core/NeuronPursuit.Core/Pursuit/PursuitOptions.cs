@@ -110,6 +110,19 @@ public sealed record PursuitOptions
     /// <summary>The loss is recorded every this many epochs for plots (default 100).</summary>
     public int RecordEvery { get; init; } = 100;
 
+    /// <summary>A minimisation has diverged once its loss exceeds this many times its value at the start (default
+    /// 1e4), or is NaN or ∞: gradient descent has left the basin (η above 2/λ_max) and a blown-up loss is no fit.</summary>
+    public double DivergenceFactor { get; init; } = 1e4;
+
+    /// <summary>Stops the pursuit at the next step (epoch, or before a candidate search) once signalled, e.g. by
+    /// Ctrl-C; the result then holds what was computed; none by default.</summary>
+    public CancellationToken Cancellation { get; init; }
+
+    /// <summary>A copy that stops at the next step once the token is signalled.</summary>
+    /// <param name="cancellation">The token.</param>
+    /// <returns>The copy.</returns>
+    public PursuitOptions WithCancellation(CancellationToken cancellation) => this with { Cancellation = cancellation };
+
     /// <summary>A copy with another direction rule (for the random-direction ablation).</summary>
     /// <param name="rule">The rule.</param>
     /// <returns>The copy.</returns>
@@ -161,6 +174,7 @@ public sealed record PursuitOptions
         Check(NeuronsPerIteration >= 1, "neurons-per-iteration", "at least 1", NeuronsPerIteration);
         Check(Parallelism >= 1, "threads", "at least 1", Parallelism);
         Check(RecordEvery >= 1, "record-every", "at least 1", RecordEvery);
+        Check(DivergenceFactor > 1 && !double.IsNaN(DivergenceFactor), "divergence-factor", "greater than 1", DivergenceFactor);
         Check(!string.IsNullOrWhiteSpace(FlowMethod), "flow-method", "a method name", FlowMethod ?? "null");
     }
 }

@@ -17,6 +17,17 @@ public enum PursuitStopReason
 
     /// <summary>The hidden layers hold <see cref="PursuitOptions.MaxNeurons"/> neurons.</summary>
     NeuronBudget,
+
+    /// <summary>A minimisation diverged (its loss became NaN, ∞ or exploded; see
+    /// <see cref="PursuitOptions.DivergenceFactor"/>): the network is the blown-up one, not a fit.</summary>
+    Diverged,
+
+    /// <summary>The network's output is 0 on every sample: the neurons of a hidden layer are all inactive on the data
+    /// (for ReLU-type σ, every pre-activation ≤ 0), so ∇ℒ = 0 and no minimisation can move it. Not a convergence.</summary>
+    AllNeuronsInactive,
+
+    /// <summary>The options' cancellation token was signalled (e.g. Ctrl-C); the result holds what was computed.</summary>
+    Interrupted,
 }
 
 /// <summary>The grown network, its weights and the iteration log.</summary>
