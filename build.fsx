@@ -7,7 +7,8 @@
 //   tools         restore the local dotnet tools (.config/dotnet-tools.json: fsdocs, Fantomas)
 //   build         build the whole solution in Release
 //   pack          the versioned NuGet packages of the core, the F# surface and the Testing library → artifacts/
-//   docs          the documentation site (docs/ and scripts/ as literate pages, API reference) → output/docs/
+//   docs          the documentation site (docs/ and scripts/ as literate pages, API reference) → output/docs/,
+//                 to be served over HTTP from that folder (links start at /)
 //   format        format the F# code with Fantomas
 //   format-check  fail when the F# code is not formatted as `format` would
 //   browser       install Debian's chromium when missing (the browser tests need it)
@@ -38,6 +39,11 @@ let docsOutput = Path.Combine(root, "output", "docs")
 
 /// The packages `pack` writes, by project folder.
 let packages = [ "NeuronPursuit.Core"; "NeuronPursuit.FSharp"; "NeuronPursuit.Testing" ]
+
+/// The project file of a package (the core is C#, the others F#).
+let project (name: string) =
+    let extension = if name = "NeuronPursuit.Core" then "csproj" else "fsproj"
+    Path.Combine(root, "core", name, $"{name}.{extension}")
 
 /// Runs a program in the repository root with the given arguments (never through a shell), streaming its output;
 /// fails the target when it exits with a non-zero code.
@@ -116,8 +122,29 @@ Target.create "pack" (fun _ ->
         let extracted = Path.Combine(globalPackages (), name.ToLowerInvariant(), version)
         if Directory.Exists extracted then Directory.Delete(extracted, true))
 
+/// The site's sources, put together in output/docs-src: docs/ as it is, and scripts/ under scripts/ without the lines
+/// above a script's title (its #! and SPDX lines), so that a page starts with its title.
+let stageDocs () =
+    let source = Path.Combine(root, "output", "docs-src")
+    if Directory.Exists source then Directory.Delete(source, true)
+    Directory.CreateDirectory(Path.Combine(source, "scripts")) |> ignore
+    for file in Directory.EnumerateFiles(Path.Combine(root, "docs")) do
+        File.Copy(file, Path.Combine(source, Path.GetFileName file))
+    for file in Directory.EnumerateFiles(Path.Combine(root, "scripts")) do
+        let lines =
+            File.ReadAllLines file
+            |> Array.skipWhile (fun l -> l.StartsWith "#!" || l.StartsWith "// SPDX-License-Identifier")
+        File.WriteAllLines(Path.Combine(source, "scripts", Path.GetFileName file), lines)
+    source
+
 Target.create "docs" (fun _ ->
-    dotnet [ "fsi"; "docs/build-site.fsx"; docsOutput ])
+    let source = stageDocs ()
+    dotnet
+        ([ "fsdocs"; "build"; "--input"; source; "--output"; docsOutput; "--eval"; "--clean"; "--strict"
+           "--properties"; "Configuration=Release"
+           "--parameters"; "root"; "/"; "fsdocs-collection-name"; "NeuronPursuit"
+           "--projects" ]
+         @ [ for name in packages -> project name ]))
 
 Target.create "format" (fun _ -> dotnet ([ "fantomas" ] @ fsharpSources ()))
 

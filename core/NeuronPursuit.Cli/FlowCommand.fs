@@ -58,15 +58,17 @@ let private checkStart (config: FlowConfig) (err: TextWriter) =
     let p = config.Problem
     let f = Problem.loss p
     let w0 = Problem.w0 p
-    let value, gradient = fgrad f w0
-    Overflow.requireFinite p "the loss at w(0)" "rescale the data or lower --init-scale." value
-    Overflow.requireFinite p "the gradient of the loss at w(0)" "rescale the data or lower --init-scale." (Vec.norm gradient)
+    let remedy = "rescale the data or lower --init-scale."
+    Overflow.evaluateFinite p "the loss at w(0)" remedy (fun () -> value f w0) |> ignore
+    Overflow.evaluateFinite p "the gradient of the loss at w(0)" remedy (fun () -> Vec.norm (grad f w0)) |> ignore
     match config.Method.Name, config.Step with
     | "euler", Some eta ->
-        let sharpness = LargestHessianEigenvalue.Estimate(p.CreateLossHessian<float>(), ReadOnlySpan w0)
-        if eta >= sharpness.StabilityLimit then
+        // The curvature's own overflow (a finite loss with an overflowing Hessian) leaves the step unchecked.
+        match (try Some(LargestHessianEigenvalue.Estimate(p.CreateLossHessian<float>(), ReadOnlySpan w0)) with :? ArgumentException -> None) with
+        | Some sharpness when eta >= sharpness.StabilityLimit ->
             err.WriteLine($"np: warning: --step η = {invariant eta} is not below 2/λ_max ≈ {Format.g4 sharpness.StabilityLimit} of the loss at w(0) (λ_max ≈ {Format.g4 sharpness.Value}); gradient descent is unstable there and may diverge.")
-        Some sharpness
+            Some sharpness
+        | estimate -> estimate
     | _ -> None
 
 /// Loads w(0) in the run's precision; returns ‖w(0)‖ and the integration, ready to run.

@@ -34,3 +34,13 @@ let requireFinite (p: Problem) (what: string) (remedy: string) (value: float) =
     if not (Double.IsFinite value) then
         let largest, sample, column = largestValue p
         raise (UsageError $"{dataOption p}: {what} is {invariant value} in double precision; the data reach {Format.g4 largest} (sample {sample}, {column}); {remedy}")
+
+/// Evaluates a quantity of the user's problem at the start of a run (e.g. the loss and gradient at w(0)): when it
+/// overflows — a non-finite value, or the core's refusal of a non-finite intermediate (an ArgumentException from deep
+/// inside, naming an internal parameter) — raises the one-line UsageError of `requireFinite` naming the data.
+let evaluateFinite (p: Problem) (what: string) (remedy: string) (compute: unit -> float) =
+    let value =
+        try compute ()
+        with :? ArgumentException -> nan
+    requireFinite p what remedy value
+    value

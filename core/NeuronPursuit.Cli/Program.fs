@@ -15,6 +15,11 @@ open NeuronPursuit.Cli.Inputs
 
 let private parser = lazy (ArgumentParser.Create<NpArgs>(programName = "np"))
 
+/// The first line of Argu's message, without its "ERROR: " prefix (np's own "np: " says that).
+let private arguMessage (e: ArguParseException) =
+    let first = e.Message.Split('\n', StringSplitOptions.RemoveEmptyEntries).[0].Trim()
+    if first.StartsWith("ERROR: ", StringComparison.Ordinal) then first.Substring 7 else first
+
 /// The pursue options given on the command line, as flags.
 let private pursueFlags (args: ParseResults<PursueArgs>) =
     [ for a in args.GetAllResults() -> args.Parser.GetArgumentCaseInfo(a).Name.Value ]
@@ -28,7 +33,7 @@ let private parse (argv: string[]) =
         let extended = PursueConfig.withConfig argv (ProblemOptions.given results @ pursueFlags pursue) path
         try parser.Value.ParseCommandLine(extended, raiseOnUsage = true)
         with :? ArguParseException as e ->
-            raise (UsageError $"""--config: '{path}': {e.Message.Split('\n', StringSplitOptions.RemoveEmptyEntries).[0].Trim()}""")
+            raise (UsageError $"--config: '{path}': {arguMessage e}")
     | _ -> results
 
 /// Runs `np` with the given arguments, writing results to `out` and errors to `err`, until done or until the token is
@@ -54,8 +59,7 @@ let runWith (cancellation: CancellationToken) (argv: string[]) (out: TextWriter)
         out.WriteLine(e.Message)
         0
     | :? ArguParseException as e ->
-        let first = e.Message.Split('\n', StringSplitOptions.RemoveEmptyEntries).[0].Trim()
-        err.WriteLine($"np: {first} (see np --help)")
+        err.WriteLine($"np: {arguMessage e} (see np --help)")
         2
     | UsageError message ->
         err.WriteLine($"np: {message}")

@@ -36,6 +36,13 @@ let allTests =
         Pursuit.PursuitTests.tests
         Pursuit.ResidualNcfCrossTests.tests
         Cli.PursueCliTests.tests
+        Pursuit.StabilityTests.tests
+        Cli.OutcomeTests.tests
+        Cli.InterruptTests.tests
+        Cli.FuzzTests.tests
+        Cli.ReportTests.tests
+        Docs.SiteTests.tests
+        Packages.ScriptPackageTests.tests
         Torch.TorchDifferentialTests.tests
     ]
 

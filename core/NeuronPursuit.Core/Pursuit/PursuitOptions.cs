@@ -52,7 +52,7 @@ public sealed record PursuitOptions
     /// (default 0: take the maximiser, as the reference simulation did; docs/claims.md NP-3).</summary>
     public int InitialSign { get; init; }
 
-    /// <summary>Restarts of each KKT search (default 12).</summary>
+    /// <summary>Restarts of each KKT search (default 12; at most 100 000).</summary>
     public int Restarts { get; init; } = 12;
 
     /// <summary>Ascent budget and tolerance of each restart (default: KKT tolerance 1e-6, 1,500 steps).</summary>
@@ -62,7 +62,7 @@ public sealed record PursuitOptions
     /// minimisation (default 0.97, the reference rule; it keeps the rule from firing on the plateau after an addition).</summary>
     public double DecreaseFactor { get; init; } = 0.97;
 
-    /// <summary>Inner stop: the window, in epochs, of the relative-change test (default 1000).</summary>
+    /// <summary>Inner stop: the window, in epochs, of the relative-change test (default 1000; at most 10 000 000).</summary>
     public int StopWindow { get; init; } = 1000;
 
     /// <summary>Inner stop: relative change of the loss over <see cref="StopWindow"/> epochs below which the
@@ -159,11 +159,12 @@ public sealed record PursuitOptions
         Check(PositiveFinite(NeuronScale), "delta", "positive and finite", NeuronScale);
         Check(PositiveFinite(LearningRate), "eta", "positive and finite", LearningRate);
         Check(InitialSign is -1 or 0 or 1, "initial-sign", "-1, 0 or +1", InitialSign);
-        Check(Restarts >= 1, "restarts", "at least 1", Restarts);
+        Check(Restarts is >= 1 and <= 100_000, "restarts", "between 1 and 100000", Restarts);
         ArgumentNullException.ThrowIfNull(Ascent);
         Ascent.Validate();
         Check(DecreaseFactor > 0 && DecreaseFactor <= 1, "decrease-factor", "in (0, 1]", DecreaseFactor);
-        Check(StopWindow >= 1, "stop-window", "at least 1", StopWindow);
+        // The stop rule keeps the window's losses in memory.
+        Check(StopWindow is >= 1 and <= 10_000_000, "stop-window", "between 1 and 10000000", StopWindow);
         Check(RelativeChange >= 0 && double.IsFinite(RelativeChange), "relative-change", "finite and ≥ 0", RelativeChange);
         Check(LossFloor >= 0 && double.IsFinite(LossFloor), "loss-floor", "finite and ≥ 0", LossFloor);
         Check(MaxEpochs >= 1, "max-epochs", "at least 1", MaxEpochs);
