@@ -13,10 +13,7 @@ open NeuronPursuit.Tests.Support.NpRunner
 
 /// A CSV whose values reach 1e308: finite numbers whose squares overflow double precision.
 let private hugeCsv () =
-    let dir = tempDir ()
-    let path = Path.Combine(dir, "huge.csv")
-    File.WriteAllText(path, "x1,x2,y\n1e308,1,2\n-1e308,2,1\n3,1e308,-1\n1,1,1e308\n")
-    dir, path
+    fileIn "huge.csv" (fun path -> File.WriteAllText(path, "x1,x2,y\n1e308,1,2\n-1e308,2,1\n3,1e308,-1\n1,1,1e308\n"))
 
 let tests =
     testSequenced <| testList "outcomes that are not a success" [

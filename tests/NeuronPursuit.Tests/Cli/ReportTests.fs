@@ -13,7 +13,7 @@ open NeuronPursuit.Tests.Support.NpRunner
 
 /// Opens DIR/report.html in Chromium; returns its DOM after checking what every report must satisfy.
 let private look (dir: string) (name: string) =
-    Browser.require (Browser.chromium ()).IsSome "chromium"
+    Requirements.require (Browser.chromium ()).IsSome "chromium"
     use server = new Browser.StaticServer(dir)
     let shot = Path.Combine(Path.GetTempPath(), $"np-report-{name}-{System.Guid.NewGuid():N}.png")
     Browser.screenshot (server.Url "report.html") shot 1200 1600
@@ -49,9 +49,7 @@ let tests =
             expectImages html [ "loss against t", 800, 500; "norms against t", 800, 500 ]
         }
         test "np pursue: stop reason, iteration table and the loss figure; a diverged run says why" {
-            let dir = tempDir ()
-            let csv = Path.Combine(dir, "teacher.csv")
-            Data.writeCsv csv (Problem.example "two-relu-teacher").Data
+            let dir, csv = teacherCsv ()
             let out = Path.Combine(dir, "run")
             let code, _, err = np [ "pursue"; "--data"; csv; "--depth"; "2"; "--threads"; "1"; "--out"; out ]
             Expect.equal code 0 $"exit code; {err}"

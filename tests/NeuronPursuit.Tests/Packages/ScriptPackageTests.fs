@@ -28,8 +28,8 @@ let private run (dir: string) (program: string) (args: string list) =
 let tests =
     testList "packages for scripts" [
         test "a script outside the repository runs on the packages of a fresh clone and draws its figures" {
-            let root = Browser.repositoryRoot ()
-            Browser.require (Directory.Exists(Path.Combine(root, ".git"))) "the repository's git history"
+            let root = Requirements.repositoryRoot ()
+            Requirements.require (Directory.Exists(Path.Combine(root, ".git"))) "the repository's git history"
             let work = Path.Combine(Path.GetTempPath(), $"np-packages-{Guid.NewGuid():N}")
             let clone = Path.Combine(work, "clone")
             let elsewhere = Path.Combine(work, "elsewhere")

@@ -14,30 +14,11 @@ open System.Threading
 open Expecto
 open SkiaSharp
 
-/// Whether the tests run under `dotnet fsi build.fsx test`, which installs Chromium and builds the site first: then
-/// a missing browser or site is a failure. A developer's direct run of the suite skips such a test, saying why.
-let underBuild = Environment.GetEnvironmentVariable "NP_BUILD_TEST" = "1"
-
-/// Fails (under the build) or skips (otherwise) unless the requirement holds.
-let require (available: bool) (what: string) =
-    if not available then
-        if underBuild then failtest $"{what} is missing (dotnet fsi build.fsx test provides it)"
-        else skiptest $"{what} is missing: run the suite through dotnet fsi build.fsx test"
-
 /// Chromium's executable on PATH, if any.
 let chromium () =
     (Environment.GetEnvironmentVariable "PATH" |> Option.ofObj |> Option.defaultValue "").Split(Path.PathSeparator)
     |> Array.tryPick (fun dir ->
         [ "chromium"; "chromium-browser" ] |> List.map (fun name -> Path.Combine(dir, name)) |> List.tryFind File.Exists)
-
-/// The repository's root: the first folder above the test assembly that holds NeuronPursuit.sln.
-let repositoryRoot () =
-    let rec up (dir: DirectoryInfo | null) =
-        match dir with
-        | null -> failtest "the repository root (NeuronPursuit.sln) is not above the test assembly"
-        | dir when File.Exists(Path.Combine(dir.FullName, "NeuronPursuit.sln")) -> dir.FullName
-        | dir -> up dir.Parent
-    up (DirectoryInfo AppContext.BaseDirectory)
 
 /// A free TCP port on the loopback address.
 let private freePort () =
