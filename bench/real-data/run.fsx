@@ -7,10 +7,9 @@
 // early stopping on the same validation part, and scikit-learn's linear models and MLPs (baselines.py, Debian's
 // python3-sklearn) on the same splits. Reports test R² (regression) or accuracy (classification), hidden neurons and
 // wall time; writes bench/real-data/RESULTS.md and results.csv.
-// Run from the repository root after `dotnet build core/NeuronPursuit.FSharp -c Release`:
+// Run from the repository root after `dotnet fsi build.fsx pack` (the surface as a package from artifacts/):
 //   dotnet fsi bench/real-data/run.fsx [SPLITS]
-#r "../../core/NeuronPursuit.FSharp/bin/Release/net10.0/NeuronPursuit.Core.dll"
-#r "../../core/NeuronPursuit.FSharp/bin/Release/net10.0/NeuronPursuit.FSharp.dll"
+#r "nuget: NeuronPursuit.FSharp, 0.1.0"
 
 open System
 open System.Diagnostics

@@ -5,10 +5,9 @@
 // seed NP runs with its defaults at the teacher's depth on n training points and reports the final widths against the
 // teacher's, the test MSE on fresh points (relative to the labels' variance too), and the largest first-layer weight on
 // the irrelevant inputs. Writes bench/teachers/RESULTS.md and results.csv.
-// Run from the repository root after `dotnet build core/NeuronPursuit.FSharp -c Release`:
+// Run from the repository root after `dotnet fsi build.fsx pack` (the surface as a package from artifacts/):
 //   dotnet fsi bench/teachers/run.fsx [SEEDS [TEACHER-PREFIX]]
-#r "../../core/NeuronPursuit.FSharp/bin/Release/net10.0/NeuronPursuit.Core.dll"
-#r "../../core/NeuronPursuit.FSharp/bin/Release/net10.0/NeuronPursuit.FSharp.dll"
+#r "nuget: NeuronPursuit.FSharp, 0.1.0"
 
 open System
 open System.Diagnostics

@@ -35,6 +35,7 @@ type FlowArgs =
     | [<Unique; CustomCommandLine("--escape-norm")>] Escape_Norm of R: float
     | [<Unique; CustomCommandLine("--log-time")>] Log_Time of tau: float
     | [<Unique>] Out of dir: string
+    | [<Unique>] Overwrite
 
     interface IArgParserTemplate with
         member this.Usage =
@@ -50,13 +51,15 @@ type FlowArgs =
             | Times _ -> "observation times: linear:N | log:T0:N | t1,t2,... (default linear:201 over [0, T])."
             | Escape_Norm _ -> "stop when ‖w‖ rises through R (a terminal event)."
             | Log_Time _ -> "integrate in s = ln(1 + t/tau) (long horizons; steps geometric in t); outputs stay in t."
-            | Out _ -> "output folder for run.json, series.csv, weights.csv, loss.png, norms.png (required)."
+            | Out _ -> "output folder for run.json, series.csv, weights.csv, loss.png, norms.png, report.html (required; must not exist or be empty)."
+            | Overwrite -> "replace an existing non-empty output folder (when the run completes)."
 
 /// Arguments of `np check`: run the papers' claims as checks and write a report.
 type CheckArgs =
     | [<MainCommand>] Names of name: string list
     | [<Unique>] Full
     | [<Unique>] Out of dir: string
+    | [<Unique>] Overwrite
     | [<Unique>] List
 
     interface IArgParserTemplate with
@@ -64,11 +67,12 @@ type CheckArgs =
             match this with
             | Names _ -> "checks to run (default: all); see --list."
             | Full -> "run the full configurations (the delta sweeps) instead of the fast ones."
-            | Out _ -> "output folder for report.md, checks.csv and run.json (default runs/checks)."
+            | Out _ -> "output folder for report.md, report.html, checks.csv and run.json (default runs/checks; must not exist or be empty)."
+            | Overwrite -> "replace an existing non-empty output folder (when the run completes)."
             | List -> "list the checks with their claims and exit."
 
 /// Arguments of `np pursue`: Neuron Pursuit, the greedy network-growing trainer. Every option but --config,
-/// --seeds, --ablations and --out may also be a key of the --config file (the flag without dashes, '-' as '_').
+/// --seeds, --ablations, --out and --overwrite may also be a key of the --config file (the flag without dashes, '-' as '_').
 type PursueArgs =
     | [<Unique>] Seeds of range: string
     | [<Unique>] Ablations
@@ -107,6 +111,7 @@ type PursueArgs =
     | [<Unique; CustomCommandLine("--baseline-epochs")>] Baseline_Epochs of epochs: int
     | [<Unique; CustomCommandLine("--wide-epochs")>] Wide_Epochs of epochs: int
     | [<Unique>] Out of dir: string
+    | [<Unique>] Overwrite
 
     interface IArgParserTemplate with
         member this.Usage =
@@ -147,7 +152,8 @@ type PursueArgs =
             | Threads _ -> "worker threads (default 2); results do not depend on it."
             | Baseline_Epochs _ -> "--ablations: GD epochs of the (4,2) baseline (default 100000)."
             | Wide_Epochs _ -> "--ablations: GD epochs of the (64,64) baselines (default 20000)."
-            | Out _ -> "output folder (default runs/pursue-hypercube for --example; required with --data)."
+            | Out _ -> "output folder (default runs/pursue-hypercube for --example; required with --data; must not exist or be empty)."
+            | Overwrite -> "replace an existing non-empty output folder (when the run completes)."
 
 /// Arguments of `np sweep run`: run every unfinished task of a sweep on this machine.
 type SweepRunArgs =
@@ -239,12 +245,14 @@ type SweepArgs =
 type PredictArgs =
     | [<Unique>] Model of dir: string
     | [<Unique>] Out of path: string
+    | [<Unique>] Overwrite
 
     interface IArgParserTemplate with
         member this.Usage =
             match this with
             | Model _ -> "run folder of np pursue holding model.json and weights.csv (required)."
             | Out _ -> "CSV file for the predictions (required): prediction (classifiers also probability, score)."
+            | Overwrite -> "replace an existing file (when the predictions are complete)."
 
 /// The subcommands of `np`, and the problem options every subcommand with a problem shares.
 type NpArgs =

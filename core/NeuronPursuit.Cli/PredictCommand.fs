@@ -28,7 +28,13 @@ let private write (path: string) (model: PursuitModel) (predictions: float[]) =
     else
         sb.Append("prediction\n") |> ignore
         for y in predictions do sb.Append(r y).Append('\n') |> ignore
-    File.WriteAllText(path, sb.ToString())
+    // Written beside the target and renamed over it: the file appears only when complete.
+    let temporary = Path.Combine(Path.GetDirectoryName(Path.GetFullPath path) |> nonNull, $".{Path.GetFileName path}.partial-{Guid.NewGuid():N}")
+    try
+        File.WriteAllText(temporary, sb.ToString())
+        File.Move(temporary, path, true)
+    finally
+        if File.Exists temporary then File.Delete temporary
 
 /// `np predict --model DIR --data FILE.csv --out PRED.csv`: returns 0; bad input raises (one line, exit 2, nothing written).
 let run (problemArgs: ParseResults<NpArgs>) (args: ParseResults<PredictArgs>) (out: TextWriter) =
@@ -53,6 +59,9 @@ let run (problemArgs: ParseResults<NpArgs>) (args: ParseResults<PredictArgs>) (o
     | _ -> ()
     let folder = Path.GetDirectoryName(Path.GetFullPath target)
     if not (Directory.Exists folder) then raise (UsageError $"--out: the folder '{folder}' does not exist.")
+    if Directory.Exists target then raise (UsageError $"--out: '{target}' is a folder; name a file for the predictions.")
+    if File.Exists target && not (args.Contains PredictArgs.Overwrite) then
+        raise (UsageError $"--out: '{target}' exists; choose another file or pass --overwrite to replace it.")
     let predictions = model.Predict(ReadOnlySpan(table.Leading model.InputNames.Count))
     write target model predictions
     out.WriteLine($"model: {dir} ({model.Network.Specification}, {model.Loss.Specification}; {model.Preprocessing.Describe()})")

@@ -67,13 +67,14 @@ type PursueConfig =
 /// The flag of a key: `max_epochs` → `--max-epochs`.
 let private flagOf (key: string) = "--" + key.Replace('_', '-')
 
-/// The keys a --config file may hold: the pursue options' flags (but --config, --seeds, --ablations and --out) and
+/// The keys a --config file may hold: the pursue options' flags (but --config, --seeds, --ablations, --out and
+/// --overwrite) and
 /// the problem's --activation and --seed, without dashes and with '_' for '-'.
 let configKeys =
     let pursue =
         [ for case in ArgumentParser.Create<PursueArgs>().GetArgumentCases() do
               let name = case.Name.Value
-              if not (List.contains name [ "--config"; "--seeds"; "--ablations"; "--out"; "--help" ]) then
+              if not (List.contains name [ "--config"; "--seeds"; "--ablations"; "--out"; "--overwrite"; "--help" ]) then
                   yield name.TrimStart('-').Replace('-', '_') ]
     pursue @ [ "activation"; "seed" ]
 
@@ -203,6 +204,11 @@ let ofArgs (problemArgs: ParseResults<NpArgs>) (args: ParseResults<PursueArgs>) 
     let spec = ProblemSpec(Example = given.Example, Data = given.Data, DataSeed = given.DataSeed, Samples = given.Samples, Net = "ff",
                            Widths = String.Join(",", List.replicate (depth - 1) 1), Activation = given.Activation, Loss = loss.Name)
     let problem = spec.Build()
+    // The data must fit double precision for this network: the loss and gradient of a unit-norm network (seeded) are
+    // finite, else one line names the data and their largest value (not an overflow deep in the KKT search).
+    let unit = Vec.gaussian 1L 1.0 problem.Dimension |> fun u -> Vec.scale (1.0 / Vec.norm u) u
+    Overflow.evaluateFinite problem "the loss of a unit-norm network" "rescale the data." (fun () -> value (Problem.loss problem) unit) |> ignore
+    Overflow.evaluateFinite problem "the gradient of the loss of a unit-norm network" "rescale the data." (fun () -> Vec.norm (grad (Problem.loss problem) unit)) |> ignore
     if mode <> Single && (args.Contains PursueArgs.Validation || args.Contains PursueArgs.Validation_Data || args.Contains PursueArgs.Standardise
                           || args.Contains PursueArgs.Bias || not (loss :? SquareLoss)) then
         raise (UsageError "--seeds/--ablations: reproduce the demo as it is; --validation, --validation-data, --standardise, --bias and --loss logistic apply to single runs.")

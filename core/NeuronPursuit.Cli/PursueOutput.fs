@@ -49,7 +49,7 @@ type IterationRecord =
       EpochOffset: int64
       LossBefore: float
       LossAfter: float
-      /// converged | loss_floor | epoch_cap | diverged.
+      /// converged | loss_floor | epoch_cap | diverged | early_stopped | interrupted.
       StopReason: string
       SearchSeconds: float
       MinimiseSeconds: float
@@ -60,7 +60,11 @@ type IterationRecord =
       /// The validation loss after the minimisation, or null without validation data.
       ValidationLoss: float option
       /// The candidates the lookahead tried (one without lookahead).
-      Alternatives: LookaheadRecord list }
+      Alternatives: LookaheadRecord list
+      /// λ_max of ∇²ℒ at the start of the minimisation (iteration 1, and any that diverged), else null.
+      Sharpness: float option
+      /// 2/λ_max: GD with η at or above it is unstable at the start of the minimisation; null when not estimated.
+      StabilityLimit: float option }
 
 let iterationRecord (it: PursuitIteration) : IterationRecord =
     { Index = it.Index
@@ -83,7 +87,9 @@ let iterationRecord (it: PursuitIteration) : IterationRecord =
       LayerClarke = List.ofSeq it.LayerClarke
       TrainLoss = it.TrainLoss
       ValidationLoss = (if Double.IsNaN it.ValidationLoss then None else Some it.ValidationLoss)
-      Alternatives = [ for a in it.Alternatives -> { Layer = a.Layer; Value = a.Value; Clarke = a.Clarke; Loss = a.Loss; Epochs = a.Epochs } ] }
+      Alternatives = [ for a in it.Alternatives -> { Layer = a.Layer; Value = a.Value; Clarke = a.Clarke; Loss = a.Loss; Epochs = a.Epochs } ]
+      Sharpness = it.Minimisation.Sharpness |> Option.ofNullable |> Option.map (fun e -> e.Value)
+      StabilityLimit = it.Minimisation.Sharpness |> Option.ofNullable |> Option.map (fun e -> e.StabilityLimit) }
 
 /// A pruning trial in run.json.
 type PruningRecord =
@@ -146,8 +152,10 @@ let optionsRecord (config: PursueConfig) =
 
 /// `result` of a pursue run.
 type PursueResultRecord =
-    { /// loss_tolerance | no_candidate | max_iterations | neuron_budget.
+    { /// loss_tolerance | no_candidate | max_iterations | neuron_budget | diverged | all_neurons_inactive | interrupted.
       StopReason: string
+      /// For diverged and all_neurons_inactive runs: the likely cause and the remedy, in one line; else null.
+      Diagnosis: string option
       Iterations: int
       FinalWidths: int list
       /// The final network, e.g. "ff d=20 widths=4,2 relu".
@@ -187,6 +195,36 @@ type PursueResultRecord =
       /// The same on the validation part, or null.
       ValidationMetrics: MetricsRecord option }
 
+/// Where the minimisation of an iteration starts, in words.
+let private startOf (it: PursuitIteration) =
+    if it.Index = 1 then "the initial network" else $"the start of iteration {it.Index}"
+
+/// The one-line warning when η is not below the stability limit 2/λ_max at the start of a minimisation, else None.
+let stabilityWarning (eta: float) (it: PursuitIteration) =
+    match Option.ofNullable it.Minimisation.Sharpness with
+    | Some s when eta >= s.StabilityLimit ->
+        Some $"η = {g4 eta} is not below 2/λ_max ≈ {g4 s.StabilityLimit} at {startOf it} (λ_max ≈ {g4 s.Value} of the loss Hessian): gradient descent is unstable there; --eta below {g4 s.StabilityLimit} is."
+    | _ -> None
+
+/// For a run that diverged or whose neurons all died: the likely cause and the remedy in one line; else None.
+let diagnosis (eta: float) (result: PursuitResult) =
+    let last = result.Iterations.[result.Iterations.Count - 1]
+    match result.StopReason with
+    | PursuitStopReason.Diverged when result.Divergence.HasValue ->
+        let struct (iteration: int, m: MinimisationResult) = result.Divergence.Value
+        let start = if iteration = 1 then "the initial network" else $"the start of iteration {iteration}"
+        let kept = if iteration = 1 then "" else $" (the network of iteration {iteration - 1} is kept)"
+        let growth = $"the loss grew from {g4 m.LossBefore} to {g4 m.LossAfter} in {m.Epochs} epochs of iteration {iteration}{kept}"
+        match Option.ofNullable m.Sharpness with
+        | Some s when eta >= s.StabilityLimit ->
+            Some $"diverged: {growth}; η = {g4 eta} exceeds 2/λ_max ≈ {g4 s.StabilityLimit} at {start}; use --eta below {g4 s.StabilityLimit}."
+        | Some s ->
+            Some $"diverged: {growth} although η = {g4 eta} is below 2/λ_max ≈ {g4 s.StabilityLimit} at {start}: the curvature grew during the descent; use a smaller --eta (or --minimiser flow with an adaptive --flow-method)."
+        | None -> Some $"diverged: {growth}; the weights are no longer finite; use a smaller --eta."
+    | PursuitStopReason.AllNeuronsInactive ->
+        Some $"every neuron is inactive on the data after iteration {last.Index}: the output is 0 on all samples, the gradient vanishes and the loss is stuck at (1/(2n))Σy² = {g4 result.FinalLoss}; this is no fit: use a smaller --eta (now {g4 eta}) or another --seed."
+    | _ -> None
+
 /// run.json of one pursue run.
 let runRecord argv (config: PursueConfig) (problem: Problem) (result: PursuitResult) wall (evaluation: NpDemo.Evaluation option)
               (metrics: LearningMetrics option) files =
@@ -200,6 +238,7 @@ let runRecord argv (config: PursueConfig) (problem: Problem) (result: PursuitRes
           NcfNormalisation = "1/n"
           ConfigFile = config.ConfigFile }
         { StopReason = RunRecord.snakeCase (string result.StopReason)
+          Diagnosis = diagnosis config.Options.LearningRate result
           Iterations = result.Iterations.Count
           FinalWidths = List.ofSeq result.Network.HiddenWidths
           Network = result.Network.Specification

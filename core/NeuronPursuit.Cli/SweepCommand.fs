@@ -41,7 +41,7 @@ let private readSpec (path: string) =
 /// or opened; the tasks run in the specification file's folder.
 let private createFolder (spec: SweepSpec) (dir: string) (specPath: string) =
     guard dir (fun () -> SweepFolder.Check(dir, spec, SweepCatalog.commands))
-    OutputFolder.create dir
+    OutputFolder.ensureWritable dir
     let workingDirectory = Path.GetDirectoryName(Path.GetFullPath specPath) |> nonNull
     guard dir (fun () -> SweepFolder.Create(dir, spec, workingDirectory, SweepCatalog.commands))
 

@@ -39,6 +39,13 @@ let allTests =
         Pursuit.LearningTests.tests
         Cli.PursueCliTests.tests
         Cli.PredictCliTests.tests
+        Pursuit.StabilityTests.tests
+        Cli.OutcomeTests.tests
+        Cli.InterruptTests.tests
+        Cli.FuzzTests.tests
+        Cli.ReportTests.tests
+        Docs.SiteTests.tests
+        Packages.ScriptPackageTests.tests
         Torch.TorchDifferentialTests.tests
         Sweeps.SweepSpecTests.tests
         Sweeps.SweepRunTests.tests

@@ -20,7 +20,8 @@ public readonly record struct PursuitProgress(int Iteration, IReadOnlyList<int> 
 /// r = y − H(X; w), find for every hidden layer l the best KKT point (a, b) of the residual NCF N_l
 /// (<see cref="ResidualNcf"/>), add a neuron (δ·a, δ·b) to the layer with the largest value, and minimise
 /// the loss over all weights; stop when the loss is below a tolerance, no layer's value exceeds a tolerance,
-/// the iteration limit or the neuron budget is reached. Results depend only on the data and the options
+/// the iteration limit or the neuron budget is reached, a minimisation diverged or was interrupted (the options'
+/// cancellation token), or the network's neurons are all inactive on the data. Results depend only on the data and the options
 /// (seeds), not on the number of threads.
 /// </summary>
 public static class NeuronPursuitTrainer
@@ -80,20 +81,23 @@ public static class NeuronPursuitTrainer
         double[] w = start.Direction.Select(u => options.InitialScale * u).ToArray();
         double[] initial = (double[])w.Clone();
         (MinimisationResult first, double firstSeconds) = Minimise(network, data, w, options, 1, progress, Watch(network, w, 1, []));
-        if (first.Reason == InnerStopReason.Diverged)
-            throw new ArgumentException($"eta: gradient descent with step {options.LearningRate} diverged on the initial network; use a smaller step.", "eta");
         Record(new PursuitIteration(1, [], network.HiddenWidths.ToArray(), [start.Value], [], [], initial, first, epochOffset,
             searchSeconds, firstSeconds) { LayerClarke = [startClarke] });
         double loss = first.LossAfter;
+        PursuitStopReason? ended = EndedEarly(first, network, data, w);
+        (int, MinimisationResult)? divergence = first.Reason == InnerStopReason.Diverged ? (1, first) : null;
 
         PursuitStopReason reason = PursuitStopReason.MaxIterations;
         for (int k = 2; ; k++)
         {
+            if (ended is { } early) { reason = early; break; }
             if (loss < options.LossTolerance) { reason = PursuitStopReason.LossTolerance; break; }
             if (k > options.MaxIterations) { reason = PursuitStopReason.MaxIterations; break; }
             if (best is { } b0 && k - 1 - b0.Iteration >= options.Patience) { reason = PursuitStopReason.Patience; break; }
             int neurons = network.HiddenWidths.Sum();
             if (neurons >= options.MaxNeurons) { reason = PursuitStopReason.NeuronBudget; break; }
+
+            if (options.Cancellation.IsCancellationRequested) { reason = PursuitStopReason.Interrupted; break; }
 
             // Step 5: the best candidates of every hidden layer at the current network (K distinct ones with lookahead).
             clock.Restart();
@@ -139,12 +143,17 @@ public static class NeuronPursuitTrainer
                     : Minimise(grown, data, wt, options, iteration, progress, Watch(grown, wt, iteration, tries[t].Select(c => c.Layer).ToArray()));
                 outcomes[t] = (grown, wt, added, fit, fitSeconds);
             });
+            // The smallest loss among the trials that did not diverge (a diverged trial only when all did).
             int keep = 0;
             for (int t = 1; t < outcomes.Length; t++)
-                if (outcomes[t].Fit.LossAfter < outcomes[keep].Fit.LossAfter) keep = t;
+            {
+                bool diverged = outcomes[t].Fit.Reason == InnerStopReason.Diverged, keptDiverged = outcomes[keep].Fit.Reason == InnerStopReason.Diverged;
+                if (keptDiverged && !diverged || diverged == keptDiverged && outcomes[t].Fit.LossAfter < outcomes[keep].Fit.LossAfter) keep = t;
+            }
             if (outcomes[keep].Fit.Reason == InnerStopReason.Diverged)
             {
                 // The step η is too large for the grown network: stop with the network before the addition.
+                divergence = (k, outcomes[keep].Fit);
                 reason = PursuitStopReason.Diverged;
                 break;
             }
@@ -161,6 +170,7 @@ public static class NeuronPursuitTrainer
                     o.Fit.LossAfter, o.Fit.Epochs)).ToArray(),
             });
             loss = result.LossAfter;
+            ended = EndedEarly(result, network, data, w);
         }
 
         // With validation data: the best iterate. Without: pruning (an exact fit only), then a refit to the loss floor
@@ -203,6 +213,7 @@ public static class NeuronPursuitTrainer
             Refit = refit,
             Origins = origins.Select(o => (IReadOnlyList<int>)o.ToArray()).ToArray(),
             ReturnedIteration = returned,
+            Divergence = divergence,
         };
 
         // The best iterate so far: strictly smaller validation loss (ties keep the smaller, earlier network).
@@ -252,12 +263,25 @@ public static class NeuronPursuitTrainer
         PursuitOptions options, int iteration, IProgress<PursuitProgress>? progress, EpochMonitor? monitor = null)
     {
         var clock = Stopwatch.StartNew();
+        // λ_max before the first minimisation: whether η < 2/λ_max at the initial network (reported with iteration 1).
         MinimisationResult result = options.Minimiser == MinimiserKind.GradientDescent
             ? GradientDescentMinimiser.Minimise(network, data, w, options,
-                progress is null ? null : new EpochProgress(progress, iteration, network.HiddenWidths.ToArray()), monitor)
+                progress is null ? null : new EpochProgress(progress, iteration, network.HiddenWidths.ToArray()), monitor,
+                estimateSharpness: iteration == 1)
             : GradientFlowMinimiser.Minimise(network, data, w, options, monitor);
         return (result, clock.Elapsed.TotalSeconds);
     }
+
+    /// <summary>Why the pursuit must stop after this minimisation, beyond its global stop rules: it diverged, it was
+    /// interrupted, or it left a network whose neurons are all inactive on the data (never a convergence); else null.</summary>
+    private static PursuitStopReason? EndedEarly(MinimisationResult result, FeedForwardNetwork network, DataSet<double> data, double[] w) =>
+        result.Reason switch
+        {
+            InnerStopReason.Diverged => PursuitStopReason.Diverged,
+            InnerStopReason.Interrupted => PursuitStopReason.Interrupted,
+            _ when NetworkStatistics.OutputVanishes(network, data, w) => PursuitStopReason.AllNeuronsInactive,
+            _ => null,
+        };
 
     /// <summary>Forwards epoch reports synchronously (Progress&lt;T&gt; would post them to a thread pool).</summary>
     private sealed class EpochProgress(IProgress<PursuitProgress> target, int iteration, IReadOnlyList<int> widths)

@@ -71,7 +71,7 @@ public sealed record PursuitOptions
     /// (default 0: take the maximiser, as the reference simulation did; docs/claims.md NP-3).</summary>
     public int InitialSign { get; init; }
 
-    /// <summary>Restarts of each KKT search (default 12).</summary>
+    /// <summary>Restarts of each KKT search (default 12; at most 100 000).</summary>
     public int Restarts { get; init; } = 12;
 
     /// <summary>Ascent budget and tolerance of each restart (default: KKT tolerance 1e-6, 1,500 steps).</summary>
@@ -81,7 +81,7 @@ public sealed record PursuitOptions
     /// minimisation (default 0.97, the reference rule; it keeps the rule from firing on the plateau after an addition).</summary>
     public double DecreaseFactor { get; init; } = 0.97;
 
-    /// <summary>Inner stop: the window, in epochs, of the relative-change test (default 1000).</summary>
+    /// <summary>Inner stop: the window, in epochs, of the relative-change test (default 1000; at most 10 000 000).</summary>
     public int StopWindow { get; init; } = 1000;
 
     /// <summary>Inner stop: relative change of the loss over <see cref="StopWindow"/> epochs below which the
@@ -145,6 +145,19 @@ public sealed record PursuitOptions
     /// <summary>The loss is recorded every this many epochs for plots (default 100).</summary>
     public int RecordEvery { get; init; } = 100;
 
+    /// <summary>A minimisation has diverged once its loss exceeds this many times its value at the start (default
+    /// 1e4), or is NaN or ∞: gradient descent has left the basin (η above 2/λ_max) and a blown-up loss is no fit.</summary>
+    public double DivergenceFactor { get; init; } = 1e4;
+
+    /// <summary>Stops the pursuit at the next step (epoch, or before a candidate search) once signalled, e.g. by
+    /// Ctrl-C; the result then holds what was computed; none by default.</summary>
+    public CancellationToken Cancellation { get; init; }
+
+    /// <summary>A copy that stops at the next step once the token is signalled.</summary>
+    /// <param name="cancellation">The token.</param>
+    /// <returns>The copy.</returns>
+    public PursuitOptions WithCancellation(CancellationToken cancellation) => this with { Cancellation = cancellation };
+
     /// <summary>A copy with another direction rule (for the random-direction ablation).</summary>
     /// <param name="rule">The rule.</param>
     /// <returns>The copy.</returns>
@@ -183,11 +196,12 @@ public sealed record PursuitOptions
         Check(PositiveFinite(NeuronScale), "delta", "positive and finite", NeuronScale);
         Check(PositiveFinite(LearningRate), "eta", "positive and finite", LearningRate);
         Check(InitialSign is -1 or 0 or 1, "initial-sign", "-1, 0 or +1", InitialSign);
-        Check(Restarts >= 1, "restarts", "at least 1", Restarts);
+        Check(Restarts is >= 1 and <= 100_000, "restarts", "between 1 and 100000", Restarts);
         ArgumentNullException.ThrowIfNull(Ascent);
         Ascent.Validate();
         Check(DecreaseFactor > 0 && DecreaseFactor <= 1, "decrease-factor", "in (0, 1]", DecreaseFactor);
-        Check(StopWindow >= 1, "stop-window", "at least 1", StopWindow);
+        // The stop rule keeps the window's losses in memory.
+        Check(StopWindow is >= 1 and <= 10_000_000, "stop-window", "between 1 and 10000000", StopWindow);
         Check(RelativeChange >= 0 && double.IsFinite(RelativeChange), "relative-change", "finite and ≥ 0", RelativeChange);
         Check(LossFloor >= 0 && double.IsFinite(LossFloor), "loss-floor", "finite and ≥ 0", LossFloor);
         Check(MaxEpochs >= 1, "max-epochs", "at least 1", MaxEpochs);
@@ -202,6 +216,7 @@ public sealed record PursuitOptions
         Check(NeuronsPerIteration >= 1, "neurons-per-iteration", "at least 1", NeuronsPerIteration);
         Check(Parallelism >= 1, "threads", "at least 1", Parallelism);
         Check(RecordEvery >= 1, "record-every", "at least 1", RecordEvery);
+        Check(DivergenceFactor > 1 && !double.IsNaN(DivergenceFactor), "divergence-factor", "greater than 1", DivergenceFactor);
         Check(!string.IsNullOrWhiteSpace(FlowMethod), "flow-method", "a method name", FlowMethod ?? "null");
     }
 }

@@ -21,9 +21,18 @@ public enum PursuitStopReason
     /// <summary>The validation loss did not improve for <see cref="PursuitOptions.Patience"/> iterations.</summary>
     Patience,
 
-    /// <summary>Gradient descent diverged after an addition (step η too large for the grown network); the network
-    /// before that addition is returned.</summary>
+    /// <summary>A minimisation diverged (its loss became NaN, ∞ or exploded; see
+    /// <see cref="PursuitOptions.DivergenceFactor"/>; <see cref="PursuitResult.Divergence"/> says where). After an
+    /// addition, the network before that addition is returned; in iteration 1 there is none, and the returned network is
+    /// the blown-up one, not a fit.</summary>
     Diverged,
+
+    /// <summary>The network's output is 0 on every sample: the neurons of a hidden layer are all inactive on the data
+    /// (for ReLU-type σ, every pre-activation ≤ 0), so ∇ℒ = 0 and no minimisation can move it. Not a convergence.</summary>
+    AllNeuronsInactive,
+
+    /// <summary>The options' cancellation token was signalled (e.g. Ctrl-C); the result holds what was computed.</summary>
+    Interrupted,
 }
 
 /// <summary>The grown network (with validation data: the best iterate), its weights and the iteration log.</summary>
@@ -50,6 +59,10 @@ public sealed record PursuitResult(FeedForwardNetwork Network, double[] Weights,
     /// <summary>The iteration whose network is returned: the one with the smallest validation loss when there were
     /// validation data, else the last.</summary>
     public int ReturnedIteration { get; init; }
+
+    /// <summary>With <see cref="PursuitStopReason.Diverged"/>: the iteration whose minimisation diverged and that
+    /// minimisation (its <see cref="MinimisationResult.Sharpness"/> is λ_max at its start); else null.</summary>
+    public (int Iteration, MinimisationResult Minimisation)? Divergence { get; init; }
 
     /// <summary>Every trial of the pruning pass (empty when it did not run).</summary>
     public IReadOnlyList<PruningTrial> Pruning { get; init; } = [];

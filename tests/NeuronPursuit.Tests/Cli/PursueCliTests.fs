@@ -11,13 +11,6 @@ open NeuronPursuit
 open NeuronPursuit.Core.Data
 open NeuronPursuit.Tests.Support.NpRunner
 
-/// The two-ReLU teacher's data as a CSV file in a fresh folder.
-let private teacherCsv () =
-    let dir = tempDir ()
-    let path = Path.Combine(dir, "teacher.csv")
-    Data.writeCsv path (Problem.example "two-relu-teacher").Data
-    dir, path
-
 let tests =
     testSequenced <| testList "np pursue" [
         test "--data: a two-layer run writes its files, and weights.csv equals the surface's result bit for bit" {
