@@ -48,7 +48,7 @@ let tests =
                               let file = target site page link
                               if not (File.Exists file || File.Exists(Path.Combine(file, "index.html"))) then
                                   yield $"{Path.GetRelativePath(site, page)} → {link}" ]
-            Expect.isEmpty broken "broken links"
+            Expect.equal broken [] "broken links (page → link)"
             let external =
                 [ for page in pages do
                       for m in Text.RegularExpressions.Regex.Matches(File.ReadAllText page, "<(?:script|link|img)[^>]+(?:src|href)=\"(https?://[^\"]*)\"") ->
