@@ -28,6 +28,15 @@ let dataOption (p: Problem) =
     | source when source.StartsWith("example ", StringComparison.Ordinal) -> $"--example {source.Substring 8}"
     | source -> $"--data: '{source}'"
 
+/// Raises a UsageError when the square of the data's largest value overflows double precision: the loss of any network
+/// homogeneous of degree ≥ 1 in its input (ReLU and its powers) then overflows wherever one of its neurons is active,
+/// whatever the weights, so no run on these data means anything. A check on one network alone can miss it (a network
+/// whose neurons are all inactive on the data has loss (1/(2n))Σy²).
+let requireFiniteSquares (p: Problem) =
+    let largest, sample, column = largestValue p
+    if not (Double.IsFinite(largest * largest)) then
+        raise (UsageError $"{dataOption p}: the data reach {Format.g4 largest} (sample {sample}, {column}), whose square overflows double precision; rescale the data.")
+
 /// Raises a UsageError when `value` (described by `what`, e.g. "the loss at w(0)") is not finite: the data are too
 /// large for double precision with this network; the message names them, their largest value and the remedy.
 let requireFinite (p: Problem) (what: string) (remedy: string) (value: float) =

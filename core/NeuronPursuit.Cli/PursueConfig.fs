@@ -206,6 +206,7 @@ let ofArgs (problemArgs: ParseResults<NpArgs>) (args: ParseResults<PursueArgs>) 
     let problem = spec.Build()
     // The data must fit double precision for this network: the loss and gradient of a unit-norm network (seeded) are
     // finite, else one line names the data and their largest value (not an overflow deep in the KKT search).
+    Overflow.requireFiniteSquares problem
     let unit = Vec.gaussian 1L 1.0 problem.Dimension |> fun u -> Vec.scale (1.0 / Vec.norm u) u
     Overflow.evaluateFinite problem "the loss of a unit-norm network" "rescale the data." (fun () -> value (Problem.loss problem) unit) |> ignore
     Overflow.evaluateFinite problem "the gradient of the loss of a unit-norm network" "rescale the data." (fun () -> Vec.norm (grad (Problem.loss problem) unit)) |> ignore

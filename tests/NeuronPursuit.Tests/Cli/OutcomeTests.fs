@@ -46,6 +46,15 @@ let tests =
             Expect.stringContains err "1E+308" "the value"
             Expect.isFalse (Directory.Exists out) "nothing written"
         }
+        test "np pursue on data reaching 1e308 at any depth: refused by the data's squares, whatever the unit network's activity" {
+            // At depth 3 the seeded unit-norm network of the boundary check can be inactive on every sample (its loss
+            // then is (1/(2n))Σy², finite); the squares of the data overflow whatever the network.
+            let dir, csv = hugeCsv ()
+            for depth in [ "2"; "3"; "4" ] do
+                let out = Path.Combine(dir, $"run-{depth}")
+                np [ "pursue"; "--data"; csv; "--depth"; depth; "--out"; out ] |> expectOneLineError 2 $"--data: '{csv}'"
+                Expect.isFalse (Directory.Exists out) $"depth {depth}: nothing written"
+        }
         test "np flow on data reaching 1e308: one line naming the file and its values, never an internal name" {
             let dir, csv = hugeCsv ()
             let out = Path.Combine(dir, "run")
