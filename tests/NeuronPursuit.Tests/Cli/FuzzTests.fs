@@ -155,7 +155,7 @@ let private pathPool (dir: string) =
 /// A value for an option, by its name and field type.
 let private valueFor (paths: string list) (flag: string) (t: Type) =
     match flag with
-    | "--data" | "--init" | "--weights" | "--config" -> Gen.elements paths
+    | "--data" | "--init" | "--weights" | "--config" | "--model" -> Gen.elements paths
     | "--out" -> Gen.constant "<out>"
     | "--seeds" -> Gen.elements [ "x"; "5..1"; "1..2000"; ""; "1..a" ]
     | "--samples" -> Gen.elements [ "0"; "-3"; "2000000000"; "x"; "5"; "50" ]
@@ -222,7 +222,7 @@ let tests =
             let paths = pathPool dir
             let commands =
                 [ "eval", optionsOf<EvalArgs> (); "flow", optionsOf<FlowArgs> (); "pursue", optionsOf<PursueArgs> ()
-                  "check", optionsOf<CheckArgs> (); "version", [] ]
+                  "check", optionsOf<CheckArgs> (); "predict", optionsOf<PredictArgs> (); "version", [] ]
             let mutable k = 0
             let generated =
                 gen {
