@@ -62,6 +62,21 @@ type OutputFolder internal (final: string, staging: string, createdParents: stri
                 | :? IOException
                 | :? UnauthorizedAccessException -> ()
 
+/// Creates a folder (and its parents) and writes and deletes a probe file in it: None when that worked, else the
+/// reason in one line.
+let private createWritable (dir: string) =
+    try
+        Directory.CreateDirectory dir |> ignore
+        let probe = Path.Combine(dir, $".np-write-test-{Guid.NewGuid():N}")
+        File.WriteAllText(probe, "")
+        File.Delete probe
+        None
+    with
+    | :? IOException
+    | :? UnauthorizedAccessException
+    | :? ArgumentException
+    | :? NotSupportedException as e -> Some(oneLine e)
+
 /// Whether a folder exists and holds anything.
 let private nonEmpty (dir: string) =
     Directory.Exists dir && not (Seq.isEmpty (Directory.EnumerateFileSystemEntries dir))
@@ -92,31 +107,16 @@ let create (dir: string) (overwrite: bool) =
             match dir with
             | Some dir when not (Directory.Exists dir) -> Some(dir, Option.ofObj (Path.GetDirectoryName dir))
             | _ -> None)
-    try
-        Directory.CreateDirectory staging |> ignore
-        let probe = Path.Combine(staging, ".np-write-test")
-        File.WriteAllText(probe, "")
-        File.Delete probe
-    with
-    | :? IOException
-    | :? UnauthorizedAccessException
-    | :? ArgumentException
-    | :? NotSupportedException as e ->
+    match createWritable staging with
+    | Some problem ->
         (new OutputFolder(full, staging, missingParents) :> IDisposable).Dispose()
-        fail $"cannot be written: {oneLine e}"
-    new OutputFolder(full, staging, missingParents)
+        fail $"cannot be written: {problem}"
+    | None -> new OutputFolder(full, staging, missingParents)
 
 /// A folder that outlives one run and is written in place — a sweep's folder, resumable, whose database is
 /// transactional and whose result files are written atomically (never staged): creates it and its parents and proves
-/// it writable by writing and deleting a probe file; a one-line UsageError naming --out otherwise.
+/// it writable; a one-line UsageError naming --out otherwise.
 let ensureWritable (dir: string) =
-    try
-        Directory.CreateDirectory dir |> ignore
-        let probe = Path.Combine(dir, $".np-write-test-{Guid.NewGuid():N}")
-        File.WriteAllText(probe, "")
-        File.Delete probe
-    with
-    | :? IOException
-    | :? UnauthorizedAccessException
-    | :? ArgumentException
-    | :? NotSupportedException as e -> raise (UsageError $"--out: cannot write to '{dir}': {oneLine e}")
+    match createWritable dir with
+    | Some problem -> raise (UsageError $"--out: cannot write to '{dir}': {problem}")
+    | None -> ()
