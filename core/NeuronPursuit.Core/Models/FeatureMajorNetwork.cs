@@ -154,7 +154,7 @@ internal sealed class FeatureMajorNetwork
         }
     }
 
-    private void ForwardChunk(Part part, int start, int length)
+    private void ForwardChunk(Part part, int start, int length, double[][]? keepPreActivations = null)
     {
         int ld = part.Chunk;
         ReadOnlySpan<double> w = _w;
@@ -165,6 +165,7 @@ internal sealed class FeatureMajorNetwork
             LayerBlock b = _blocks[l];
             double[] z = part.SignalA;
             FeatureMajorKernels.CombineRows(w.Slice(b.Offset, b.Count), b.Columns, 1, b.Rows, b.Columns, input, lda, z, ld, length, accumulate: false);
+            if (keepPreActivations is not null) z.AsSpan(0, b.Rows * ld).CopyTo(keepPreActivations[l]);
             for (int j = 0; j < b.Rows; j++)
                 _network.Activation.Evaluate<double>(z.AsSpan(j * ld, length), part.Activations[l].AsSpan(j * ld, length), part.Derivatives[l].AsSpan(j * ld, length));
             input = part.Activations[l];
@@ -223,6 +224,217 @@ internal sealed class FeatureMajorNetwork
             signal = next;
             (next, spare) = (spare, next);
         }
+    }
+
+    /// <summary>
+    /// Hessian–vector products ∇²ℒ(w)·vᵣ for a block of directions, by forward-over-reverse differentiation of the
+    /// passes above written out in the same kernels (Pearlmutter 1994): the forward tangents
+    /// dZ_l = W_l dA_{l−1} + V_l A_{l−1}, dA_l = D_l ⊙ dZ_l, dh = W_L dA_{L−1} + V_L A_{L−1}, dcᵢ = ℓ″ᵢ dhᵢ, then the
+    /// backward tangents d∇W_l = dG_l A_{l−1}ᵀ + G_l dA_{l−1}ᵀ, dG_{l−1} = (W_lᵀ dG_l + V_lᵀ G_l) ⊙ D_{l−1} +
+    /// (W_lᵀ G_l) ⊙ σ″(Z_{l−1}) ⊙ dZ_{l−1}. The loss's ℓ′ and ℓ″ come from <see cref="ILoss.Derivative"/> in dual
+    /// numbers and σ″ from σ′ in dual numbers. Each direction costs about two gradients; equal to
+    /// <see cref="Objectives.HessianVectorProduct{T}"/> (the reference) up to rounding. Runs on the calling thread.
+    /// </summary>
+    /// <param name="w">Weights (validated by the caller).</param>
+    /// <param name="loss">ℓ.</param>
+    /// <param name="directions">The directions vᵣ, rows of <paramref name="leading"/> entries (P used).</param>
+    /// <param name="count">The number of directions.</param>
+    /// <param name="leading">The distance between rows of <paramref name="directions"/> and <paramref name="products"/>.</param>
+    /// <param name="products">Receives ∇²ℒ(w)·vᵣ in the same layout (the entries past P are left alone).</param>
+    internal void HessianVectorProducts(ReadOnlySpan<double> w, ILoss loss, ReadOnlySpan<double> directions, int count, int leading, Span<double> products)
+    {
+        w.CopyTo(_w);
+        _tangents ??= new TangentBuffers(this, _parts[0].Chunk);
+        TangentBuffers tb = _tangents;
+        Part part = _parts[0];
+        int p = _w.Length;
+        for (int r = 0; r < count; r++) products.Slice(r * leading, p).Clear();
+        for (int part0 = 0; part0 < _parts.Length; part0++)
+        {
+            Part range = _parts[part0];
+            for (int s = 0; s < range.Count; s += part.Chunk)
+            {
+                int length = Math.Min(part.Chunk, range.Count - s);
+                int start = range.Start + s;
+                ForwardChunk(part, start, length, tb.PreActivations);
+                SecondOrderChunk(part, tb, loss, start, length);
+                for (int r = 0; r < count; r++)
+                    TangentChunk(part, tb, directions.Slice(r * leading, p), products.Slice(r * leading, p), start, length);
+            }
+        }
+    }
+
+    /// <summary>The chunk's σ″, ℓ′, ℓ″ and the backward signals G_l and W_lᵀG_l (before ⊙ D) of every layer.</summary>
+    private void SecondOrderChunk(Part part, TangentBuffers tb, ILoss loss, int start, int length)
+    {
+        int ld = part.Chunk;
+        ReadOnlySpan<double> w = _w;
+        int hidden = part.Activations.Length;
+        // σ″ from σ′ in dual numbers at z + ε: the tangent of σ′ (the same one-sided derivatives as the reference).
+        for (int l = 0; l < hidden; l++)
+        {
+            int rows = _widths[l + 1];
+            double[] z = tb.PreActivations[l];
+            for (int j = 0; j < rows; j++)
+            {
+                for (int i = 0; i < length; i++) tb.DualIn[i] = new Dual<double>(z[j * ld + i], 1.0);
+                _network.Activation.Evaluate<Dual<double>>(tb.DualIn.AsSpan(0, length), tb.DualValue.AsSpan(0, length), tb.DualOut.AsSpan(0, length));
+                Span<double> second = tb.SecondDerivatives[l].AsSpan(j * ld, length);
+                for (int i = 0; i < length; i++) second[i] = tb.DualOut[i].Tangent;
+            }
+        }
+        // ℓ′ᵢ and ℓ″ᵢ from the loss's derivative in dual numbers at h + ε (the loss is separable over samples).
+        int real = Math.Clamp(SampleCount - start, 0, length);
+        for (int i = 0; i < real; i++)
+        {
+            tb.DualIn[i] = new Dual<double>(_outputs[start + i], 1.0);
+            tb.DualValue[i] = new Dual<double>(_labels[start + i], 0.0);
+        }
+        if (real > 0) loss.Derivative<Dual<double>>(tb.DualIn.AsSpan(0, real), tb.DualValue.AsSpan(0, real), tb.DualOut.AsSpan(0, real), SampleCount);
+        for (int i = 0; i < length; i++)
+        {
+            tb.Cotangent[i] = i < real ? tb.DualOut[i].Value : 0.0;
+            tb.Curvature[i] = i < real ? tb.DualOut[i].Tangent : 0.0;
+        }
+        // G_L = c; Ĝ_{l−1} = W_lᵀ G_l; G_{l−1} = Ĝ_{l−1} ⊙ D_{l−1}.
+        double[] signal = tb.Cotangent;
+        for (int l = hidden; l >= 1; l--)
+        {
+            int width = _widths[l], rows = l == hidden ? 1 : _widths[l + 1];
+            double[] raw = tb.RawSignals[l - 1];
+            if (l < _blocks.Count)
+            {
+                LayerBlock b = _blocks[l];
+                FeatureMajorKernels.CombineRows(w.Slice(b.Offset, b.Count), 1, b.Columns, width, rows, signal, ld, raw, ld, length, accumulate: false);
+            }
+            else FeatureMajorKernels.CombineRows(_ones, 1, 0, width, 1, signal, ld, raw, ld, length, accumulate: false);
+            double[] g = tb.Signals[l - 1];
+            raw.AsSpan(0, width * ld).CopyTo(g);
+            for (int j = 0; j < width; j++)
+                FeatureMajorKernels.MultiplyInPlace(g.AsSpan(j * ld, length), part.Derivatives[l - 1].AsSpan(j * ld, length), length);
+            signal = g;
+        }
+    }
+
+    /// <summary>One direction v on one chunk: accumulates the chunk's part of ∇²ℒ·v into <paramref name="product"/>.</summary>
+    private void TangentChunk(Part part, TangentBuffers tb, ReadOnlySpan<double> v, Span<double> product, int start, int length)
+    {
+        int ld = part.Chunk;
+        ReadOnlySpan<double> w = _w;
+        int hidden = part.Activations.Length;
+        ReadOnlySpan<double> inputs = _inputs.AsSpan(start);
+        // Forward tangents.
+        for (int l = 0; l < hidden; l++)
+        {
+            LayerBlock b = _blocks[l];
+            double[] dz = tb.TangentPre[l];
+            ReadOnlySpan<double> input = l == 0 ? inputs : part.Activations[l - 1];
+            int lda = l == 0 ? Leading : ld;
+            FeatureMajorKernels.CombineRows(v.Slice(b.Offset, b.Count), b.Columns, 1, b.Rows, b.Columns, input, lda, dz, ld, length, accumulate: false);
+            if (l > 0)
+                FeatureMajorKernels.CombineRows(w.Slice(b.Offset, b.Count), b.Columns, 1, b.Rows, b.Columns, tb.TangentPost[l - 1], ld, dz, ld, length, accumulate: true);
+            double[] da = tb.TangentPost[l];
+            dz.AsSpan(0, b.Rows * ld).CopyTo(da);
+            for (int j = 0; j < b.Rows; j++)
+                FeatureMajorKernels.MultiplyInPlace(da.AsSpan(j * ld, length), part.Derivatives[l].AsSpan(j * ld, length), length);
+        }
+        int last = _widths[^1];
+        double[] dh = tb.TangentSignalA;
+        if (_network.Layout.FixedReadout)
+            FeatureMajorKernels.CombineRows(_ones, last, 1, 1, last, tb.TangentPost[hidden - 1], ld, dh, 0, length, accumulate: false);
+        else
+        {
+            LayerBlock output = _blocks[^1];
+            FeatureMajorKernels.CombineRows(v.Slice(output.Offset, output.Count), output.Columns, 1, 1, output.Columns, part.Activations[hidden - 1], ld, dh, 0, length, accumulate: false);
+            FeatureMajorKernels.CombineRows(w.Slice(output.Offset, output.Count), output.Columns, 1, 1, output.Columns, tb.TangentPost[hidden - 1], ld, dh, 0, length, accumulate: true);
+        }
+        // dG_L = ℓ″ ⊙ dh.
+        FeatureMajorKernels.MultiplyInPlace(dh, tb.Curvature, length);
+        double[] dSignal = dh, next = tb.TangentSignalB;
+        double[] signal = tb.Cotangent;
+        for (int l = hidden; l >= 0; l--)
+        {
+            ReadOnlySpan<double> input = l == 0 ? inputs : part.Activations[l - 1];
+            int lda = l == 0 ? Leading : ld;
+            int rows = l == hidden ? 1 : _widths[l + 1];
+            bool hasBlock = l < _blocks.Count;
+            if (hasBlock)
+            {
+                LayerBlock b = _blocks[l];
+                Span<double> target = product.Slice(b.Offset, b.Count);
+                // d∇W_l += dG_l A_{l−1}ᵀ + G_l dA_{l−1}ᵀ.
+                FeatureMajorKernels.InnerProducts(dSignal, b.Rows, ld, input, b.Columns, lda, length, target, b.Columns, accumulate: true);
+                if (l > 0) FeatureMajorKernels.InnerProducts(signal, b.Rows, ld, tb.TangentPost[l - 1], b.Columns, ld, length, target, b.Columns, accumulate: true);
+            }
+            if (l == 0) break;
+            // dG_{l−1} = (W_lᵀ dG_l + V_lᵀ G_l) ⊙ D_{l−1} + Ĝ_{l−1} ⊙ σ″(Z_{l−1}) ⊙ dZ_{l−1}.
+            int width = _widths[l];
+            if (hasBlock)
+            {
+                LayerBlock b = _blocks[l];
+                FeatureMajorKernels.CombineRows(w.Slice(b.Offset, b.Count), 1, b.Columns, width, rows, dSignal, ld, next, ld, length, accumulate: false);
+                FeatureMajorKernels.CombineRows(v.Slice(b.Offset, b.Count), 1, b.Columns, width, rows, signal, ld, next, ld, length, accumulate: true);
+            }
+            else FeatureMajorKernels.CombineRows(_ones, 1, 0, width, 1, dSignal, ld, next, ld, length, accumulate: false);
+            double[] derivative = part.Derivatives[l - 1], second = tb.SecondDerivatives[l - 1], raw = tb.RawSignals[l - 1], dz = tb.TangentPre[l - 1];
+            for (int j = 0; j < width; j++)
+            {
+                Span<double> row = next.AsSpan(j * ld, length);
+                ReadOnlySpan<double> dj = derivative.AsSpan(j * ld, length), sj = second.AsSpan(j * ld, length);
+                ReadOnlySpan<double> rj = raw.AsSpan(j * ld, length), zj = dz.AsSpan(j * ld, length);
+                for (int i = 0; i < length; i++) row[i] = row[i] * dj[i] + rj[i] * sj[i] * zj[i];
+            }
+            signal = tb.Signals[l - 1];
+            (dSignal, next) = (next, dSignal);
+        }
+    }
+
+    private TangentBuffers? _tangents;
+
+    /// <summary>The extra chunk buffers of the Hessian–vector products.</summary>
+    private sealed class TangentBuffers
+    {
+        internal TangentBuffers(FeatureMajorNetwork owner, int chunk)
+        {
+            IReadOnlyList<int> hidden = owner._network.HiddenWidths;
+            int widest = hidden.Max();
+            PreActivations = new double[hidden.Count][];
+            SecondDerivatives = new double[hidden.Count][];
+            RawSignals = new double[hidden.Count][];
+            Signals = new double[hidden.Count][];
+            TangentPre = new double[hidden.Count][];
+            TangentPost = new double[hidden.Count][];
+            for (int l = 0; l < hidden.Count; l++)
+            {
+                PreActivations[l] = new double[hidden[l] * chunk];
+                SecondDerivatives[l] = new double[hidden[l] * chunk];
+                RawSignals[l] = new double[hidden[l] * chunk];
+                Signals[l] = new double[hidden[l] * chunk];
+                TangentPre[l] = new double[hidden[l] * chunk];
+                TangentPost[l] = new double[hidden[l] * chunk];
+            }
+            TangentSignalA = new double[widest * chunk];
+            TangentSignalB = new double[widest * chunk];
+            Cotangent = new double[chunk];
+            Curvature = new double[chunk];
+            DualIn = new Dual<double>[chunk];
+            DualValue = new Dual<double>[chunk];
+            DualOut = new Dual<double>[chunk];
+        }
+
+        internal double[][] PreActivations { get; }
+        internal double[][] SecondDerivatives { get; }
+        internal double[][] RawSignals { get; }
+        internal double[][] Signals { get; }
+        internal double[][] TangentPre { get; }
+        internal double[][] TangentPost { get; }
+        internal double[] TangentSignalA { get; }
+        internal double[] TangentSignalB { get; }
+        internal double[] Cotangent { get; }
+        internal double[] Curvature { get; }
+        internal Dual<double>[] DualIn { get; }
+        internal Dual<double>[] DualValue { get; }
+        internal Dual<double>[] DualOut { get; }
     }
 
     /// <summary>A fixed range of the padded samples, its chunk buffers and its gradient.</summary>

@@ -98,6 +98,26 @@ public sealed class LossObjective<T> : IObjective<T>
         _fast.Forward(MemoryMarshal.Cast<T, double>(w)).CopyTo(MemoryMarshal.Cast<T, double>(_outputs.AsSpan()));
     }
 
+    /// <summary>Whether <see cref="HessianVectorProducts"/> runs (double, a network in the feed-forward layout).</summary>
+    internal bool HasFastHessianProducts => _fast is not null;
+
+    /// <summary>
+    /// ∇²ℒ(w)·vᵣ for a block of directions by the SIMD forward-over-reverse passes of <see cref="FeatureMajorNetwork"/>
+    /// (only when <see cref="HasFastHessianProducts"/>).
+    /// </summary>
+    /// <param name="w">Weights.</param>
+    /// <param name="directions">The vᵣ, rows of <paramref name="leading"/> entries.</param>
+    /// <param name="count">Number of directions.</param>
+    /// <param name="leading">Distance between rows.</param>
+    /// <param name="products">Receives ∇²ℒ(w)·vᵣ in the same layout.</param>
+    internal void HessianVectorProducts(ReadOnlySpan<double> w, ReadOnlySpan<double> directions, int count, int leading, Span<double> products)
+    {
+        if (_fast is null) throw new InvalidOperationException("Hessian products: no fast path for this scalar type or network.");
+        Guard.Length(w.Length, Dimension, nameof(w), "one per weight of the network");
+        Guard.Finite(w, nameof(w));
+        _fast.HessianVectorProducts(w, Loss, directions, count, leading, products);
+    }
+
     /// <summary>The residuals rᵢ = yᵢ − H(xᵢ; w).</summary>
     /// <param name="w">Weights.</param>
     /// <param name="residual">Receives r, length n.</param>

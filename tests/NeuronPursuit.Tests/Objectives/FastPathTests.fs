@@ -107,6 +107,31 @@ let tests =
                 Expect.equal (allocatedBy f w g 20) 0L $"{c}: bytes allocated by 20 evaluations"
         }
 
+        test "Hessian–vector products in blocks equal the forward-over-reverse reference (dual numbers through the generic passes)" {
+            let cases =
+                [ for sigma in Shapes.activations @ [ "perturbed-relu-power:2:0.5" ] do
+                    for kind, widths in [ NetworkKind.TwoLayer, [ 5 ]; NetworkKind.FeedForward, [ 4; 3 ]; NetworkKind.FeedForward, [ 5; 4; 3 ]
+                                          NetworkKind.SumOfPowers, [ 6 ] ] do
+                        for n in [ 1; 9; 40 ] -> case kind 3 widths sigma n (int64 (n + 7 * widths.Length)) ]
+                @ [ case NetworkKind.FeedForward 4 [ 300; 200 ] "relu-power:2" 300 11L ] // several chunks
+            for c in cases do
+                for name, loss in losses do
+                    let data = labelled loss c.Data
+                    let w = c.Weights(0.7, 4)
+                    let p = c.Network.ParameterCount
+                    let count = 3
+                    let leading = p + 5
+                    let directions = Array.zeroCreate (count * leading)
+                    for r in 0 .. count - 1 do Array.blit (c.Direction r) 0 directions (r * leading) p
+                    let products = Array.zeroCreate (count * leading)
+                    LossObjective<float>(c.Network, loss, data).HessianVectorProducts(ReadOnlySpan w, ReadOnlySpan directions, count, leading, Span products)
+                    let reference = Objective.LossHessian<float>(c.Network, loss, data)
+                    for r in 0 .. count - 1 do
+                        let expected = Array.zeroCreate p
+                        reference.Apply(ReadOnlySpan w, ReadOnlySpan(c.Direction r), Span expected) |> ignore
+                        expectClose (1e-12 * float (data.Count + p)) (max (maxAbs expected) 1e-300) products.[r * leading .. r * leading + p - 1] expected $"{c} {name}: direction {r}"
+        }
+
         test "ILoss.Derivative writes the derivative of Evaluate bit for bit, on any range" {
             let random = SeededRandom 41L
             let h = Array.init 37 (fun _ -> random.NextGaussian())
