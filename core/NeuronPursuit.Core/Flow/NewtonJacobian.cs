@@ -60,6 +60,9 @@ internal sealed class NewtonJacobian<T> : DominantEigenspace.IBlockProduct where
     /// <summary>The number of evaluations of J.</summary>
     internal long Evaluations { get; private set; }
 
+    /// <summary>Products of J with vectors so far, a dense J counting as n of them (the work of the model's updates).</summary>
+    internal long Products { get; private set; }
+
     /// <summary>The largest |μ| of the model (the spectral radius for a symmetric J; ‖J‖∞ otherwise).</summary>
     internal double SpectralRadius { get; private set; }
 
@@ -79,7 +82,6 @@ internal sealed class NewtonJacobian<T> : DominantEigenspace.IBlockProduct where
     /// (<see cref="ISymmetricJacobianProduct"/>), else from the dense J.</summary>
     internal void Update(IJacobian<T> system, T t, ReadOnlySpan<T> y)
     {
-        long started = System.Diagnostics.Stopwatch.GetTimestamp();
         if (system is ISymmetricJacobianProduct { HasJacobianProduct: true } product)
         {
             for (int i = 0; i < _n; i++) _point[i] = Scalar.ToDouble(y[i]);
@@ -93,8 +95,7 @@ internal sealed class NewtonJacobian<T> : DominantEigenspace.IBlockProduct where
         }
         _product = null;
         system.Jacobian(t, y, _jacobianT);
-        if (Environment.GetEnvironmentVariable("NP_DEBUG_JAC") is not null)
-            Console.Error.WriteLine($"J at t={Scalar.ToDouble(t):G5}: {System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds:F1} ms");
+        Products += _n;
         Evaluations++;
         double largest = 0.0, asymmetry = 0.0;
         for (int k = 0; k < _jacobian.Length; k++)
@@ -142,20 +143,20 @@ internal sealed class NewtonJacobian<T> : DominantEigenspace.IBlockProduct where
     private static int MaxBlock(int n) => n <= DominantEigenspace.FullLimit ? n : Math.Max(DominantEigenspace.FullLimit, n / 4);
 
     /// <summary>J(y)·vᵣ at the model's point, for the eigen-solver.</summary>
-    void DominantEigenspace.IBlockProduct.Apply(ReadOnlySpan<double> v, int count, int leading, Span<double> w) =>
+    void DominantEigenspace.IBlockProduct.Apply(ReadOnlySpan<double> v, int count, int leading, Span<double> w)
+    {
         _product!.JacobianProducts(_point, v, count, leading, w);
+        Products += count;
+    }
 
     private void Decompose(int iterations)
     {
-        long started = System.Diagnostics.Stopwatch.GetTimestamp();
         if (_product is not null) _eigen.Compute(this, _block, iterations);
         else _eigen.Compute(_jacobian, _block, iterations);
         if (_projection.Length < 3 * _eigen.Count) _projection = new double[3 * _eigen.Count];
         _h = double.NaN;
         _shift = double.NaN;
         SpectralRadius = Math.Abs(_eigen.Values[0]);
-        if (Environment.GetEnvironmentVariable("NP_DEBUG_JAC") is not null)
-            Console.Error.WriteLine($"eigen b={_eigen.Count} mu=[{_eigen.Values[0]:G3} .. {_eigen.Values[^1]:G3}] {System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds:F1} ms");
     }
 
     /// <summary>Prepares the stage solves for step h and the method's matrix A.</summary>

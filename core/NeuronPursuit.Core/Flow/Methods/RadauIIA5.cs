@@ -112,6 +112,9 @@ public sealed class RadauIIA5 : IRungeKuttaMethod
         /// <summary>Evaluations of the Jacobian so far.</summary>
         internal long JacobianEvaluations => _jacobian.Evaluations;
 
+        /// <summary>Products of the Jacobian with vectors so far (the work of its model's updates).</summary>
+        internal long JacobianProducts => _jacobian.Products;
+
         /// <summary>Eigenpairs in the Jacobian's model (n for a complete or nonsymmetric one).</summary>
         internal int JacobianRank => _jacobian.Rank;
 
