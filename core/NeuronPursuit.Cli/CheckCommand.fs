@@ -38,11 +38,10 @@ let run (argv: string[]) (problemArgs: ParseResults<NpArgs>) (args: ParseResults
         OutputFolder.create dir
         let clock = Diagnostics.Stopwatch.StartNew()
         let results =
-            [ for c in checks ->
-                let r = Check.run mode c
+            checks
+            |> Check.runAll mode (fun r ->
                 out.Write(Check.render r)
-                out.Flush()
-                r ]
+                out.Flush())
         let wall = clock.Elapsed.TotalSeconds
         File.WriteAllText(Path.Combine(dir, "report.md"), Check.markdown $"np check report ({mode})" results)
         File.WriteAllText(Path.Combine(dir, "checks.csv"), Check.csv results)

@@ -95,6 +95,23 @@ module Check =
     /// Runs a check in a mode, timed.
     let run (mode: Mode) (check: Check) = runAs check mode (fun () -> check.Run mode)
 
+    /// Runs independent checks concurrently on the thread pool (at most `Environment.ProcessorCount` at a time) and
+    /// calls `completed` with each result in the order of `checks`, as soon as it and those before it are done. A
+    /// check's outcome does not depend on the others or on the number of threads (each builds its own problems and
+    /// the kernels give the same bits on one thread or two), so only the `Seconds` differ from a sequential run.
+    let runAll (mode: Mode) (completed: CheckResult -> unit) (checks: Check list) =
+        use slots = new System.Threading.SemaphoreSlim(Environment.ProcessorCount)
+        let started =
+            [ for c in checks ->
+                System.Threading.Tasks.Task.Run(fun () ->
+                    slots.Wait()
+                    try run mode c
+                    finally slots.Release() |> ignore) ]
+        [ for t in started ->
+            let r = t.Result
+            completed r
+            r ]
+
     /// The result as plain text: header, parameters, table, key numbers, references, verdict.
     let render (r: CheckResult) =
         let sb = StringBuilder()
