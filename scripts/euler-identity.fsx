@@ -1,12 +1,15 @@
 #!/usr/bin/env -S dotnet fsi
 // SPDX-License-Identifier: MIT
-// Euler's identity for positively homogeneous networks: ⟨∇_w H(x; w), w⟩ = L · H(x; w), the identity behind the
-// NCF analysis of arXiv 2402.09226 and 2403.08121. Builds three small networks on the two-relu-teacher inputs,
-// evaluates both sides per sample in double and in double-double, and prints the worst relative residual.
-// Run from the repository root after `dotnet build core/NeuronPursuit.FSharp -c Release`:
-//   dotnet fsi scripts/euler-identity.fsx
-#load "load.fsx"
+(**
+# Euler's identity
 
+For positively homogeneous networks ⟨∇_w H(x; w), w⟩ = L · H(x; w), the identity behind the NCF analysis of arXiv
+2402.09226 and 2403.08121. The script builds three small networks on the two-relu-teacher inputs, evaluates both sides
+per sample in double and in double-double, and prints the worst relative residual.
+
+Usage: `dotnet fsi scripts/euler-identity.fsx`
+*)
+#r "nuget: NeuronPursuit.FSharp, 0.1.0"
 open NeuronPursuit
 
 let seed = 2024L
@@ -39,6 +42,9 @@ let eulerResidualDD net (w: float[]) =
         abs (double residual) / scale ]
     |> List.max
 
+(**
+## Three networks
+*)
 let networks =
     [ Net.twoLayer data.InputDimension 8 (Activation.reluPower 2)
       Net.feedForward data.InputDimension [ 6; 4 ] (Activation.leakyRelu 0.1)
@@ -49,3 +55,4 @@ printfn "%-42s %4s %14s %14s" "network" "L" "double" "double-double"
 for net in networks do
     let w = Weights.gaussian seed 0.5 net
     printfn "%-42s %4d %14.3e %14.3e" net.Specification (Net.degree net) (eulerResidual net w) (eulerResidualDD net w)
+(*** include-output ***)

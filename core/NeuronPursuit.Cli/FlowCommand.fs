@@ -1,16 +1,18 @@
 // SPDX-License-Identifier: MIT
 /// `np flow`: integrates the gradient flow dw/dt = −∇ℒ(w) (Kumar & Haupt, arXiv 2402.09226) from an initialisation and
-/// writes run.json, series.csv, weights.csv, loss.png and norms.png to --out.
+/// writes run.json, series.csv, weights.csv, loss.png, norms.png and report.html to --out.
 module NeuronPursuit.Cli.FlowCommand
 
 open System
 open System.Diagnostics
 open System.IO
+open System.Threading
 open Argu
 open NeuronPursuit
 open NeuronPursuit.Core.Data
 open NeuronPursuit.Core.Flow
 open NeuronPursuit.Core.Numerics
+open NeuronPursuit.Core.Objectives
 open NeuronPursuit.Cli.Arguments
 open NeuronPursuit.Cli.FlowConfig
 open NeuronPursuit.Cli.Inputs
@@ -39,14 +41,35 @@ let private integrate (config: FlowConfig) (f: Fn<'T>) (w0: 'T[]) =
         raise (UsageError $"--escape-norm: R = {invariant radius} does not exceed ‖w(0)‖ = {invariant (Vec.norm w0)}, so ‖w‖ cannot rise through it.")
     | _ -> ()
     let events = config.EscapeNorm |> Option.map Flow.escapeAt |> Option.toList
-    fun (observers: IFlowObserver list) (progress: IProgress<float> | null) ->
+    fun (observers: IFlowObserver list) (progress: IProgress<float> | null) (cancellation: CancellationToken) ->
         let clock = Stopwatch.StartNew()
-        let s = Flow.solveWithProgress progress config.Method config.IntegrationOptions observers events f w0 config.TEnd
+        let options = config.IntegrationOptions.WithCancellation cancellation
+        let s = Flow.solveWithProgress progress config.Method options observers events f w0 config.TEnd
         let wall = clock.Elapsed.TotalSeconds
         { Result = { Status = s.Status; Message = s.Message; FinalTime = s.FinalTime; Final = Weights.toDouble s.Final; Events = s.Events; Statistics = s.Statistics }
           FinalLoss = Scalar.ToDouble(value f s.Final)
           WallTimeSeconds = wall
           WriteWeights = fun path -> WeightsFile.Write<'T>(path, ReadOnlySpan s.Final, [| config.Problem.Network.Specification |]) }
+
+/// The checks at w(0) before anything is integrated: the loss and its gradient there must be finite in double precision
+/// (else the data are too large for this network: bad input naming them), and for gradient descent (`euler`) the step is
+/// compared with the stability limit 2/λ_max of ∇²ℒ(w(0)). Returns λ_max for `euler`, else None.
+let private checkStart (config: FlowConfig) (err: TextWriter) =
+    let p = config.Problem
+    let f = Problem.loss p
+    let w0 = Problem.w0 p
+    let remedy = "rescale the data or lower --init-scale."
+    Overflow.evaluateFinite p "the loss at w(0)" remedy (fun () -> value f w0) |> ignore
+    Overflow.evaluateFinite p "the gradient of the loss at w(0)" remedy (fun () -> Vec.norm (grad f w0)) |> ignore
+    match config.Method.Name, config.Step with
+    | "euler", Some eta ->
+        // The curvature's own overflow (a finite loss with an overflowing Hessian) leaves the step unchecked.
+        match (try Some(LargestHessianEigenvalue.Estimate(p.CreateLossHessian<float>(), ReadOnlySpan w0)) with :? ArgumentException -> None) with
+        | Some sharpness when eta >= sharpness.StabilityLimit ->
+            err.WriteLine($"np: warning: --step η = {invariant eta} is not below 2/λ_max ≈ {Format.g4 sharpness.StabilityLimit} of the loss at w(0) (λ_max ≈ {Format.g4 sharpness.Value}); gradient descent is unstable there and may diverge.")
+            Some sharpness
+        | estimate -> estimate
+    | _ -> None
 
 /// Loads w(0) in the run's precision; returns ‖w(0)‖ and the integration, ready to run.
 let private prepare (config: FlowConfig) =
@@ -68,7 +91,7 @@ let private prepare (config: FlowConfig) =
 
 /// Writes loss.png and norms.png from the recorded columns; returns the names of the files written. A plot that fails
 /// (e.g. no native graphics library) is reported on err and skipped: the run's numbers matter more than its pictures.
-let private plot (config: FlowConfig) (recorder: QuantityRecorder) (err: TextWriter) =
+let private plot (config: FlowConfig) (folder: OutputFolder.OutputFolder) (recorder: QuantityRecorder) (err: TextWriter) =
     let times = recorder.Column "t"
     let series names = names |> List.map (fun n -> Plot.line n times (recorder.Column n))
     let columns = recorder.Quantities |> Seq.map (fun q -> q.Name) |> List.ofSeq
@@ -78,7 +101,7 @@ let private plot (config: FlowConfig) (recorder: QuantityRecorder) (err: TextWri
     [ if List.contains "loss" columns then "loss.png", Plot.figure title "t" "loss" (series [ "loss" ])
       if not normColumns.IsEmpty then "norms.png", Plot.figure title "t" "norm" (series normColumns) ]
     |> List.filter (fun (file, figure) ->
-        try Plot.save (Path.Combine(config.OutDir, file)) { figure with XScale = timeScale }
+        try Plot.save (folder.File file) { figure with XScale = timeScale }
         with e ->
             err.WriteLine($"np: warning: {file} not written: {oneLine e}")
             false)
@@ -133,7 +156,7 @@ type EventRecord =
 
 /// `result` of a flow run.
 type FlowResultRecord =
-    { /// completed | terminal_event | max_steps_reached | step_size_too_small.
+    { /// completed | terminal_event | max_steps_reached | step_size_too_small | diverged | interrupted.
       Status: string
       Message: string
       FinalTime: float
@@ -190,12 +213,62 @@ let private summary (out: TextWriter) (config: FlowConfig) (r: RunRecord.RunReco
     out.WriteLine($"wall time: {result.WallTimeSeconds:F3} s")
     out.WriteLine($"""output: {Path.GetFullPath config.OutDir} ({String.Join(", ", r.Files)})""")
 
-/// `np flow`: returns 0 when the flow reached t-end or a terminal event, 1 when the integration failed (step limit,
-/// step size too small) — its files are written all the same — and raises for bad input.
-let run (argv: string[]) (problemArgs: ParseResults<NpArgs>) (args: ParseResults<FlowArgs>) (out: TextWriter) (err: TextWriter) =
+/// report.html: the status, the configuration, the result, the figures and the files of the run, in one page.
+let private report (config: FlowConfig) (folder: OutputFolder.OutputFolder) (r: RunRecord.RunRecord<FlowSettings, FlowResultRecord>) (diagnosis: string option) =
+    let result = r.Result
+    let i = r.Settings.Integration
+    let p = config.Problem
+    let kind =
+        match result.Status with
+        | "completed" | "terminal_event" -> Good
+        | "interrupted" -> Neutral
+        | _ -> Bad
+    let opt (x: float option) = x |> Option.map invariant |> Option.defaultValue "none"
+    Report.create $"np flow: {p.Network.Specification} on {p.DataSource}"
+        [ yield ReportBlock.Status(result.Status, kind, result.Message)
+          match diagnosis with
+          | Some d -> yield Paragraph d
+          | None -> ()
+          yield Heading(2, "Problem")
+          yield Pairs [ "specification", string config.Spec; "data", $"{p.DataSource} (n = {p.Data.Count}, d = {p.Data.InputDimension})"
+                        "network", $"{p.Network.Specification} (P = {p.Dimension} weights)"; "loss", p.Loss.Specification
+                        "w(0)", (match p.Initialisation with null -> "none" | init -> init.Specification) ]
+          yield Heading(2, "Integration")
+          yield Pairs [ "method", $"{i.Method} (order {i.Order})"; "t-end", invariant i.TEnd; "step", opt i.Step; "rtol", invariant i.Rtol
+                        "atol", invariant i.Atol; "max steps", string i.MaxSteps; "precision", i.Precision; "escape norm", opt i.EscapeNorm
+                        "log time", opt i.LogTimeScale; "observed", String.Join(", ", r.Settings.Observation.Observe); "times", r.Settings.Observation.Times ]
+          yield Heading(2, "Result")
+          yield Pairs [ "final time", invariant result.FinalTime; "final loss", invariant result.FinalLoss; "final norm", invariant result.FinalNorm
+                        "steps", $"{result.Statistics.AcceptedSteps} accepted, {result.Statistics.RejectedSteps} rejected"
+                        "evaluations", string result.Statistics.Evaluations; "wall time", $"{result.WallTimeSeconds:F3} s" ]
+          if not result.Events.IsEmpty then
+              yield Rows { Columns = [ "event"; "t"; "rising"; "‖w‖" ]
+                           Rows = [ for e in result.Events -> [ e.Name; invariant e.Time; string e.Rising; invariant e.Norm ] ] }
+          yield Heading(2, "Figures")
+          yield! Report.imageFile "loss against t" (folder.File "loss.png")
+          yield! Report.imageFile "norms against t" (folder.File "norms.png")
+          yield Heading(2, "Files and command")
+          yield Paragraph(String.Join(", ", r.Files))
+          yield Code("np " + String.Join(" ", r.Command)) ]
+
+/// The likely cause and remedy of a diverged integration: a step beyond the stability limit at w(0).
+let private diagnose (config: FlowConfig) (sharpness: EigenvalueEstimate option) =
+    match config.Step, sharpness with
+    | Some eta, Some s when eta >= s.StabilityLimit ->
+        $"the step η = {invariant eta} exceeds 2/λ_max ≈ {Format.g4 s.StabilityLimit} at w(0); use --step below {Format.g4 s.StabilityLimit}, or an adaptive method (dp5)."
+    | Some eta, Some s ->
+        $"the step η = {invariant eta} is below 2/λ_max ≈ {Format.g4 s.StabilityLimit} at w(0), but the curvature grew along the flow; use a smaller --step, or an adaptive method (dp5)."
+    | Some eta, None -> $"the step η = {invariant eta} is beyond the method's stability limit; use a smaller --step, or an adaptive method (dp5)."
+    | None, _ -> "use a smaller --step or tighter tolerances."
+
+/// `np flow`: returns 0 when the flow reached t-end or a terminal event; 1 when the integration failed (step limit,
+/// step size too small, diverged) and 130 when interrupted (Ctrl-C) — their files are written all the same, with that
+/// status — and raises for bad input, before anything is written.
+let run (argv: string[]) (problemArgs: ParseResults<NpArgs>) (args: ParseResults<FlowArgs>) (out: TextWriter) (err: TextWriter) (cancellation: CancellationToken) =
     let config = FlowConfig.ofArgs problemArgs args
     let initialNorm, integration = prepare config
-    OutputFolder.create config.OutDir
+    let sharpness = checkStart config err
+    use folder = OutputFolder.create config.OutDir (args.Contains FlowArgs.Overwrite)
     let quantities = Observables.quantities config.Problem config.Observe
     let recorder = Flow.recorder config.Times.Times quantities
     let line = ProgressLine.forConsole err "flow"
@@ -206,23 +279,31 @@ let run (argv: string[]) (problemArgs: ParseResults<NpArgs>) (args: ParseResults
             match progress with
             | Some p -> p
             | None -> null
-        try integration observers report
+        try integration observers report cancellation
         finally line |> Option.iter (fun l -> l.Clear())
 
-    let path file = Path.Combine(config.OutDir, file)
     do
-        use writer = new StreamWriter(path "series.csv")
+        use writer = new StreamWriter(folder.File "series.csv")
         recorder.WriteCsv writer
-    outcome.WriteWeights(path "weights.csv")
-    let plots = plot config recorder err
+    outcome.WriteWeights(folder.File "weights.csv")
+    let plots = plot config folder recorder err
     let columns = quantities |> List.map (fun q -> q.Name)
-    let runRecord = record argv config outcome initialNorm columns ([ "run.json"; "series.csv"; "weights.csv" ] @ plots)
-    RunRecord.write (path "run.json") runRecord
+    let runRecord = record argv config outcome initialNorm columns ([ "run.json"; "series.csv"; "weights.csv" ] @ plots @ [ "report.html" ])
+    RunRecord.write (folder.File "run.json") runRecord
+    let diagnosis = if outcome.Result.Status = IntegrationStatus.Diverged then Some(diagnose config sharpness) else None
+    Report.save (folder.File "report.html") (report config folder runRecord diagnosis)
+    folder.Commit()
     summary out config runRecord
 
     match outcome.Result.Status with
     | IntegrationStatus.Completed
     | IntegrationStatus.TerminalEvent -> 0
+    | IntegrationStatus.Interrupted ->
+        err.WriteLine($"np: interrupted: {outcome.Result.Message} (results so far written to {config.OutDir})")
+        130
+    | IntegrationStatus.Diverged ->
+        err.WriteLine($"np: the flow diverged: {outcome.Result.Message} Likely cause: {diagnosis.Value} (results written to {config.OutDir})")
+        1
     | _ ->
         err.WriteLine($"np: the flow stopped before t-end: {outcome.Result.Message} (results written to {config.OutDir})")
         1

@@ -62,6 +62,9 @@ type FlowConfig =
 
 let private defaultTimes = "linear:201"
 
+/// The most observation times a run records (each a row of series.csv, all held in memory): 1 000 000.
+let maxTimes = 1_000_000
+
 /// Parses --times: linear:N over [0, T], log:T0:N over [T0, T], or an explicit list within [0, T].
 let parseTimes (tEnd: float) (spec: string) =
     let fail reason = raise (UsageError $"--times: '{spec}' {reason}")
@@ -69,12 +72,14 @@ let parseTimes (tEnd: float) (spec: string) =
     | [| "linear"; count |] ->
         let n = parsePositiveInt "--times" count
         if n < 2 then fail "needs at least 2 times (linear:N, N ≥ 2)."
+        if n > maxTimes then fail $"asks for more than {maxTimes} observation times."
         { Spec = spec; Times = Flow.linearGrid 0.0 tEnd n; Logarithmic = false }
     | [| "log"; first; count |] ->
         let t0 = parseFinite "--times" first
         let n = parsePositiveInt "--times" count
         if not (t0 > 0.0 && t0 < tEnd) then fail $"needs 0 < T0 < t-end = {invariant tEnd} (log:T0:N)."
         if n < 2 then fail "needs at least 2 times (log:T0:N, N ≥ 2)."
+        if n > maxTimes then fail $"asks for more than {maxTimes} observation times."
         { Spec = spec; Times = Flow.logGrid t0 tEnd n; Logarithmic = true }
     | [| _ |] ->
         let times =

@@ -11,7 +11,7 @@ open NeuronPursuit.Cli.Inputs
 let given (args: ParseResults<NpArgs>) =
     [ for a in args.GetAllResults() do
           match a with
-          | Version | Eval _ | Flow _ | Check _ | Pursue _ -> ()
+          | Version | Eval _ | Flow _ | Check _ | Pursue _ | Predict _ | Sweep _ -> ()
           | _ -> yield args.Parser.GetArgumentCaseInfo(a).Name.Value ]
 
 /// Raises a UsageError when a problem option outside `allowed` (flag names) was given to `command`.

@@ -104,8 +104,9 @@ let private csv (rows: AblationRow list) =
     sb.ToString()
 
 /// Runs the five methods one after another (so that each wall time is its own), writes ablations.md and
-/// ablations.csv, and prints the table.
-let run (config: PursueConfig) (out: TextWriter) =
+/// ablations.csv into `dir`, and prints the table. After Ctrl-C the running method stops at its next epoch, the others
+/// do not start, and the methods that completed are written; returns 130 then, else 0.
+let run (config: PursueConfig) (dir: string) (out: TextWriter) (err: TextWriter) =
     let o = config.Options
     let seed = o.Seed
     let jobs: (string * (unit -> AblationRow)) list =
@@ -114,18 +115,24 @@ let run (config: PursueConfig) (out: TextWriter) =
           "GD, small init, (4,2)", (fun () -> gd "GD, small init, (4,2)" config [| 4; 2 |] (smallInit seed) config.BaselineEpochs "N(0, 0.02²)")
           "GD, small init, (64,64)", (fun () -> gd "GD, small init, (64,64)" config [| 64; 64 |] (smallInit seed) config.WideEpochs "N(0, 0.02²)")
           "GD, He init, (64,64)", (fun () -> gd "GD, He init, (64,64)" config [| 64; 64 |] (heInit seed) config.WideEpochs "He") ]
+    let interrupted () = o.Cancellation.IsCancellationRequested
     let rows =
         [ for name, job in jobs do
-              out.WriteLine($"running: {name} …")
-              out.Flush()
-              let r = job ()
-              let effective = String.Join(",", r.EffectiveNeurons)
-              out.WriteLine($"  cube MSE {g3 r.CubeMse}, effective neurons ({effective}), max irrelevant weight {g3 r.MaxIrrelevantWeight}, {r.WallSeconds:F1} s")
-              yield r ]
+              if not (interrupted ()) then
+                  out.WriteLine($"running: {name} …")
+                  out.Flush()
+                  let r = job ()
+                  if not (interrupted ()) then
+                      let effective = String.Join(",", r.EffectiveNeurons)
+                      out.WriteLine($"  cube MSE {g3 r.CubeMse}, effective neurons ({effective}), max irrelevant weight {g3 r.MaxIrrelevantWeight}, {r.WallSeconds:F1} s")
+                      yield r ]
     let report = markdown config rows
-    File.WriteAllText(Path.Combine(config.OutDir, "ablations.md"), report)
-    File.WriteAllText(Path.Combine(config.OutDir, "ablations.csv"), csv rows)
+    File.WriteAllText(Path.Combine(dir, "ablations.md"), report)
+    File.WriteAllText(Path.Combine(dir, "ablations.csv"), csv rows)
     out.WriteLine()
     out.Write(report)
     out.WriteLine($"""output: {Path.GetFullPath config.OutDir} (ablations.md, ablations.csv)""")
-    0
+    if interrupted () then
+        err.WriteLine($"np: interrupted after {rows.Length} of {jobs.Length} methods (results so far written to {config.OutDir})")
+        130
+    else 0

@@ -12,6 +12,7 @@ open Argu
 open NeuronPursuit
 open NeuronPursuit.Core.Data
 open NeuronPursuit.Core.Kkt
+open NeuronPursuit.Core.Objectives
 open NeuronPursuit.Core.Problems
 open NeuronPursuit.Core.Pursuit
 open NeuronPursuit.Cli.Arguments
@@ -43,7 +44,22 @@ type PursueConfig =
       /// GD epochs of the (4, 2) baseline and of the (64, 64) baselines (--ablations).
       BaselineEpochs: int
       WideEpochs: int
-      OutDir: string }
+      OutDir: string
+      /// The loss NP minimises: square-mean (default) or logistic-mean (labels ±1).
+      Loss: ILoss
+      /// The preprocessing fitted on the training part (identity unless --standardise or --bias).
+      Preprocessing: Preprocessing
+      /// The data NP trains on and validates with, preprocessed.
+      Training: DataSet<float>
+      Validation: DataSet<float> option
+      /// The raw training and validation parts (for metrics on the label scale).
+      RawTraining: DataSet<float>
+      RawValidation: DataSet<float> option
+      /// "fraction F of N samples, split seed S" or the --validation-data file; None without validation.
+      ValidationSource: string option
+      /// The raw input columns' names and the label's (x1..xd, y for an example).
+      InputNames: string list
+      LabelName: string }
 
     /// Whether the data are the hypercube demo's.
     member this.IsDemo = this.Spec.Example = "hypercube"
@@ -51,13 +67,14 @@ type PursueConfig =
 /// The flag of a key: `max_epochs` → `--max-epochs`.
 let private flagOf (key: string) = "--" + key.Replace('_', '-')
 
-/// The keys a --config file may hold: the pursue options' flags (but --config, --seeds, --ablations and --out) and
+/// The keys a --config file may hold: the pursue options' flags (but --config, --seeds, --ablations, --out and
+/// --overwrite) and
 /// the problem's --activation and --seed, without dashes and with '_' for '-'.
 let configKeys =
     let pursue =
         [ for case in ArgumentParser.Create<PursueArgs>().GetArgumentCases() do
               let name = case.Name.Value
-              if not (List.contains name [ "--config"; "--seeds"; "--ablations"; "--out"; "--help" ]) then
+              if not (List.contains name [ "--config"; "--seeds"; "--ablations"; "--out"; "--overwrite"; "--help" ]) then
                   yield name.TrimStart('-').Replace('-', '_') ]
     pursue @ [ "activation"; "seed" ]
 
@@ -76,12 +93,13 @@ let withConfig (argv: string[]) (given: string list) (path: string) =
                   raise (UsageError $"""--config: unknown key '{p.Name}'; known: {String.Join(", ", configKeys)}.""")
               let flag = flagOf p.Name
               if not (List.contains flag given) then
-                  let text =
-                      match p.Value.ValueKind with
-                      | JsonValueKind.Number -> p.Value.GetRawText()
-                      | JsonValueKind.String -> p.Value.GetString() |> nonNull
-                      | kind -> raise (UsageError $"--config: '{p.Name}' has the wrong type ({kind}).")
-                  yield! [ flag; text ] ]
+                  match p.Value.ValueKind with
+                  | JsonValueKind.Number -> yield! [ flag; p.Value.GetRawText() ]
+                  | JsonValueKind.String -> yield! [ flag; p.Value.GetString() |> nonNull ]
+                  // A switch (--standardise, --bias): true gives it, false leaves it out.
+                  | JsonValueKind.True -> yield flag
+                  | JsonValueKind.False -> ()
+                  | kind -> raise (UsageError $"--config: '{p.Name}' has the wrong type ({kind}).") ]
     Array.append argv (Array.ofList extra)
 
 /// Parses --seeds A..B.
@@ -94,7 +112,7 @@ let parseSeeds (text: string) =
     | _ -> raise (UsageError $"--seeds: '{text}' is not a range A..B such as 1..10.")
 
 /// The problem options `np pursue` takes: data, σ, the loss it minimises, and --seed for its KKT restarts.
-let private problemFlags = [ "--example"; "--data"; "--data-seed"; "--samples"; "--activation"; "--loss"; "--seed" ]
+let problemFlags = [ "--example"; "--data"; "--data-seed"; "--samples"; "--activation"; "--loss"; "--seed" ]
 
 /// Resolves and validates the options of `np pursue` (after `withConfig`).
 let ofArgs (problemArgs: ParseResults<NpArgs>) (args: ParseResults<PursueArgs>) =
@@ -107,6 +125,11 @@ let ofArgs (problemArgs: ParseResults<NpArgs>) (args: ParseResults<PursueArgs>) 
         | "kkt" -> DirectionRule.Kkt
         | "random" -> DirectionRule.Random
         | other -> raise (UsageError $"--directions: '{other}' is not kkt or random.")
+    let kinks =
+        match args.GetResult(PursueArgs.Kinks, defaultValue = "one-sided") with
+        | "one-sided" -> KinkRule.OneSided
+        | "linearised" -> KinkRule.Linearised
+        | other -> raise (UsageError $"--kinks: '{other}' is not one-sided or linearised.")
     let minimiser =
         match args.GetResult(PursueArgs.Minimiser, defaultValue = "gd") with
         | "gd" -> MinimiserKind.GradientDescent
@@ -119,8 +142,19 @@ let ofArgs (problemArgs: ParseResults<NpArgs>) (args: ParseResults<PursueArgs>) 
     if ascentSteps < 1 then raise (UsageError $"--ascent-steps: must be at least 1, got {ascentSteps}.")
     let kktTol = args.GetResult(PursueArgs.Kkt_Tol, defaultValue = d.Ascent.KktTolerance)
     if not (kktTol >= 0.0 && Double.IsFinite kktTol) then raise (UsageError $"--kkt-tol: must be finite and >= 0, got {invariant kktTol}.")
+    let given = ProblemOptions.spec problemArgs
+    // NP minimises a mean loss: square and logistic are read as their means.
+    let loss: ILoss =
+        match Option.ofObj given.Loss with
+        | None -> Losses.SquareMean
+        | Some spec ->
+            match (try Losses.Parse spec with :? ArgumentException as e -> raise (UsageError $"--loss: {oneLine e}")) with
+            | :? SquareLoss -> Losses.SquareMean
+            | :? LogisticLoss as l -> LogisticLoss(LossNormalisation.Mean, l.Factor) :> ILoss
+            | other -> raise (UsageError $"--loss: Neuron Pursuit minimises square-mean or logistic-mean, not '{other.Name}'.")
     let options =
         PursuitOptions(
+            Loss = loss,
             InitialScale = args.GetResult(PursueArgs.Delta0, defaultValue = d.InitialScale),
             NeuronScale = args.GetResult(PursueArgs.Delta, defaultValue = d.NeuronScale),
             LearningRate = args.GetResult(PursueArgs.Eta, defaultValue = d.LearningRate),
@@ -132,6 +166,10 @@ let ofArgs (problemArgs: ParseResults<NpArgs>) (args: ParseResults<PursueArgs>) 
             RelativeChange = args.GetResult(PursueArgs.Relative_Change, defaultValue = d.RelativeChange),
             LossFloor = args.GetResult(PursueArgs.Loss_Floor, defaultValue = d.LossFloor),
             MaxEpochs = args.GetResult(PursueArgs.Max_Epochs, defaultValue = d.MaxEpochs),
+            PruneEpochs = args.GetResult(PursueArgs.Prune_Epochs, defaultValue = d.PruneEpochs),
+            Lookahead = args.GetResult(PursueArgs.Lookahead, defaultValue = d.Lookahead),
+            Patience = args.GetResult(PursueArgs.Patience, defaultValue = d.Patience),
+            Kinks = kinks,
             LossTolerance = args.GetResult(PursueArgs.Loss_Tol, defaultValue = d.LossTolerance),
             ValueTolerance = args.GetResult(PursueArgs.Value_Tol, defaultValue = d.ValueTolerance),
             MaxIterations = args.GetResult(PursueArgs.Max_Iterations, defaultValue = d.MaxIterations),
@@ -155,11 +193,6 @@ let ofArgs (problemArgs: ParseResults<NpArgs>) (args: ParseResults<PursueArgs>) 
         | Some range, false -> SeedRange(parseSeeds range)
         | None, true -> Ablations
         | None, false -> Single
-    let given = ProblemOptions.spec problemArgs
-    match given.Loss with
-    | null
-    | "square-mean" -> ()
-    | other -> raise (UsageError $"--loss: Neuron Pursuit minimises square-mean, (1/(2n))Σ(H - y)², not '{other}'.")
     match given.Example with
     | null
     | "hypercube" -> ()
@@ -169,8 +202,52 @@ let ofArgs (problemArgs: ParseResults<NpArgs>) (args: ParseResults<PursueArgs>) 
         raise (UsageError "--depth: --seeds and --ablations reproduce the demo's three-layer net; leave --depth at 3.")
     // NP's network: feed-forward of the given depth, one neuron per hidden layer to start; --seed is NP's own.
     let spec = ProblemSpec(Example = given.Example, Data = given.Data, DataSeed = given.DataSeed, Samples = given.Samples, Net = "ff",
-                           Widths = String.Join(",", List.replicate (depth - 1) 1), Activation = given.Activation, Loss = "square-mean")
+                           Widths = String.Join(",", List.replicate (depth - 1) 1), Activation = given.Activation, Loss = loss.Name)
     let problem = spec.Build()
+    // The data must fit double precision for this network: the loss and gradient of a unit-norm network (seeded) are
+    // finite, else one line names the data and their largest value (not an overflow deep in the KKT search).
+    Overflow.requireFiniteSquares problem
+    let unit = Vec.gaussian 1L 1.0 problem.Dimension |> fun u -> Vec.scale (1.0 / Vec.norm u) u
+    Overflow.evaluateFinite problem "the loss of a unit-norm network" "rescale the data." (fun () -> value (Problem.loss problem) unit) |> ignore
+    Overflow.evaluateFinite problem "the gradient of the loss of a unit-norm network" "rescale the data." (fun () -> Vec.norm (grad (Problem.loss problem) unit)) |> ignore
+    if mode <> Single && (args.Contains PursueArgs.Validation || args.Contains PursueArgs.Validation_Data || args.Contains PursueArgs.Standardise
+                          || args.Contains PursueArgs.Bias || not (loss :? SquareLoss)) then
+        raise (UsageError "--seeds/--ablations: reproduce the demo as it is; --validation, --validation-data, --standardise, --bias and --loss logistic apply to single runs.")
+    let raw = problem.Data
+    let inputNames, labelName =
+        match Option.ofObj given.Data with
+        | Some path ->
+            let table = CsvDataReader.ReadTable path
+            List.ofSeq table.Names |> List.take (table.Columns - 1), table.Names.[table.Columns - 1]
+        | None -> [ for k in 1 .. raw.InputDimension -> $"x{k}" ], "y"
+    let notPlusMinusOne (y: float) = y <> 1.0 && y <> -1.0
+    if loss :? LogisticLoss then
+        match Seq.tryFindIndex notPlusMinusOne (raw.Y.ToArray()) with
+        | Some i -> raise (UsageError $"--loss: logistic needs labels -1 or +1, but {problem.DataSource} has label {invariant raw.Y.[i]} (sample {i + 1}).")
+        | None -> ()
+    let splitSeed = args.GetResult(PursueArgs.Split_Seed, defaultValue = 1L)
+    let columns (names: string seq) = String.Join(",", names)
+    let rawTraining, rawValidation, validationSource =
+        match args.TryGetResult PursueArgs.Validation, args.TryGetResult PursueArgs.Validation_Data with
+        | Some _, Some _ -> raise (UsageError "--validation and --validation-data: give one of them, not both.")
+        | Some f, None ->
+            if not (f > 0.0 && f < 1.0) then raise (UsageError $"--validation: the fraction must lie strictly between 0 and 1, got {invariant f}.")
+            if raw.Count < 2 then raise (UsageError $"--validation: {raw.Count} sample cannot be split.")
+            let struct (training, held) = DataSplit.Split(raw, f, splitSeed)
+            training, Some held, Some $"fraction {invariant f} of {raw.Count} samples, split seed {splitSeed}"
+        | None, Some path ->
+            let table = CsvDataReader.ReadTable path
+            let expected = inputNames @ [ labelName ]
+            if List.ofSeq table.Names <> expected then
+                raise (UsageError $"--validation-data: '{path}' has columns {columns table.Names}, the training data {columns expected}.")
+            let held = table.ToDataSet()
+            if loss :? LogisticLoss && Seq.exists notPlusMinusOne (held.Y.ToArray()) then
+                raise (UsageError $"--validation-data: logistic loss needs labels -1 or +1 in '{path}'.")
+            raw, Some held, Some path
+        | None, None -> raw, None, None
+    if args.Contains PursueArgs.Split_Seed && not (args.Contains PursueArgs.Validation) then
+        raise (UsageError "--split-seed: applies only with --validation FRACTION.")
+    let preprocessing = Pursuit.preprocessing (args.Contains PursueArgs.Standardise) (args.Contains PursueArgs.Bias) loss rawTraining
     let outDir =
         match args.TryGetResult PursueArgs.Out, given.Example with
         | Some dir, _ -> dir
@@ -185,4 +262,13 @@ let ofArgs (problemArgs: ParseResults<NpArgs>) (args: ParseResults<PursueArgs>) 
       Mode = mode
       BaselineEpochs = baselineEpochs
       WideEpochs = wideEpochs
-      OutDir = outDir }
+      OutDir = outDir
+      Loss = loss
+      Preprocessing = preprocessing
+      Training = preprocessing.Apply rawTraining
+      Validation = rawValidation |> Option.map preprocessing.Apply
+      RawTraining = rawTraining
+      RawValidation = rawValidation
+      ValidationSource = validationSource
+      InputNames = inputNames
+      LabelName = labelName }

@@ -132,12 +132,31 @@ let create (kind: string) (argv: string[]) (problem: ProblemRecord option) (sett
       Result = result
       Files = files }
 
+/// `float option` as null or a number, with NaN and ±∞ as "NaN", "Infinity", "-Infinity" like plain floats (the
+/// serializer's own option converter ignores the number handling and fails on them).
+type private FloatOptionConverter() =
+    inherit JsonConverter<float option>()
+
+    override _.Read(reader, _, _) =
+        match reader.TokenType with
+        | JsonTokenType.Null -> None
+        | JsonTokenType.String -> Some(Double.Parse(reader.GetString() |> nonNull, CultureInfo.InvariantCulture))
+        | _ -> Some(reader.GetDouble())
+
+    override _.Write(writer, value, options) =
+        match value with
+        | None -> writer.WriteNullValue()
+        | Some x -> JsonSerializer.Serialize(writer, x, options)
+
 let private options =
-    JsonSerializerOptions(
-        WriteIndented = true,
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        // An infinite or NaN loss is written as the string "Infinity" or "NaN" rather than failing the run.
-        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals)
+    let o =
+        JsonSerializerOptions(
+            WriteIndented = true,
+            PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+            // An infinite or NaN loss is written as the string "Infinity" or "NaN" rather than failing the run.
+            NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals)
+    o.Converters.Add(FloatOptionConverter())
+    o
 
 /// The snake_case name of an enum value or identifier, e.g. MaxStepsReached → max_steps_reached.
 let snakeCase (name: string) = JsonNamingPolicy.SnakeCaseLower.ConvertName name

@@ -25,6 +25,16 @@ module Kkt =
         let g = grad f w
         KktResidual.Of(ReadOnlySpan(Vec.unit w), ReadOnlySpan g)
 
+    /// The Clarke-stationarity measure of w/‖w‖ for max f s.t. ‖u‖ = 1 (`ClarkeStationarity`): the smallest norm in
+    /// the convex hull of the tangential gradients sampled within the geodesic radius ε (2P + 1 samples, seeded),
+    /// relative to ‖∇f(û)‖; 0 at a Clarke-KKT point, near the KKT residual at a smooth non-stationary point.
+    let clarke (radius: float) (seed: int64) (f: Fn<float>) (w: float[]) = ClarkeStationarity.Measure(f.Objective, ReadOnlySpan w, radius, 0, seed)
+
+    /// Gradient-sampling ascent on the sphere from u₀ to a Clarke-KKT point (`GradientSamplingAscent`): for a non-smooth
+    /// N where spherical ascent stalls; stops when the Clarke measure is ≤ `tolerance` at the radius `radius`.
+    let clarkeAscent (tolerance: float) (radius: float) (maxSteps: int) (seed: int64) (f: Fn<float>) (u0: float[]) =
+        GradientSamplingAscent.Run(f.Objective, ReadOnlySpan u0, tolerance, radius, maxSteps, seed)
+
     /// Projected gradient ascent on the sphere from u₀ (Armijo backtracking) to a KKT point.
     let ascent (settings: SphericalAscentOptions) (f: Fn<float>) (u0: float[]) = SphericalAscent.Run(f.Objective, ReadOnlySpan u0, settings)
 

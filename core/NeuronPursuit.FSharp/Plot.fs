@@ -97,8 +97,10 @@ module Plot =
                 else ticks.AddMinor position
         ticks
 
-    /// SkiaSharp's native library, for hosts that do not probe the packages' runtimes/<rid>/native folders
-    /// (dotnet fsi): looked up next to the managed assembly; the host's own probing goes on when it is not there.
+    /// SkiaSharp's native library, for hosts that load the managed assembly from a plain folder without probing its
+    /// runtimes/<rid>/native subfolder (`#r "path/SkiaSharp.dll"` in dotnet fsi): looked up there; the host's own
+    /// probing goes on when it is not there. Applications (np) and `#r "nuget: …"` in fsi, which probes every
+    /// package's native folder (SkiaSharp.NativeAssets.* beside SkiaSharp), need none of it.
     let private nativeResolver =
         lazy
             (let assembly = typeof<SkiaSharp.SKTypeface>.Assembly
@@ -112,15 +114,15 @@ module Plot =
                      |> Option.defaultValue IntPtr.Zero)
              try NativeLibrary.SetDllImportResolver(assembly, resolve) with :? InvalidOperationException -> ())
 
-    /// Draws the figure into a file (.png or .svg); returns false, writing nothing, when no series has a point.
-    let save (path: string) (f: Figure) =
+    /// The figure drawn by ScottPlot, or None when no series has a point. The caller disposes it.
+    let private render (f: Figure) =
         nativeResolver.Force()
         let series = f.Series |> List.filter (fun s -> s.X.Length > 0)
-        if series.IsEmpty then false
+        if series.IsEmpty then None
         else
             let logX = useLog f.XScale (series |> Seq.map (fun s -> s.X))
             let logY = useLog f.YScale (series |> Seq.map (fun s -> s.Y))
-            use plot = new Plot()
+            let plot = new Plot()
             plot.Add.Palette <- if series.Length <= 10 then Palettes.Category10() :> IPalette else Palettes.Category20()
             let tx v = if logX then Math.Log10 v else v
             let ty v = if logY then Math.Log10 v else v
@@ -136,12 +138,28 @@ module Plot =
                     scatter.MarkerSize <- size
                     scatter.MarkerShape <- (if openCircles then MarkerShape.OpenCircle else MarkerShape.FilledCircle)
                 scatter.LegendText <- s.Label
-            for x, label in f.Markers do
+            // Marker labels hang from the top of the data area, written downwards along their line: on the axis edge
+            // they would cover the title (and each other when markers are close).
+            let labelled = f.Markers |> List.filter (fun (_, label) -> label <> "")
+            for x, _ in f.Markers do
                 let v = plot.Add.VerticalLine(tx x)
                 v.LinePattern <- LinePattern.Dashed
                 v.Color <- Colors.Gray
-                v.Text <- label
-                v.LabelOppositeAxis <- true
+            if not labelled.IsEmpty then
+                // Headroom above the data for the labels, so that no curve runs through them.
+                plot.Axes.AutoScale()
+                let limits = plot.Axes.GetLimits()
+                let top = limits.Top + 0.12 * (limits.Top - limits.Bottom)
+                plot.Axes.SetLimitsY(limits.Bottom, top)
+                for x, label in labelled do
+                    let text = plot.Add.Text(label, tx x, top)
+                    text.LabelRotation <- 90.0f
+                    text.LabelAlignment <- Alignment.LowerLeft
+                    text.LabelFontSize <- 11.0f
+                    text.LabelFontColor <- Colors.DimGray
+                    text.LabelBackgroundColor <- Colors.White.WithOpacity 0.8
+                    text.LabelOffsetX <- 2.0f
+                    text.LabelOffsetY <- 4.0f
             let span (values: float[] seq) =
                 let logs = finiteValues values |> Array.filter (fun v -> v > 0.0) |> Array.map Math.Log10
                 Array.min logs, Array.max logs
@@ -155,10 +173,25 @@ module Plot =
             plot.YLabel(if logY then $"{f.YLabel} (log scale)" else f.YLabel)
             if series.Length > 1 && series.Length <= 20 then plot.ShowLegend(Edge.Right) |> ignore
             else plot.HideLegend() |> ignore
+            Some plot
+
+    /// Draws the figure into a file (.png or .svg); returns false, writing nothing, when no series has a point.
+    let save (path: string) (f: Figure) =
+        match render f with
+        | None -> false
+        | Some plot ->
+            use plot = plot
             match (Path.GetExtension path |> nonNull).ToLowerInvariant() with
             | ".svg" -> plot.SaveSvg(path, f.Width, f.Height) |> ignore
             | _ -> plot.SavePng(path, f.Width, f.Height) |> ignore
             true
+
+    /// The figure as PNG bytes (e.g. to embed in an HTML report), or None when no series has a point.
+    let png (f: Figure) =
+        render f
+        |> Option.map (fun plot ->
+            use plot = plot
+            plot.GetImageBytes(f.Width, f.Height, ImageFormat.Png))
 
     /// The figure's numbers as a long-format CSV: series,x,y (round-trip precision).
     let saveCsv (path: string) (f: Figure) =

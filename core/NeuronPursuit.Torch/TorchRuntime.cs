@@ -77,6 +77,6 @@ public static class TorchRuntime
             }
             return $"{candidate} loads, but TorchSharp failed to initialise libtorch from it.";
         }
-        return "libLibTorchSharp.so is not in the application folder; reference the TorchSharp-cpu package from the application project.";
+        return "libLibTorchSharp.so is not in the application folder; reference TorchSharp and the platform's libtorch-cpu-<rid> package from the application project (as core/NeuronPursuit.Torch does).";
     }
 }

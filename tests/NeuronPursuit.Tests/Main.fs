@@ -20,6 +20,7 @@ let allTests =
         Objectives.FastPathTests.tests
         Problems.ProblemTests.tests
         Kkt.SphericalAscentTests.tests
+        Kkt.ClarkeStationarityTests.tests
         Objectives.HessianMatrixTests.tests
         Kkt.KktToolkitTests.tests
         Analysis.AnalysisTests.tests
@@ -36,8 +37,22 @@ let allTests =
         Checks.CheckTests.tests
         Pursuit.PursuitTests.tests
         Pursuit.ResidualNcfCrossTests.tests
+        Pursuit.LearningTests.tests
         Cli.PursueCliTests.tests
+        Cli.PredictCliTests.tests
+        Pursuit.StabilityTests.tests
+        Cli.OutcomeTests.tests
+        Cli.InterruptTests.tests
+        Cli.FuzzTests.tests
+        Cli.ReportTests.tests
+        Docs.SiteTests.tests
+        Packages.ScriptPackageTests.tests
         Torch.TorchDifferentialTests.tests
+        Sweeps.SweepSpecTests.tests
+        Sweeps.SweepRunTests.tests
+        Sweeps.SweepKillTests.tests
+        Sweeps.SweepSurfaceTests.tests
+        Sweeps.SlurmTests.tests
     ]
 
 [<EntryPoint>]

@@ -29,6 +29,32 @@ public static class CsvDataReader
     /// <exception cref="InputFormatException">The text is empty or malformed, or holds NaN/∞.</exception>
     public static DataSet<double> Read(TextReader reader, string source)
     {
+        CsvTable table = ReadTable(reader, source);
+        if (table.Names.Count < 2)
+            throw new InputFormatException(source, $"the header has {table.Names.Count} column; expected x1,…,xd,y with d ≥ 1.");
+        return table.ToDataSet();
+    }
+
+    /// <summary>Reads a table of named numeric columns (a header row, then one row per sample).</summary>
+    /// <param name="path">The CSV file.</param>
+    /// <returns>The column names and the values.</returns>
+    /// <exception cref="InputFormatException">The file is missing, empty or malformed, or holds NaN/∞.</exception>
+    public static CsvTable ReadTable(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (!File.Exists(path)) throw new InputFormatException(path, "no such file.");
+        using var reader = new StreamReader(path);
+        return ReadTable(reader, path);
+    }
+
+    /// <summary>Reads a table of named numeric columns from text.</summary>
+    /// <param name="reader">The CSV text.</param>
+    /// <param name="source">A name for error messages (the file name).</param>
+    /// <returns>The column names and the values.</returns>
+    /// <exception cref="InputFormatException">The text is empty or malformed, or holds NaN/∞.</exception>
+    public static CsvTable ReadTable(TextReader reader, string source)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
         string? header = reader.ReadLine();
         int lineNumber = 1;
         while (header is not null && header.Trim().Length == 0)
@@ -38,14 +64,11 @@ public static class CsvDataReader
         }
         if (header is null) throw new InputFormatException(source, "the file is empty; expected a header row x1,…,xd,y.");
         string[] names = header.Split(',').Select(s => s.Trim()).ToArray();
-        if (names.Length < 2)
-            throw new InputFormatException(source, $"line {lineNumber}: the header has {names.Length} column; expected x1,…,xd,y with d ≥ 1.");
         if (names.All(n => double.TryParse(n, NumberStyles.Float, CultureInfo.InvariantCulture, out _)))
             throw new InputFormatException(source, $"line {lineNumber}: expected a header row x1,…,xd,y, found numbers.");
-        int d = names.Length - 1;
 
-        var x = new List<double>();
-        var y = new List<double>();
+        var values = new List<double>();
+        int rows = 0;
         string? line;
         while ((line = reader.ReadLine()) is not null)
         {
@@ -61,12 +84,12 @@ public static class CsvDataReader
                     throw new InputFormatException(source, $"line {lineNumber}, column {c + 1} ({names[c]}): '{field}' is not a number.");
                 if (!double.IsFinite(value))
                     throw new InputFormatException(source, $"line {lineNumber}, column {c + 1} ({names[c]}): '{field}' is not finite; data must be finite.");
-                if (c < d) x.Add(value);
-                else y.Add(value);
+                values.Add(value);
             }
+            rows++;
         }
-        if (y.Count == 0) throw new InputFormatException(source, "no samples after the header row.");
-        return new DataSet<double>(x.ToArray(), y.ToArray(), d);
+        if (rows == 0) throw new InputFormatException(source, "no samples after the header row.");
+        return new CsvTable(source, names, values.ToArray(), rows);
     }
 
     /// <summary>Writes a data set as CSV (header x1 … xd, y; round-trip precision).</summary>

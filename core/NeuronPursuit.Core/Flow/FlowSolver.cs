@@ -132,6 +132,8 @@ public static class FlowSolver
 
             while (t < tEnd)
             {
+                if (_options.Cancellation.IsCancellationRequested)
+                    return Finish(IntegrationStatus.Interrupted, $"interrupted at t = {Format(t)} before t-end = {Format(tEnd)}.", t);
                 if (_accepted + _rejected >= _options.MaxSteps)
                     return Finish(IntegrationStatus.MaxStepsReached, $"stopped after {_options.MaxSteps} steps at t = {Format(t)} before t-end = {Format(tEnd)}; raise the step limit or loosen the tolerances.", t);
 
@@ -175,7 +177,7 @@ public static class FlowSolver
                     continue;
                 }
                 if (!finite)
-                    return Finish(IntegrationStatus.StepSizeTooSmall, $"the fixed step {Format(hStep)} at t = {Format(t)} produced a non-finite state; the step is beyond the stability limit.", t);
+                    return Finish(IntegrationStatus.Diverged, $"the fixed step {Format(hStep)} at t = {Format(t)} produced a non-finite state; the step is beyond the stability limit.", t);
 
                 _accepted++;
                 (_stepper as IAdaptiveStepper)?.Accepted();

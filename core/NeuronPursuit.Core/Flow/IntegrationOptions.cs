@@ -52,6 +52,15 @@ public sealed record IntegrationOptions
     /// <summary>Time tolerance of event location, relative to the step. Default 1e-13.</summary>
     public double EventTolerance { get; init; } = 1e-13;
 
+    /// <summary>Stops the integration at the next step, with <see cref="IntegrationStatus.Interrupted"/>, once
+    /// signalled (e.g. by Ctrl-C); none by default.</summary>
+    public CancellationToken Cancellation { get; init; }
+
+    /// <summary>A copy that stops at the next step once the token is signalled (for callers without C#'s <c>with</c>).</summary>
+    /// <param name="cancellation">The token.</param>
+    /// <returns>The copy.</returns>
+    public IntegrationOptions WithCancellation(CancellationToken cancellation) => this with { Cancellation = cancellation };
+
     /// <summary>A copy with other tolerances (for callers without C#'s <c>with</c>).</summary>
     /// <param name="relative">rtol.</param>
     /// <param name="absolute">atol.</param>

@@ -33,6 +33,22 @@ public sealed record NetworkSpec(NetworkKind Kind, IReadOnlyList<int> Widths, IA
     /// <summary>The kind's name on the command line.</summary>
     public string KindName => NameOf(Kind);
 
+    /// <summary>The number of weights P the network has on d inputs (as a 64-bit count: a specification may ask for
+    /// more than an array can hold).</summary>
+    /// <param name="inputDimension">d.</param>
+    /// <returns>P.</returns>
+    public long ParameterCount(int inputDimension)
+    {
+        long count = 0, previous = inputDimension;
+        foreach (int width in Widths)
+        {
+            count += previous * width;
+            previous = width;
+        }
+        // The readout: one output weight per last hidden neuron, except for sum-of-powers (fixed to 1).
+        return Kind == NetworkKind.SumOfPowers ? count : count + previous;
+    }
+
     /// <summary>The widths as text, e.g. <c>4,2</c>.</summary>
     public string WidthsText => string.Join(',', Widths);
 

@@ -35,6 +35,12 @@ public sealed record ProblemSpec
     /// <summary>The example's n (default: the example's).</summary>
     public int? Samples { get; init; }
 
+    /// <summary>The largest n of a built-in example (<see cref="Samples"/>): 1 000 000.</summary>
+    public const int MaxSamples = 1_000_000;
+
+    /// <summary>The largest number of weights P of a network built from a specification: 50 000 000 (400 MB in double).</summary>
+    public const long MaxParameters = 50_000_000;
+
     /// <summary>The network kind (<see cref="NetworkSpec.KindForms"/>; default: the example's).</summary>
     public string? Net { get; init; }
 
@@ -173,7 +179,7 @@ public sealed record ProblemSpec
                 Example e = Examples.Get(Example);
                 long seed = DataSeed ?? e.DefaultDataSeed;
                 int n = Samples ?? e.DefaultSamples;
-                if (n < 1) throw new SpecificationException("samples", $"must be at least 1, got {n}.");
+                if (n < 1 || n > MaxSamples) throw new SpecificationException("samples", $"must be between 1 and {MaxSamples}, got {n}.");
                 return e.Build(seed, n);
             }
             default:
@@ -217,6 +223,10 @@ public sealed record ProblemSpec
         else throw new SpecificationException("widths", $"give the hidden widths of the {NetworkSpec.NameOf(kind)} network, e.g. --widths {(kind == NetworkKind.FeedForward ? "4,2" : "10")}.");
         IActivation activation = Activation is null ? original?.Activation ?? Activations.Relu : NetworkSpec.ParseActivation(Activation);
         var spec = new NetworkSpec(kind, widths, activation);
+        // The weights are one array of doubles: refuse a network too large to hold before allocating it.
+        long parameters = spec.ParameterCount(baseProblem.Data.InputDimension);
+        if (parameters > MaxParameters)
+            throw new SpecificationException("widths", $"'{spec.WidthsText}' gives P = {parameters} weights on d = {baseProblem.Data.InputDimension} inputs; at most {MaxParameters} are supported.");
         if (original is not null && kind == original.Kind && widths.SequenceEqual(original.Widths)
             && activation.Specification == original.Activation.Specification)
             return baseProblem.Network;

@@ -12,4 +12,7 @@ namespace NeuronPursuit.Core.Pursuit;
 /// <param name="KktResidual">Relative KKT residual at (a, b) (NaN for a random direction).</param>
 /// <param name="Converged">Whether the ascent met its KKT tolerance.</param>
 /// <param name="Restart">The restart that found it (−1 for a random direction).</param>
-public sealed record Candidate(int Layer, double[] Incoming, double[] Outgoing, double Value, double KktResidual, bool Converged, int Restart);
+/// <param name="Clarke">The Clarke-stationarity measure of (a, b) (<see cref="Kkt.ClarkeStationarity"/>, relative; NaN when
+/// not measured): the certificate that (a, b) is a KKT point where N_l is not differentiable.</param>
+public sealed record Candidate(int Layer, double[] Incoming, double[] Outgoing, double Value, double KktResidual, bool Converged, int Restart,
+    double Clarke = double.NaN);

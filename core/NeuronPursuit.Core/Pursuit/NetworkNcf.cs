@@ -20,12 +20,22 @@ public sealed class NetworkNcf : IObjective<double>
     /// <summary>Binds a network and data.</summary>
     /// <param name="network">The network.</param>
     /// <param name="data">The data; d must match.</param>
-    public NetworkNcf(FeedForwardNetwork network, DataSet<double> data)
+    /// <param name="loss">The training loss; the labels of the NCF are its residual at H = 0, −ℓ′(0, y) (default null:
+    /// square-mean, y itself; for the logistic loss ln(1 + e^{−yh}), y/2).</param>
+    public NetworkNcf(FeedForwardNetwork network, DataSet<double> data, ILoss? loss = null)
     {
         ArgumentNullException.ThrowIfNull(data);
         _evaluator = new FeatureMajorEvaluator(network, data.X);
         _weights = new double[data.Count];
-        for (int i = 0; i < _weights.Length; i++) _weights[i] = data.Y[i] / data.Count;
+        if (loss is null or SquareLoss)
+        {
+            for (int i = 0; i < _weights.Length; i++) _weights[i] = data.Y[i] / data.Count;
+        }
+        else
+        {
+            loss.Evaluate<double>(new double[data.Count], data.Y, _weights);
+            for (int i = 0; i < _weights.Length; i++) _weights[i] = -_weights[i];
+        }
     }
 
     /// <inheritdoc/>

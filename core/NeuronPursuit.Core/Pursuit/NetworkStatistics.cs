@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 using NeuronPursuit.Core.Analysis;
+using NeuronPursuit.Core.Data;
 using NeuronPursuit.Core.Models;
 
 namespace NeuronPursuit.Core.Pursuit;
@@ -26,6 +27,31 @@ public static class NetworkStatistics
         foreach (NeuronBlock neuron in SparsityPattern.Blocks(network.Layout, w))
             if (neuron.IncomingNorm * neuron.OutgoingNorm > threshold) counts[neuron.Layer - 1]++;
         return counts;
+    }
+
+    /// <summary>
+    /// Whether the network's output H(xᵢ; w) is exactly 0 on every sample while some label is not: the neurons of a
+    /// hidden layer are all inactive on the data (for ReLU-type σ every pre-activation is ≤ 0), so the gradient of the
+    /// square loss vanishes and gradient descent stands still at ℒ = (1/(2n))Σyᵢ² — a dead network, not a fit.
+    /// </summary>
+    /// <param name="network">The network.</param>
+    /// <param name="data">The data.</param>
+    /// <param name="w">Its weights.</param>
+    /// <returns>True when the output vanishes on all of the data and y ≠ 0.</returns>
+    public static bool OutputVanishes(FeedForwardNetwork network, DataSet<double> data, ReadOnlySpan<double> w)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(data);
+        bool labelled = false;
+        foreach (double y in data.Y) labelled |= y != 0;
+        if (!labelled) return false;
+        foreach (double v in w)
+            if (!double.IsFinite(v)) return false;
+        var h = new double[data.Count];
+        network.Forward(data.X, w, h, network.CreateWorkspace<double>(data.Count));
+        foreach (double v in h)
+            if (v != 0) return false;
+        return true;
     }
 
     /// <summary>max |W₁[j, k]| over all neurons j and the inputs k ≥ <paramref name="firstInput"/> (0-based).</summary>

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 using NeuronPursuit.Core.Kkt;
+using NeuronPursuit.Core.Objectives;
 
 namespace NeuronPursuit.Core.Pursuit;
 
@@ -12,6 +13,20 @@ public enum DirectionRule
     /// <summary>Ablation: uniformly random unit directions, seeded, for the initial net's u and every new neuron's
     /// (a, b); the layer is still chosen by the KKT values, and the scales δ₀, δ are kept.</summary>
     Random,
+}
+
+/// <summary>
+/// The leading term of the residual NCF on samples where a downstream unit of a piecewise-linear network (ReLU, leaky
+/// ReLU) sits exactly on its kink (<see cref="DownstreamKinks"/>; docs/pursuit.md).
+/// </summary>
+public enum KinkRule
+{
+    /// <summary>The exact, one-sided directional derivative of H: a unit on the kink passes σ(Δz) on.</summary>
+    OneSided,
+
+    /// <summary>Ablation: the linearisation with σ′(0) (0 for ReLU), as the reference simulation had it: a unit on the
+    /// kink passes nothing on, so a new neuron that could only act through it is invisible.</summary>
+    Linearised,
 }
 
 /// <summary>How the loss is minimised after each addition.</summary>
@@ -44,6 +59,10 @@ public sealed record PursuitOptions
     /// simulation's; docs/claims.md NP-3).</summary>
     public double NeuronScale { get; init; } = 0.03;
 
+    /// <summary>The loss ℒ = (1/n)Σℓ minimised after each addition; its negative derivative −ℓ′ weights the candidate
+    /// NCFs (default <c>square-mean</c>, (1/(2n))Σ(H − y)²; <c>logistic-mean</c> for labels ±1; docs/pursuit.md).</summary>
+    public ILoss Loss { get; init; } = Losses.SquareMean;
+
     /// <summary>GD step η on ℒ = (1/(2n))Σ(H − y)² (default 0.02, the reference simulation's;
     /// docs/claims.md NP-3).</summary>
     public double LearningRate { get; init; } = 0.02;
@@ -52,7 +71,7 @@ public sealed record PursuitOptions
     /// (default 0: take the maximiser, as the reference simulation did; docs/claims.md NP-3).</summary>
     public int InitialSign { get; init; }
 
-    /// <summary>Restarts of each KKT search (default 12).</summary>
+    /// <summary>Restarts of each KKT search (default 12; at most 100 000).</summary>
     public int Restarts { get; init; } = 12;
 
     /// <summary>Ascent budget and tolerance of each restart (default: KKT tolerance 1e-6, 1,500 steps).</summary>
@@ -62,7 +81,7 @@ public sealed record PursuitOptions
     /// minimisation (default 0.97, the reference rule; it keeps the rule from firing on the plateau after an addition).</summary>
     public double DecreaseFactor { get; init; } = 0.97;
 
-    /// <summary>Inner stop: the window, in epochs, of the relative-change test (default 1000).</summary>
+    /// <summary>Inner stop: the window, in epochs, of the relative-change test (default 1000; at most 10 000 000).</summary>
     public int StopWindow { get; init; } = 1000;
 
     /// <summary>Inner stop: relative change of the loss over <see cref="StopWindow"/> epochs below which the
@@ -87,9 +106,25 @@ public sealed record PursuitOptions
     /// <summary>Global stop: no more additions once the hidden layers hold this many neurons in all (default 64).</summary>
     public int MaxNeurons { get; init; } = 64;
 
+    /// <summary>Lookahead: the number of candidates tried per iteration (default 1: the greedy choice). With K &gt; 1, the
+    /// K distinct KKT points with the largest values over all layers are each added and minimised (in parallel), and
+    /// the one with the smallest training loss is kept (docs/pursuit.md, "Lookahead").</summary>
+    public int Lookahead { get; init; } = 1;
+
+    /// <summary>With validation data: stop after this many iterations without a smaller validation loss (default 3).</summary>
+    public int Patience { get; init; } = 3;
+
+    /// <summary>Pruning: the GD budget, in epochs, of each trial removal after an exact fit (default 10,000; 0: no
+    /// pruning). A removal is kept when the refit brings the loss below <see cref="LossTolerance"/>
+    /// (<see cref="NeuronPruning"/>).</summary>
+    public int PruneEpochs { get; init; } = 10_000;
+
     /// <summary>Neurons added per iteration: the best candidates of this many distinct layers, best first
     /// (default 1, as in the demo; at most the number of hidden layers).</summary>
     public int NeuronsPerIteration { get; init; } = 1;
+
+    /// <summary>The leading term at downstream ReLU kinks: exact one-sided (default) or linearised (ablation).</summary>
+    public KinkRule Kinks { get; init; } = KinkRule.OneSided;
 
     /// <summary>KKT directions (default) or random ones (ablation).</summary>
     public DirectionRule Directions { get; init; } = DirectionRule.Kkt;
@@ -109,6 +144,19 @@ public sealed record PursuitOptions
 
     /// <summary>The loss is recorded every this many epochs for plots (default 100).</summary>
     public int RecordEvery { get; init; } = 100;
+
+    /// <summary>A minimisation has diverged once its loss exceeds this many times its value at the start (default
+    /// 1e4), or is NaN or ∞: gradient descent has left the basin (η above 2/λ_max) and a blown-up loss is no fit.</summary>
+    public double DivergenceFactor { get; init; } = 1e4;
+
+    /// <summary>Stops the pursuit at the next step (epoch, or before a candidate search) once signalled, e.g. by
+    /// Ctrl-C; the result then holds what was computed; none by default.</summary>
+    public CancellationToken Cancellation { get; init; }
+
+    /// <summary>A copy that stops at the next step once the token is signalled.</summary>
+    /// <param name="cancellation">The token.</param>
+    /// <returns>The copy.</returns>
+    public PursuitOptions WithCancellation(CancellationToken cancellation) => this with { Cancellation = cancellation };
 
     /// <summary>A copy with another direction rule (for the random-direction ablation).</summary>
     /// <param name="rule">The rule.</param>
@@ -142,18 +190,25 @@ public sealed record PursuitOptions
             if (!ok) throw new ArgumentException($"{name}: must be {rule}, got {value}.", name);
         }
         static bool PositiveFinite(double v) => v > 0 && double.IsFinite(v);
+        ArgumentNullException.ThrowIfNull(Loss);
+        Check(Loss.Normalisation == LossNormalisation.Mean, "loss", "mean-normalised (square-mean or logistic-mean)", Loss.Name);
         Check(PositiveFinite(InitialScale), "delta0", "positive and finite", InitialScale);
         Check(PositiveFinite(NeuronScale), "delta", "positive and finite", NeuronScale);
         Check(PositiveFinite(LearningRate), "eta", "positive and finite", LearningRate);
         Check(InitialSign is -1 or 0 or 1, "initial-sign", "-1, 0 or +1", InitialSign);
-        Check(Restarts >= 1, "restarts", "at least 1", Restarts);
+        Check(Restarts is >= 1 and <= 100_000, "restarts", "between 1 and 100000", Restarts);
         ArgumentNullException.ThrowIfNull(Ascent);
         Ascent.Validate();
         Check(DecreaseFactor > 0 && DecreaseFactor <= 1, "decrease-factor", "in (0, 1]", DecreaseFactor);
-        Check(StopWindow >= 1, "stop-window", "at least 1", StopWindow);
+        // The stop rule keeps the window's losses in memory.
+        Check(StopWindow is >= 1 and <= 10_000_000, "stop-window", "between 1 and 10000000", StopWindow);
         Check(RelativeChange >= 0 && double.IsFinite(RelativeChange), "relative-change", "finite and ≥ 0", RelativeChange);
         Check(LossFloor >= 0 && double.IsFinite(LossFloor), "loss-floor", "finite and ≥ 0", LossFloor);
         Check(MaxEpochs >= 1, "max-epochs", "at least 1", MaxEpochs);
+        Check(PruneEpochs >= 0, "prune-epochs", "at least 0", PruneEpochs);
+        Check(Patience >= 1, "patience", "at least 1", Patience);
+        Check(Lookahead >= 1, "lookahead", "at least 1", Lookahead);
+        Check(Lookahead == 1 || NeuronsPerIteration == 1, "lookahead", "1 when several neurons are added per iteration", Lookahead);
         Check(LossTolerance >= 0 && double.IsFinite(LossTolerance), "loss-tol", "finite and ≥ 0", LossTolerance);
         Check(ValueTolerance >= 0 && double.IsFinite(ValueTolerance), "value-tol", "finite and ≥ 0", ValueTolerance);
         Check(MaxIterations >= 1, "max-iterations", "at least 1", MaxIterations);
@@ -161,6 +216,7 @@ public sealed record PursuitOptions
         Check(NeuronsPerIteration >= 1, "neurons-per-iteration", "at least 1", NeuronsPerIteration);
         Check(Parallelism >= 1, "threads", "at least 1", Parallelism);
         Check(RecordEvery >= 1, "record-every", "at least 1", RecordEvery);
+        Check(DivergenceFactor > 1 && !double.IsNaN(DivergenceFactor), "divergence-factor", "greater than 1", DivergenceFactor);
         Check(!string.IsNullOrWhiteSpace(FlowMethod), "flow-method", "a method name", FlowMethod ?? "null");
     }
 }

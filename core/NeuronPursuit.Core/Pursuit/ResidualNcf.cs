@@ -20,6 +20,11 @@ namespace NeuronPursuit.Core.Pursuit;
 /// qᵢ = ⟨J(xᵢ), b⟩. The features are shared read-only between instances; each instance owns its buffers
 /// (allocation-free evaluations, one instance per thread).
 /// </para>
+/// <para>
+/// With <see cref="DownstreamKinks"/> (σ piecewise linear), the samples on which a downstream unit sits exactly on
+/// the kink use the exact one-sided leading term instead: qᵢ = φᵢ(b) for sᵢ ≥ 0 and −φᵢ(−b) for sᵢ &lt; 0, with
+/// φᵢ = D⁺H(xᵢ)[·] (so that rᵢ·φᵢ(b·sᵢ) = rᵢsᵢqᵢ), and their J columns are not used.
+/// </para>
 /// </summary>
 public sealed class ResidualNcf : IObjective<double>
 {
@@ -29,6 +34,9 @@ public sealed class ResidualNcf : IObjective<double>
     private readonly IActivation _activation;
     private readonly int _inputs, _outputs, _n;
     private readonly double[] _z, _s, _ds, _q, _t;
+    private readonly DownstreamKinks? _kinks;
+    private readonly double[] _kinkGradients; // |kinks| × k_{l+1}: ∇_b qᵢ of each kink sample
+    private readonly double[] _b;
 
     /// <summary>Binds precomputed features.</summary>
     /// <param name="features">h_{l−1}, feature-major k_{l−1} × n (shared, not copied).</param>
@@ -36,8 +44,11 @@ public sealed class ResidualNcf : IObjective<double>
     /// <param name="outputCount">k_{l+1} (1 when <paramref name="sensitivities"/> is null).</param>
     /// <param name="weights">rᵢ/n, length n (shared).</param>
     /// <param name="activation">σ.</param>
+    /// <param name="kinks">The samples with a downstream unit on the kink and their exact leading term, or null (their
+    /// entries of <paramref name="sensitivities"/> must then be 0, since they are not used).</param>
     /// <exception cref="ArgumentException">Inconsistent lengths.</exception>
-    public ResidualNcf(double[] features, double[]? sensitivities, int outputCount, double[] weights, IActivation activation)
+    public ResidualNcf(double[] features, double[]? sensitivities, int outputCount, double[] weights, IActivation activation,
+        DownstreamKinks? kinks = null)
     {
         ArgumentNullException.ThrowIfNull(features);
         ArgumentNullException.ThrowIfNull(weights);
@@ -60,7 +71,15 @@ public sealed class ResidualNcf : IObjective<double>
         _ds = new double[_n];
         _q = new double[_n];
         _t = new double[_n];
+        if (kinks is not null && kinks.OutgoingCount != outputCount)
+            throw new ArgumentException($"kinks: Δz has {kinks.OutgoingCount} entries, but b has {outputCount}.", nameof(kinks));
+        _kinks = kinks?.Clone();
+        _kinkGradients = new double[(kinks?.Count ?? 0) * outputCount];
+        _b = new double[outputCount];
     }
+
+    /// <summary>Number of samples whose leading term is the one-sided one (0 without kinks).</summary>
+    public int KinkSampleCount => _kinks?.Count ?? 0;
 
     /// <summary>k_{l−1}, the length of a (the first part of u).</summary>
     public int IncomingCount => _inputs;
@@ -94,12 +113,37 @@ public sealed class ResidualNcf : IObjective<double>
             for (int i = 0; i < n; i++) _z[i] = _weights[i] * _s[i];
             for (int m = 0; m < _outputs; m++)
                 gradient[_inputs + m] = DenseKernels.Dot<double>(_z, _sensitivities.AsSpan(m * n, n));
+            if (_kinks is not null)
+            {
+                ReadOnlySpan<int> samples = _kinks.Samples;
+                for (int k = 0; k < samples.Length; k++)
+                {
+                    double cs = _z[samples[k]];
+                    if (cs == 0.0) continue;
+                    for (int m = 0; m < _outputs; m++) gradient[_inputs + m] += cs * _kinkGradients[k * _outputs + m];
+                }
+            }
         }
         // ∂N/∂a_k = Σᵢ (cᵢ qᵢ σ′(zᵢ)) h_k(xᵢ).
         FeatureMajorEvaluator.Multiply(_t, _ds);
         for (int k = 0; k < _inputs; k++)
             gradient[k] = DenseKernels.Dot<double>(_t, _features.AsSpan(k * n, n));
         return value;
+    }
+
+    /// <summary>qᵢ and ∇_b qᵢ of the kink samples: φᵢ(b) where sᵢ ≥ 0, −φᵢ(−b) where sᵢ &lt; 0 (leaky ReLU).</summary>
+    private void OneSided(ReadOnlySpan<double> b)
+    {
+        ReadOnlySpan<int> samples = _kinks!.Samples;
+        Span<double> minusB = _b;
+        for (int m = 0; m < _outputs; m++) minusB[m] = -b[m];
+        for (int k = 0; k < samples.Length; k++)
+        {
+            int i = samples[k];
+            Span<double> g = _kinkGradients.AsSpan(k * _outputs, _outputs);
+            if (_s[i] == 0.0) { _q[i] = 0.0; g.Clear(); continue; }
+            _q[i] = _s[i] > 0 ? _kinks.Evaluate(k, b, g) : -_kinks.Evaluate(k, minusB, g);
+        }
     }
 
     /// <summary>z = aᵀh, s = σ(z), ds = σ′(z), q = ⟨J, b⟩, t = c ⊙ q.</summary>
@@ -121,6 +165,7 @@ public sealed class ResidualNcf : IObjective<double>
         else
         {
             FeatureMajorEvaluator.CombineRows(b, 1, _outputs, _sensitivities, _q, n);
+            if (_kinks is not null) OneSided(b);
             for (int i = 0; i < n; i++) _t[i] = _weights[i] * _q[i];
         }
     }

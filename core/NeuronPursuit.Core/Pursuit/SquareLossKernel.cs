@@ -9,7 +9,7 @@ namespace NeuronPursuit.Core.Pursuit;
 /// the loss of Neuron Pursuit's reference simulation (docs/claims.md NP-3), on a
 /// <see cref="FeatureMajorEvaluator"/>: one forward and one backward pass, allocation-free.
 /// </summary>
-public sealed class SquareLossKernel
+public sealed class SquareLossKernel : ITrainingLoss
 {
     private readonly double[] _labels;
     private readonly double[] _cotangent;
@@ -28,7 +28,7 @@ public sealed class SquareLossKernel
         _cotangent = new double[data.Count];
     }
 
-    /// <summary>The evaluator (its outputs are those of the last evaluation).</summary>
+    /// <inheritdoc/>
     public FeatureMajorEvaluator Evaluator { get; }
 
     /// <summary>The labels y.</summary>
@@ -71,7 +71,7 @@ public sealed class SquareLossKernel
         return 0.5 * sum * inverse;
     }
 
-    /// <summary>The residual rᵢ = yᵢ − H(xᵢ; w).</summary>
+    /// <summary>The residual rᵢ = yᵢ − H(xᵢ; w) (= −ℓ′ for ℓ = ½(h − y)²).</summary>
     /// <param name="w">Weights.</param>
     /// <param name="residual">Receives r, length n.</param>
     public void Residual(ReadOnlySpan<double> w, Span<double> residual)

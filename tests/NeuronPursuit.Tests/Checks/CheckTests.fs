@@ -46,7 +46,7 @@ let private negatives: (Check * string * (unit -> Outcome)) list =
       Structure.winnerCheck, "single winner", fun () -> Structure.winner { Structure.winnerFast with Problem = fig1 }
       NearSaddle.nearSaddleCheck, "moved", fun () -> NearSaddle.nearSaddle { NearSaddle.nearSaddleFast with Deltas = [ 1e-3; 5e-4 ]; Perturbation = 0.3 }
       NearSaddle.postEscapeCheck, "no new stationary point", fun () -> NearSaddle.postEscape { NearSaddle.postEscapeFast with Window = 10.0 }
-      NpDemo.check, "not (4,2)", fun () -> NpDemo.demo { NpDemo.demoFast with Options = Pursuit.defaults.WithMaxIterations 2 } ]
+      NpDemo.check, "cube MSE", fun () -> NpDemo.demo { NpDemo.demoFast with Options = Pursuit.defaults.WithMaxIterations 2 } ]
 
 let tests =
     testList "Claim checks" [
@@ -72,7 +72,7 @@ let tests =
                         |> List.map (fun n -> (Registry.tryFind n).Value)
             let sequential = cheap |> List.map (Check.run Fast)
             let reported = ResizeArray()
-            let concurrent = cheap |> Check.runAll Fast reported.Add
+            let concurrent = cheap |> Check.runAll Fast System.Threading.CancellationToken.None reported.Add
             Expect.sequenceEqual [ for r in reported -> r.Check.Name ] [ for c in cheap -> c.Name ] "reported in the given order"
             for s, c in List.zip sequential concurrent do
                 Expect.equal c.Outcome s.Outcome $"{s.Check.Name}: same outcome"

@@ -221,7 +221,7 @@ let tests =
                 let dir = tempDir ()
                 let file = Path.Combine(dir, "file")
                 File.WriteAllText(file, "")
-                expectOneLineError 2 "--out: cannot write" (np (configuration @ [ "--out"; Path.Combine(file, "sub") ]))
+                expectOneLineError 2 "cannot be written" (np (configuration @ [ "--out"; Path.Combine(file, "sub") ]))
             }
         ]
     ]

@@ -11,13 +11,6 @@ open NeuronPursuit
 open NeuronPursuit.Core.Data
 open NeuronPursuit.Tests.Support.NpRunner
 
-/// The two-ReLU teacher's data as a CSV file in a fresh folder.
-let private teacherCsv () =
-    let dir = tempDir ()
-    let path = Path.Combine(dir, "teacher.csv")
-    Data.writeCsv path (Problem.example "two-relu-teacher").Data
-    dir, path
-
 let tests =
     testSequenced <| testList "np pursue" [
         test "--data: a two-layer run writes its files, and weights.csv equals the surface's result bit for bit" {
@@ -47,6 +40,27 @@ let tests =
             Expect.equal (added.GetProperty("incoming").GetArrayLength()) 5 "its incoming weights"
             let rows = File.ReadAllLines(Path.Combine(out, "iterations.csv"))
             Expect.equal rows.Length (direct.Iterations.Count + 1) "iterations.csv: header and one row per iteration"
+        }
+        test "--validation --standardise --bias: the best-validation iterate, validation losses in every record, model.json" {
+            let dir, csv = teacherCsv ()
+            let out = Path.Combine(dir, "run")
+            let code, stdout, err = np [ "pursue"; "--data"; csv; "--depth"; "2"; "--validation"; "0.25"; "--standardise"; "--bias"
+                                         "--max-iterations"; "4"; "--out"; out ]
+            Expect.equal code 0 $"exit code, stderr: {err}"
+            Expect.stringContains stdout "validation: fraction 0.25" "the split is announced"
+            Expect.stringContains stdout "validation: MSE" "validation metrics printed"
+            let result = (runJson out).GetProperty "result"
+            let log = [ for it in result.GetProperty("iteration_log").EnumerateArray() -> it.GetProperty("validation_loss").GetDouble() ]
+            Expect.isNonEmpty log "validation loss after every iteration"
+            let returned = result.GetProperty("returned_iteration").GetInt32()
+            Expect.isTrue (returned >= 1 && returned <= log.Length) "the returned iteration is one of them"
+            Expect.isTrue (result.GetProperty("validation_metrics").GetProperty("r2").ValueKind = Text.Json.JsonValueKind.Number) "validation R² recorded"
+            Expect.stringContains (result.GetProperty("preprocessing").GetString() |> nonNull) "bias" "preprocessing recorded"
+            let header = File.ReadAllLines(Path.Combine(out, "iterations.csv")).[0]
+            Expect.stringContains header "validation_loss" "iterations.csv has the validation loss"
+            let model = Pursuit.load out
+            Expect.equal model.Network.InputDimension 6 "five standardised inputs and the constant"
+            Expect.isTrue model.Preprocessing.Standardised "standardisation stored"
         }
         test "--config sets options as the flags they stand for, and flags override it" {
             let dir, csv = teacherCsv ()
@@ -85,6 +99,8 @@ let tests =
             File.WriteAllText(badJson, "{ \"delta\": ")
             let unknownKey = Path.Combine(dir, "unknown.json")
             File.WriteAllText(unknownKey, "{ \"delt\": 0.1 }")
+            let otherColumns = Path.Combine(dir, "other.csv")
+            File.WriteAllText(otherColumns, "a,b,c,d,e,y\n1,2,3,4,5,6\n")
             let wrongType = Path.Combine(dir, "type.json")
             File.WriteAllText(wrongType, "{ \"eta\": \"fast\" }")
             let data = [ "pursue"; "--data"; csv ]
@@ -96,7 +112,15 @@ let tests =
                   "δ < 0", data @ [ "--delta"; "-0.1" ], "--delta: must be positive"
                   "η = 0", data @ [ "--eta"; "0" ], "--eta"
                   "unknown activation", data @ [ "--activation"; "tanh" ], "--activation"
-                  "another loss", data @ [ "--loss"; "logistic" ], "--loss: Neuron Pursuit minimises square-mean"
+                  "logistic loss, labels not ±1", data @ [ "--loss"; "logistic" ], "--loss: logistic needs labels -1 or +1"
+                  "validation fraction 1.5", data @ [ "--validation"; "1.5" ], "--validation: the fraction must lie strictly between 0 and 1"
+                  "validation fraction 0", data @ [ "--validation"; "0" ], "--validation: the fraction must lie strictly between 0 and 1"
+                  "both validation options", data @ [ "--validation"; "0.2"; "--validation-data"; csv ], "not both"
+                  "validation data with other columns", data @ [ "--validation-data"; otherColumns ], "--validation-data"
+                  "split seed without --validation", data @ [ "--split-seed"; "3" ], "--split-seed"
+                  "--seeds with --validation", [ "pursue"; "--example"; "hypercube"; "--seeds"; "1..2"; "--validation"; "0.2" ], "single runs"
+                  "lookahead 0", data @ [ "--lookahead"; "0" ], "--lookahead"
+                  "unknown kink rule", data @ [ "--kinks"; "two-sided" ], "--kinks"
                   "a network flag", data @ [ "--widths"; "4" ], "--widths: np pursue takes only"
                   "unknown directions", data @ [ "--directions"; "greedy" ], "--directions"
                   "depth 1", data @ [ "--depth"; "1" ], "--depth"

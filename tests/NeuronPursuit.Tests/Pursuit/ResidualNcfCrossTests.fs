@@ -6,10 +6,10 @@
 /// n·s^{1+p}. For the last hidden layer the new neuron enters the output linearly in b, so the two agree to
 /// rounding at every s. For an inner layer N_l is the leading term: the new neuron moves the pre-activations of
 /// layer l+1 by O(s^{1+p}), so for a smooth σ (ReLU², p = 2) the gap is O(s^{1+p}) after the division; for a
-/// piecewise-linear σ it vanishes for small s — unless a downstream pre-activation sits exactly on the kink.
-/// With ReLU that happens whenever every input of a layer-(l+1) neuron is an exact 0 (all layer-l neurons
-/// inactive on a sample): there the true leading term is σ(b·σ(aᵀh)) and not the one-sided J·b·σ(aᵀh) that
-/// N_l uses (σ′(0) = 0, as in the reference simulation). The last test documents that difference.
+/// piecewise-linear σ it vanishes for small s — also where a downstream pre-activation sits exactly on the kink
+/// (with ReLU whenever every input of a layer-(l+1) neuron is an exact 0: all layer-l neurons inactive on a sample),
+/// because N_l takes the exact one-sided leading term σ(b·σ(aᵀh)) there (Pursuit/DownstreamKinks); the linearised
+/// rule J·b·σ(aᵀh) with σ′(0) = 0, which the reference simulation used, differs there.
 module NeuronPursuit.Tests.Pursuit.ResidualNcfCrossTests
 
 open System
@@ -25,12 +25,12 @@ open NeuronPursuit.Testing
 
 /// A (2,2) three-layer net on Gaussian data, random weights, and a random unit direction u = (a, b) for a
 /// new neuron in `layer`; returns N_l(u) from NP and the restricted full-network difference at scale s.
-let private bothAt (activation: string) (layer: int) (scales: float list) =
+let private bothAtWith (kinks: KinkRule) (activation: string) (layer: int) (scales: float list) =
     let case = { Kind = NetworkKind.FeedForward; InputDimension = 3; Widths = [ 2; 2 ]; ActivationSpec = activation; SampleCount = 40; Seed = 77L }
     let net = case.Network :?> FeedForwardNetwork
     let data = case.Data
     let w = case.WeightVector 0
-    let search = CandidateSearch(net, data, ReadOnlySpan w)
+    let search = CandidateSearch(net, data, ReadOnlySpan w, kinks)
     let ncf = search.Objective(layer).Invoke()
     let u = Array.zeroCreate ncf.Dimension
     SeededRandom(5L).FillUnitSphere(Span u)
@@ -52,6 +52,8 @@ let private bothAt (activation: string) (layer: int) (scales: float list) =
         let z = Array.append (Array.map (fun x -> s * x) a) (Array.map (fun x -> s * x) b)
         (restricted.Value(ReadOnlySpan z) - at0) / (n * Math.Pow(s, 1.0 + p)) ]
 
+let private bothAt = bothAtWith KinkRule.OneSided
+
 let tests =
     testList "Residual NCF: Neuron Pursuit against the claims toolkit" [
         test "last hidden layer: the two constructions agree to rounding at every scale" {
@@ -67,11 +69,30 @@ let tests =
             for value in toolkit do
                 Expect.floatClose { absolute = 1e-8; relative = 1e-3 } value npValue $"{value} vs {npValue}"
         }
-        test "inner layer, ReLU: N_l differs from the true leading term where a downstream neuron's inputs are all 0" {
-            // Documented behaviour, not a defect of either code: see the module comment.
+        test "inner layer, ReLU, a downstream neuron whose inputs are all 0: the one-sided N_l is the true leading term" {
             let npValue, toolkit = bothAt "relu" 1 [ 1e-3; 1e-4 ]
             Expect.floatClose { absolute = 1e-8; relative = 1e-3 } toolkit.[0] toolkit.[1] "the true leading term is scale-free"
-            Expect.isGreaterThan (abs (toolkit.[1] - npValue)) 1e-3 $"differs at the kink: {toolkit.[1]} vs N_l = {npValue}"
+            Expect.floatClose { absolute = 1e-8; relative = 1e-3 } npValue toolkit.[1] "the one-sided N_l equals it"
+            let linearised, _ = bothAtWith KinkRule.Linearised "relu" 1 [ 1e-4 ]
+            Expect.isGreaterThan (abs (toolkit.[1] - linearised)) 1e-3 $"the linearised rule differs at the kink: {toolkit.[1]} vs {linearised}"
+        }
+        test "inner layer, ReLU: the one-sided N_l's gradient matches central differences away from its kinks" {
+            let case = { Kind = NetworkKind.FeedForward; InputDimension = 3; Widths = [ 2; 2 ]; ActivationSpec = "relu"; SampleCount = 40; Seed = 77L }
+            let net = case.Network :?> FeedForwardNetwork
+            let w = case.WeightVector 0
+            let ncf = CandidateSearch(net, case.Data, ReadOnlySpan w).Objective(1).Invoke()
+            Expect.isGreaterThan ncf.KinkSampleCount 0 "the set-up has samples on a downstream kink"
+            let u = Array.zeroCreate ncf.Dimension
+            SeededRandom(5L).FillUnitSphere(Span u)
+            let g = Array.zeroCreate u.Length
+            (ncf :> IObjective<float>).ValueAndGradient(ReadOnlySpan u, Span g) |> ignore
+            let h = 1e-7
+            for k in 0 .. u.Length - 1 do
+                let up, down = Array.copy u, Array.copy u
+                up.[k] <- up.[k] + h
+                down.[k] <- down.[k] - h
+                let fd = ((ncf :> IObjective<float>).Value(ReadOnlySpan up) - (ncf :> IObjective<float>).Value(ReadOnlySpan down)) / (2.0 * h)
+                Expect.floatClose { absolute = 1e-6; relative = 1e-5 } g.[k] fd $"coordinate {k}"
         }
         test "inner layer, ReLU²: the full difference tends to N_l at rate O(s^(1+p)) = O(s³)" {
             let scales = [ 1e-1; 1e-2; 1e-3 ]

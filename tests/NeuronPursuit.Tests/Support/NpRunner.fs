@@ -21,6 +21,17 @@ let tempDir () =
     Directory.CreateDirectory dir |> ignore
     dir
 
+/// A file named `name` in a fresh folder, written by `write path`; returns (folder, path).
+let fileIn (name: string) (write: string -> unit) =
+    let dir = tempDir ()
+    let path = Path.Combine(dir, name)
+    write path
+    dir, path
+
+/// The two-ReLU teacher's data as a CSV file in a fresh folder: (folder, path).
+let teacherCsv () =
+    fileIn "teacher.csv" (fun path -> NeuronPursuit.Data.writeCsv path (NeuronPursuit.Problem.example "two-relu-teacher").Data)
+
 /// The root of DIR/run.json.
 let runJson (dir: string) = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "run.json"))).RootElement
 

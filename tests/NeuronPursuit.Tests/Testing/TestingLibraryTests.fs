@@ -13,20 +13,13 @@ open FsCheck.FSharp
 open NeuronPursuit
 open NeuronPursuit.Core.Problems
 open NeuronPursuit.Testing
+open NeuronPursuit.Tests.Support.Requirements
 
 let private config = { FsCheckConfig.defaultConfig with maxTest = 200 }
 
 /// The number of weights and samples: what the shrinker must never increase.
 let private size (c: NetworkCase) = c.InputDimension, c.Widths.Length, List.sum c.Widths, c.SampleCount
 
-/// The repository root: the first folder above the test assembly that holds NeuronPursuit.sln.
-let private repositoryRoot () =
-    let rec up (dir: DirectoryInfo | null) =
-        match dir with
-        | null -> failwith "NeuronPursuit.sln not found above the test assembly."
-        | dir when File.Exists(Path.Combine(dir.FullName, "NeuronPursuit.sln")) -> dir.FullName
-        | dir -> up dir.Parent
-    up (DirectoryInfo AppContext.BaseDirectory)
 
 let tests =
     testList "Property-testing library" [
@@ -123,6 +116,7 @@ let tests =
         }
 
         test "scripts/invariant.fsx passes the conservation law and shrinks its breakage to a one-neuron network" {
+            requirePackages ()
             let root = repositoryRoot ()
             let info = ProcessStartInfo("dotnet", "fsi scripts/invariant.fsx", WorkingDirectory = root, RedirectStandardOutput = true, RedirectStandardError = true)
             use proc =
