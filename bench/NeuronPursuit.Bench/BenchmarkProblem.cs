@@ -23,17 +23,19 @@ public sealed record BenchmarkProblem(HomogeneousNetwork Network, DataSet<double
     /// <param name="seed">Seed of data and weights.</param>
     /// <param name="weightScale">σ of the weights.</param>
     /// <param name="samples">n (default <see cref="SampleCount"/>).</param>
+    /// <param name="inputDimension">d (default <see cref="InputDimension"/>).</param>
     /// <returns>The problem.</returns>
-    public static BenchmarkProblem Create(string networkSpecification, long seed, double weightScale, int samples = SampleCount)
+    public static BenchmarkProblem Create(string networkSpecification, long seed, double weightScale, int samples = SampleCount,
+        int inputDimension = InputDimension)
     {
-        HomogeneousNetwork network = ProblemSpec.Parse(networkSpecification).NetworkFor(InputDimension);
+        HomogeneousNetwork network = ProblemSpec.Parse(networkSpecification).NetworkFor(inputDimension);
         var random = new SeededRandom(seed);
-        var x = new double[samples * InputDimension];
+        var x = new double[samples * inputDimension];
         var y = new double[samples];
         random.FillGaussian(x);
         random.FillGaussian(y);
         var w = new double[network.ParameterCount];
         random.FillGaussian(w, weightScale);
-        return new BenchmarkProblem(network, new DataSet<double>(x, y, InputDimension), w);
+        return new BenchmarkProblem(network, new DataSet<double>(x, y, inputDimension), w);
     }
 }

@@ -9,7 +9,7 @@ namespace NeuronPursuit.Bench;
 /// <summary>
 /// Achieved GFLOP/s of loss + gradient (square loss, ReLU²) against this core's measured FMA peak, over
 /// n ∈ {200, 1000, 10⁴}, m ∈ {10, 50, 200, 1000}, depth 2 (two-layer, width m) and 3 (feed-forward, widths m, m),
-/// d = 20, double and double-double (issue 13). Flop counts as in <see cref="LossGradientBenchmark.FlopCount"/>.
+/// d = 20, double and double-double, and the paper-size shape (n = 200, d = 10, m = 50) (issue 13). Flop counts as in <see cref="LossGradientBenchmark.FlopCount"/>.
 /// Each figure is the best of five timings of repeated evaluations lasting at least 0.2 s (a wall-clock loop, not
 /// BenchmarkDotNet: 48 shapes × 2 scalars would take hours there). Run with <c>DOTNET_PROCESSOR_COUNT=1</c> for one
 /// core (the kernels then never split the samples across two threads).
@@ -35,25 +35,34 @@ public static class KernelThroughput
         foreach (int depth in new[] { 2, 3 })
             foreach (int n in SampleCounts)
                 foreach (int m in Widths)
-                {
-                    string spec = depth == 2 ? $"net=two-layer widths={m} activation=relu-power:2" : $"net=ff widths={m},{m} activation=relu-power:2";
-                    var problem = BenchmarkProblem.Create(spec, seed: 42, weightScale: 0.2, samples: n);
-                    double flop = LossGradientBenchmark.FlopCount(problem.Network, n);
-                    var objective = new LossObjective<double>(problem.Network, new SquareLoss(), problem.Data);
-                    var gradient = new double[problem.Weights.Length];
-                    double seconds = BestSeconds(() => objective.ValueAndGradient(problem.Weights, gradient));
-                    double gflops = flop / seconds / 1e9;
-                    string dd = "— | — | —";
-                    if (flop <= DoubleDoubleFlopLimit)
-                    {
-                        var objectiveDD = new LossObjective<DoubleDouble>(problem.Network, new SquareLoss(), problem.Data.To<DoubleDouble>());
-                        var wDD = Scalar.ToArray<DoubleDouble>(problem.Weights);
-                        var gradientDD = new DoubleDouble[wDD.Length];
-                        double secondsDD = BestSeconds(() => objectiveDD.ValueAndGradient(wDD, gradientDD));
-                        dd = $"{secondsDD * 1e6:F1} | {flop / secondsDD / 1e9:F2} | {secondsDD / seconds:F1}×";
-                    }
-                    @out.WriteLine($"| {depth} | {n} | {m} | {problem.Network.ParameterCount} | {flop:G3} | {seconds * 1e6:F1} | {gflops:F1} | {100 * gflops / peak:F0} % | {dd} |");
-                }
+                    Row(@out, peak, depth, n, m, BenchmarkProblem.InputDimension);
+        @out.WriteLine();
+        @out.WriteLine("The paper-size right-hand side of the work-precision benchmark (n = 200, d = 10, m = 50, P = 550):");
+        @out.WriteLine();
+        @out.WriteLine("| depth | n | m | P | flop | double µs | GFLOP/s | % peak | double-double µs | GFLOP/s | dd / double |");
+        @out.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|");
+        Row(@out, peak, 2, 200, 50, 10);
+    }
+
+    private static void Row(TextWriter @out, double peak, int depth, int n, int m, int d)
+    {
+        string spec = depth == 2 ? $"net=two-layer widths={m} activation=relu-power:2" : $"net=ff widths={m},{m} activation=relu-power:2";
+        var problem = BenchmarkProblem.Create(spec, seed: 42, weightScale: 0.2, samples: n, inputDimension: d);
+        double flop = LossGradientBenchmark.FlopCount(problem.Network, n);
+        var objective = new LossObjective<double>(problem.Network, new SquareLoss(), problem.Data);
+        var gradient = new double[problem.Weights.Length];
+        double seconds = BestSeconds(() => objective.ValueAndGradient(problem.Weights, gradient));
+        double gflops = flop / seconds / 1e9;
+        string dd = "— | — | —";
+        if (flop <= DoubleDoubleFlopLimit)
+        {
+            var objectiveDD = new LossObjective<DoubleDouble>(problem.Network, new SquareLoss(), problem.Data.To<DoubleDouble>());
+            var wDD = Scalar.ToArray<DoubleDouble>(problem.Weights);
+            var gradientDD = new DoubleDouble[wDD.Length];
+            double secondsDD = BestSeconds(() => objectiveDD.ValueAndGradient(wDD, gradientDD));
+            dd = $"{secondsDD * 1e6:F1} | {flop / secondsDD / 1e9:F2} | {secondsDD / seconds:F1}×";
+        }
+        @out.WriteLine($"| {depth} | {n} | {m} | {problem.Network.ParameterCount} | {flop:G3} | {seconds * 1e6:F1} | {gflops:F1} | {100 * gflops / peak:F0} % | {dd} |");
     }
 
     private static double BestSeconds(Action evaluate)

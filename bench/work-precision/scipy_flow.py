@@ -9,7 +9,7 @@ problems of make_problem.py (parameter layout as in `np`):
 
   scipy_flow.py check DIR                     loss and |grad| at w0 and at a random w (written to w_random.csv)
                                               for comparison with `np eval`, and finite-difference checks
-  scipy_flow.py run DIR T REF METHOD RTOL     one solve_ivp run (atol 0); prints one CSV line
+  scipy_flow.py run DIR T REF METHOD RTOL     one solve_ivp run (atol: env ATOL, default 1e-14); prints one CSV line
                                               method,rtol,error,wall_s,nfev,njev,status
 
 Radau and LSODA get the exact Jacobian -Hess L(w) on the two-layer problem (Gauss-Newton part plus the
@@ -155,7 +155,7 @@ def run(dirname, T, ref_path, method, rtol):
 
     kw = dict(jac=jac) if method in ("Radau", "LSODA") and p.hess is not None else {}
     try:
-        sol = solve_ivp(fun, (0.0, T), w0, method=method, rtol=rtol, atol=0.0, **kw)
+        sol = solve_ivp(fun, (0.0, T), w0, method=method, rtol=rtol, atol=float(os.environ.get("ATOL", "1e-14")), **kw)
         wall = time.perf_counter() - start
         err = np.max(np.abs(sol.y[:, -1] - wref)) / np.max(np.abs(wref)) if sol.success else float("nan")
         status = "ok" if sol.success else "failed:" + sol.message.replace(",", ";")
