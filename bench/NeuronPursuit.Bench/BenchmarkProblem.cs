@@ -22,17 +22,20 @@ public sealed record BenchmarkProblem(HomogeneousNetwork Network, DataSet<double
     /// <param name="networkSpecification">The keys net, widths and activation, e.g. <c>net=two-layer widths=100 activation=relu-power:2</c>.</param>
     /// <param name="seed">Seed of data and weights.</param>
     /// <param name="weightScale">σ of the weights.</param>
+    /// <param name="samples">n (default <see cref="SampleCount"/>).</param>
+    /// <param name="inputDimension">d (default <see cref="InputDimension"/>).</param>
     /// <returns>The problem.</returns>
-    public static BenchmarkProblem Create(string networkSpecification, long seed, double weightScale)
+    public static BenchmarkProblem Create(string networkSpecification, long seed, double weightScale, int samples = SampleCount,
+        int inputDimension = InputDimension)
     {
-        HomogeneousNetwork network = ProblemSpec.Parse(networkSpecification).NetworkFor(InputDimension);
+        HomogeneousNetwork network = ProblemSpec.Parse(networkSpecification).NetworkFor(inputDimension);
         var random = new SeededRandom(seed);
-        var x = new double[SampleCount * InputDimension];
-        var y = new double[SampleCount];
+        var x = new double[samples * inputDimension];
+        var y = new double[samples];
         random.FillGaussian(x);
         random.FillGaussian(y);
         var w = new double[network.ParameterCount];
         random.FillGaussian(w, weightScale);
-        return new BenchmarkProblem(network, new DataSet<double>(x, y, InputDimension), w);
+        return new BenchmarkProblem(network, new DataSet<double>(x, y, inputDimension), w);
     }
 }

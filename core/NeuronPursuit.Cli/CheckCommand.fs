@@ -7,7 +7,6 @@ module NeuronPursuit.Cli.CheckCommand
 open System
 open System.IO
 open System.Threading
-open System.Threading.Tasks
 open Argu
 open NeuronPursuit
 open NeuronPursuit.Checks
@@ -31,24 +30,6 @@ type CheckRunResult =
       Status: string
       /// The checks asked for that did not run (interrupted), in order.
       NotRun: string list }
-
-/// Runs the checks in order until done or interrupted: a check runs on a worker so that Ctrl-C is answered at once; the
-/// interrupted check is abandoned (it ends with the process) and the checks after it are not started.
-let private runChecks (checks: Check list) (mode: Mode) (out: TextWriter) (cancellation: CancellationToken) =
-    let results = ResizeArray<CheckResult>()
-    let mutable interrupted = false
-    for c in checks do
-        if not interrupted then
-            if cancellation.IsCancellationRequested then interrupted <- true
-            else
-                let task = Task.Run(fun () -> Check.run mode c)
-                try task.Wait cancellation with :? OperationCanceledException -> ()
-                if task.IsCompletedSuccessfully then
-                    out.Write(Check.render task.Result)
-                    out.Flush()
-                    results.Add task.Result
-                else interrupted <- true
-    List.ofSeq results, interrupted
 
 /// The HTML report of a check run: the overall status and counts, then the summary and every check's details.
 let private htmlReport (mode: Mode) (result: CheckRunResult) (results: CheckResult list) (argv: string[]) =
@@ -80,7 +61,12 @@ let run (argv: string[]) (problemArgs: ParseResults<NpArgs>) (args: ParseResults
         let dir = args.GetResult(CheckArgs.Out, defaultValue = Path.Combine("runs", "checks"))
         use folder = OutputFolder.create dir (args.Contains CheckArgs.Overwrite)
         let clock = Diagnostics.Stopwatch.StartNew()
-        let results, interrupted = runChecks checks mode out cancellation
+        let results =
+            checks
+            |> Check.runAll mode cancellation (fun r ->
+                out.Write(Check.render r)
+                out.Flush())
+        let interrupted = results.Length < checks.Length
         let wall = clock.Elapsed.TotalSeconds
         File.WriteAllText(folder.File "report.md", Check.markdown $"np check report ({mode})" results)
         File.WriteAllText(folder.File "checks.csv", Check.csv results)

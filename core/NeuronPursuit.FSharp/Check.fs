@@ -3,6 +3,8 @@ namespace NeuronPursuit
 
 open System
 open System.Diagnostics
+open System.Threading
+open System.Threading.Tasks
 open System.Text
 
 /// PASS, FAIL with the reason, or UNVERIFIABLE with why the material does not allow a check.
@@ -94,6 +96,34 @@ module Check =
 
     /// Runs a check in a mode, timed.
     let run (mode: Mode) (check: Check) = runAs check mode (fun () -> check.Run mode)
+
+    /// Runs independent checks concurrently on the thread pool (at most `Environment.ProcessorCount` at a time) and
+    /// calls `completed` with each result in the order of `checks`, as soon as it and those before it are done. A
+    /// check's outcome does not depend on the others or on the number of threads (each builds its own problems and
+    /// the kernels give the same bits on one thread or two), so only the `Seconds` differ from a sequential run.
+    /// When `cancellation` is signalled, checks not yet started are not started, the running ones are abandoned (they
+    /// end with the process), and the results before the first unfinished check are returned.
+    let runAll (mode: Mode) (cancellation: CancellationToken) (completed: CheckResult -> unit) (checks: Check list) =
+        // Not disposed: an abandoned check may still release its slot after this returns.
+        let slots = new SemaphoreSlim(Environment.ProcessorCount)
+        let started =
+            [ for c in checks ->
+                Task.Run(fun () ->
+                    slots.Wait cancellation
+                    try run mode c
+                    finally slots.Release() |> ignore) ]
+        let results = ResizeArray<CheckResult>()
+        let mutable interrupted = false
+        for t in started do
+            if not interrupted then
+                try t.Wait cancellation with
+                | :? OperationCanceledException
+                | :? AggregateException -> ()
+                if t.IsCompletedSuccessfully then
+                    completed t.Result
+                    results.Add t.Result
+                else interrupted <- true
+        List.ofSeq results
 
     /// The result as plain text: header, parameters, table, key numbers, references, verdict.
     let render (r: CheckResult) =

@@ -17,6 +17,7 @@ let allTests =
         Models.DerivativeTests.tests
         Models.ValidationTests.tests
         Objectives.LossTests.tests
+        Objectives.FastPathTests.tests
         Problems.ProblemTests.tests
         Kkt.SphericalAscentTests.tests
         Kkt.ClarkeStationarityTests.tests

@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: MIT
+using NeuronPursuit.Core.Numerics;
+
 namespace NeuronPursuit.Core.Analysis;
 
 /// <summary>
@@ -21,38 +23,7 @@ public static class SymmetricEigen
         for (int i = 0; i < n; i++)
             for (int j = 0; j < n; j++)
                 a[i, j] = 0.5 * (matrix[i * n + j] + matrix[j * n + i]);
-        double total = 0.0;
-        foreach (double x in a) total += x * x;
-        for (int sweep = 0; sweep < maxSweeps; sweep++)
-        {
-            double off = 0.0;
-            for (int i = 0; i < n; i++)
-                for (int j = i + 1; j < n; j++) off += a[i, j] * a[i, j];
-            if (off <= 1e-30 * total || off == 0.0) break;
-            for (int p = 0; p < n - 1; p++)
-                for (int q = p + 1; q < n; q++)
-                {
-                    double apq = a[p, q];
-                    if (apq == 0.0) continue;
-                    // Rotation angle from θ = (a_qq − a_pp)/(2 a_pq), t = sign(θ)/(|θ| + √(θ² + 1)).
-                    double theta = (a[q, q] - a[p, p]) / (2.0 * apq);
-                    double t = Math.Sign(theta) / (Math.Abs(theta) + Math.Sqrt(theta * theta + 1.0));
-                    if (theta == 0.0) t = 1.0;
-                    double c = 1.0 / Math.Sqrt(t * t + 1.0), s = t * c;
-                    for (int k = 0; k < n; k++)
-                    {
-                        double akp = a[k, p], akq = a[k, q];
-                        a[k, p] = c * akp - s * akq;
-                        a[k, q] = s * akp + c * akq;
-                    }
-                    for (int k = 0; k < n; k++)
-                    {
-                        double apk = a[p, k], aqk = a[q, k];
-                        a[p, k] = c * apk - s * aqk;
-                        a[q, k] = s * apk + c * aqk;
-                    }
-                }
-        }
+        JacobiEigen.Diagonalise(a, n, vectors: null, maxSweeps);
         var values = new double[n];
         for (int i = 0; i < n; i++) values[i] = a[i, i];
         Array.Sort(values);

@@ -96,6 +96,7 @@ public static class FlowSolver
             _system = system;
             _method = method;
             _stepper = method.CreateStepper<T>(n);
+            (_stepper as IToleranceAware)?.UseTolerances(options.RelativeTolerance, options.AbsoluteTolerance, options.AbsoluteTolerances);
             _options = options;
             _n = n;
             _events = events;

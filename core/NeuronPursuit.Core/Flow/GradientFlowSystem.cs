@@ -11,10 +11,11 @@ namespace NeuronPursuit.Core.Flow;
 /// for two-layer networks, otherwise column by column from P products with unit vectors).
 /// </summary>
 /// <typeparam name="T">Scalar type.</typeparam>
-public sealed class GradientFlowSystem<T> : IOdeSystem<T>, IJacobian<T>
+public sealed class GradientFlowSystem<T> : IOdeSystem<T>, IJacobian<T>, ISymmetricJacobianProduct
     where T : struct, INumber<T>, IRootFunctions<T>, IExponentialFunctions<T>, ILogarithmicFunctions<T>
 {
     private readonly HessianVectorProduct<T>? _hessian;
+    private readonly LossObjective<double>? _doubleLoss;
 
     /// <summary>Wraps an objective ℒ, and optionally its Hessian–vector product for the Jacobian.</summary>
     /// <param name="objective">ℒ with its gradient.</param>
@@ -26,6 +27,35 @@ public sealed class GradientFlowSystem<T> : IOdeSystem<T>, IJacobian<T>
             throw new ArgumentException($"hessian: has dimension {hessian.Dimension}, the objective {objective.Dimension}.", nameof(hessian));
         Objective = objective;
         _hessian = hessian;
+        // The Jacobian's products in double come from the training loss in double (the same loss in any precision).
+        if (hessian is not null && objective is LossObjective<T> loss)
+        {
+            LossObjective<double> inDouble = loss is LossObjective<double> same ? same : new(loss.Network, loss.Loss, loss.Data.To<double>());
+            if (inDouble.HasFastHessianProducts) _doubleLoss = inDouble;
+        }
+    }
+
+    /// <summary>Whether −∇²ℒ can be applied in double to blocks of vectors (a training loss of a network in the feed-forward layout).</summary>
+    public bool HasJacobianProduct => _doubleLoss is not null;
+
+    /// <summary>−∇²ℒ(w)·vᵣ in double, by forward-over-reverse passes (no Hessian is formed).</summary>
+    /// <param name="y">w in double.</param>
+    /// <param name="vectors">The vᵣ as rows of <paramref name="leading"/> entries.</param>
+    /// <param name="count">The number of vectors.</param>
+    /// <param name="leading">The distance between rows.</param>
+    /// <param name="products">Receives −∇²ℒ(w)·vᵣ in the same layout.</param>
+    /// <exception cref="InvalidOperationException">The objective is not a training loss with the fast passes.</exception>
+    public void JacobianProducts(ReadOnlySpan<double> y, ReadOnlySpan<double> vectors, int count, int leading, Span<double> products)
+    {
+        if (_doubleLoss is null)
+            throw new InvalidOperationException("this gradient flow has no Jacobian products in double; use its dense Jacobian.");
+        _doubleLoss.HessianVectorProducts(y, vectors, count, leading, products);
+        int p = Dimension;
+        for (int r = 0; r < count; r++)
+        {
+            Span<double> row = products.Slice(r * leading, p);
+            for (int k = 0; k < p; k++) row[k] = -row[k];
+        }
     }
 
     /// <inheritdoc/>

@@ -23,4 +23,17 @@ public interface ILoss
     /// <returns>ℒ(h, y).</returns>
     T Evaluate<T>(ReadOnlySpan<T> h, ReadOnlySpan<T> y, Span<T> derivative)
         where T : struct, INumber<T>, IExponentialFunctions<T>, ILogarithmicFunctions<T>;
+
+    /// <summary>
+    /// ∂ℒ/∂hᵢ for the samples of a range of a data set of <paramref name="sampleCount"/> samples: the values
+    /// <see cref="Evaluate"/> writes for them, bit for bit (the mean is over all n), so that a pass over the samples in
+    /// chunks needs no loss over the whole data first.
+    /// </summary>
+    /// <typeparam name="T">Scalar type.</typeparam>
+    /// <param name="h">Outputs of the range.</param>
+    /// <param name="y">Labels of the range, as long as <paramref name="h"/>.</param>
+    /// <param name="derivative">Receives ∂ℒ/∂hᵢ, as long as <paramref name="h"/>.</param>
+    /// <param name="sampleCount">n, the number of samples of the whole data set.</param>
+    void Derivative<T>(ReadOnlySpan<T> h, ReadOnlySpan<T> y, Span<T> derivative, int sampleCount)
+        where T : struct, INumber<T>, IExponentialFunctions<T>, ILogarithmicFunctions<T>;
 }

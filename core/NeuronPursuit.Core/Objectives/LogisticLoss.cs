@@ -35,7 +35,7 @@ public sealed class LogisticLoss(LossNormalisation normalisation = LossNormalisa
         where T : struct, INumber<T>, IExponentialFunctions<T>, ILogarithmicFunctions<T>
     {
         LossChecks.Validate(h, y, derivative);
-        T scale = T.CreateTruncating(Factor) * (Normalisation == LossNormalisation.Sum ? T.One : T.One / T.CreateTruncating(h.Length));
+        T scale = Scale<T>(h.Length);
         T sum = T.Zero;
         for (int i = 0; i < h.Length; i++)
         {
@@ -43,13 +43,31 @@ public sealed class LogisticLoss(LossNormalisation normalisation = LossNormalisa
             // e = exp(−|z|) ∈ (0, 1]: ln(1 + e^{−z}) = max(−z, 0) + ln(1 + e), and the sigmoid from the same e.
             T e = T.Exp(-T.Abs(z));
             sum += T.Max(-z, T.Zero) + CompensatedElementary.LogOnePlus(e);
-            if (!derivative.IsEmpty)
-            {
-                // ∂ℓ/∂h = −y / (1 + e^{z}) = −y·s with s = 1/(1 + e^{z}).
-                T s = z >= T.Zero ? e / (T.One + e) : T.One / (T.One + e);
-                derivative[i] = -scale * y[i] * s;
-            }
+            if (!derivative.IsEmpty) derivative[i] = SampleDerivative(scale, y[i], z, e);
         }
         return scale * sum;
     }
+
+    /// <inheritdoc/>
+    public void Derivative<T>(ReadOnlySpan<T> h, ReadOnlySpan<T> y, Span<T> derivative, int sampleCount)
+        where T : struct, INumber<T>, IExponentialFunctions<T>, ILogarithmicFunctions<T>
+    {
+        LossChecks.ValidateRange(h, y, derivative, sampleCount);
+        T scale = Scale<T>(sampleCount);
+        for (int i = 0; i < h.Length; i++)
+        {
+            T z = y[i] * h[i];
+            derivative[i] = SampleDerivative(scale, y[i], z, T.Exp(-T.Abs(z)));
+        }
+    }
+
+    /// <summary>∂ℓ/∂h = −y / (1 + e^{z}) = −y·s with s = 1/(1 + e^{z}), from e = exp(−|z|), z = y h.</summary>
+    private static T SampleDerivative<T>(T scale, T y, T z, T e) where T : struct, INumber<T>
+    {
+        T s = z >= T.Zero ? e / (T.One + e) : T.One / (T.One + e);
+        return -scale * y * s;
+    }
+
+    private T Scale<T>(int sampleCount) where T : struct, INumber<T> =>
+        T.CreateTruncating(Factor) * (Normalisation == LossNormalisation.Sum ? T.One : T.One / T.CreateTruncating(sampleCount));
 }

@@ -13,4 +13,12 @@ internal static class LossChecks
         Guard.SameLength(y.Length, h.Length, nameof(y), nameof(h));
         if (!derivative.IsEmpty) Guard.SameLength(derivative.Length, h.Length, nameof(derivative), nameof(h));
     }
+
+    internal static void ValidateRange<T>(ReadOnlySpan<T> h, ReadOnlySpan<T> y, Span<T> derivative, int sampleCount) where T : struct, INumber<T>
+    {
+        Guard.SameLength(y.Length, h.Length, nameof(y), nameof(h));
+        Guard.SameLength(derivative.Length, h.Length, nameof(derivative), nameof(h));
+        if (sampleCount < h.Length || sampleCount < 1)
+            throw new ArgumentException($"sampleCount: {sampleCount} is not the size of a data set holding these {h.Length} samples.", nameof(sampleCount));
+    }
 }

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: MIT
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using NeuronPursuit.Core.Data;
 using NeuronPursuit.Core.Models;
 using NeuronPursuit.Core.Numerics;
@@ -9,6 +11,8 @@ namespace NeuronPursuit.Core.Objectives;
 /// <summary>
 /// The training loss ℒ(w) = ℓ(H(X; w), y) of a network on a data set, with its exact gradient
 /// ∇ℒ(w) = Jᵀ ∂ℓ/∂h by one forward and one backward pass. Gradient flow is dw/dt = −∇ℒ(w).
+/// In double, networks in the feed-forward layout run the feature-major SIMD passes of
+/// <see cref="FeatureMajorNetwork"/>, equal to the networks' own passes (the reference) up to rounding.
 /// </summary>
 /// <typeparam name="T">Scalar type.</typeparam>
 public sealed class LossObjective<T> : IObjective<T>
@@ -17,6 +21,7 @@ public sealed class LossObjective<T> : IObjective<T>
     private readonly NetworkWorkspace<T> _workspace;
     private readonly T[] _outputs;
     private readonly T[] _outputDerivative;
+    private readonly FeatureMajorNetwork? _fast;
 
     /// <summary>Binds a network, a loss and a data set.</summary>
     /// <param name="network">The network H.</param>
@@ -36,6 +41,8 @@ public sealed class LossObjective<T> : IObjective<T>
         _workspace = network.CreateWorkspace<T>(data.Count);
         _outputs = new T[data.Count];
         _outputDerivative = new T[data.Count];
+        if (typeof(T) == typeof(double) && FeatureMajorNetwork.Supports(network))
+            _fast = new FeatureMajorNetwork(network, (DataSet<double>)(object)data);
     }
 
     /// <summary>The network H.</summary>
@@ -56,17 +63,59 @@ public sealed class LossObjective<T> : IObjective<T>
     /// <inheritdoc/>
     public T Value(ReadOnlySpan<T> w)
     {
-        Network.Forward(Data.X, w, _outputs, _workspace);
+        Forward(w);
         return Loss.Evaluate<T>(_outputs, Data.Y, Span<T>.Empty);
     }
 
     /// <inheritdoc/>
     public T ValueAndGradient(ReadOnlySpan<T> w, Span<T> gradient)
     {
+        if (_fast is not null)
+        {
+            Guard.Length(w.Length, Dimension, nameof(w), "one per weight of the network");
+            Guard.Finite(w, nameof(w));
+            Guard.Length(gradient.Length, Dimension, nameof(gradient), "one per weight of the network");
+            double fastValue = _fast.ValueAndGradient(MemoryMarshal.Cast<T, double>(w), Loss,
+                MemoryMarshal.Cast<T, double>(_outputs.AsSpan()), MemoryMarshal.Cast<T, double>(gradient));
+            return Unsafe.As<double, T>(ref fastValue);
+        }
         Network.Forward(Data.X, w, _outputs, _workspace);
         T value = Loss.Evaluate<T>(_outputs, Data.Y, _outputDerivative);
         Network.Backward(Data.X, w, _outputDerivative, gradient, _workspace);
         return value;
+    }
+
+    /// <summary>H(X; w) into the outputs, by the fast path where there is one (validated like the network's own pass).</summary>
+    private void Forward(ReadOnlySpan<T> w)
+    {
+        if (_fast is null)
+        {
+            Network.Forward(Data.X, w, _outputs, _workspace);
+            return;
+        }
+        Guard.Length(w.Length, Dimension, nameof(w), "one per weight of the network");
+        Guard.Finite(w, nameof(w));
+        _fast.Forward(MemoryMarshal.Cast<T, double>(w)).CopyTo(MemoryMarshal.Cast<T, double>(_outputs.AsSpan()));
+    }
+
+    /// <summary>Whether <see cref="HessianVectorProducts"/> runs (double, a network in the feed-forward layout).</summary>
+    internal bool HasFastHessianProducts => _fast is not null;
+
+    /// <summary>
+    /// ∇²ℒ(w)·vᵣ for a block of directions by the SIMD forward-over-reverse passes of <see cref="FeatureMajorNetwork"/>
+    /// (only when <see cref="HasFastHessianProducts"/>).
+    /// </summary>
+    /// <param name="w">Weights.</param>
+    /// <param name="directions">The vᵣ, rows of <paramref name="leading"/> entries.</param>
+    /// <param name="count">Number of directions.</param>
+    /// <param name="leading">Distance between rows.</param>
+    /// <param name="products">Receives ∇²ℒ(w)·vᵣ in the same layout.</param>
+    internal void HessianVectorProducts(ReadOnlySpan<double> w, ReadOnlySpan<double> directions, int count, int leading, Span<double> products)
+    {
+        if (_fast is null) throw new InvalidOperationException("Hessian products: no fast path for this scalar type or network.");
+        Guard.Length(w.Length, Dimension, nameof(w), "one per weight of the network");
+        Guard.Finite(w, nameof(w));
+        _fast.HessianVectorProducts(w, Loss, directions, count, leading, products);
     }
 
     /// <summary>The residuals rᵢ = yᵢ − H(xᵢ; w).</summary>
@@ -75,7 +124,7 @@ public sealed class LossObjective<T> : IObjective<T>
     public void Residual(ReadOnlySpan<T> w, Span<T> residual)
     {
         Guard.Length(residual.Length, Data.Count, nameof(residual), "one residual per sample");
-        Network.Forward(Data.X, w, _outputs, _workspace);
+        Forward(w);
         for (int i = 0; i < _outputs.Length; i++) residual[i] = Data.Y[i] - _outputs[i];
     }
 }

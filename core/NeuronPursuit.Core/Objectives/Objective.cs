@@ -14,11 +14,20 @@ public static class Objective
     /// <param name="network">The network.</param>
     /// <param name="loss">The loss.</param>
     /// <param name="data">The data.</param>
-    /// <returns>An HVP operator for ℒ; for a <see cref="TwoLayerNetwork"/> its whole Hessian is assembled in closed form.</returns>
+    /// <returns>An HVP operator for ℒ; for a <see cref="TwoLayerNetwork"/> its whole Hessian is assembled in closed form,
+    /// for the other networks of the feed-forward layout in double from blocks of fast products (<see cref="LossHessianByBlocks"/>).</returns>
     public static HessianVectorProduct<T> LossHessian<T>(HomogeneousNetwork network, ILoss loss, DataSet<T> data)
         where T : struct, INumber<T>, IRootFunctions<T>, IExponentialFunctions<T>, ILogarithmicFunctions<T>
-        => new(new LossObjective<Dual<T>>(network, loss, ToDual(data)),
-               network is TwoLayerNetwork twoLayer ? new TwoLayerLossHessian<T>(twoLayer, loss, data) : null);
+    {
+        IHessianMatrix<T>? matrix = network switch
+        {
+            TwoLayerNetwork twoLayer => new TwoLayerLossHessian<T>(twoLayer, loss, data),
+            _ when typeof(T) == typeof(double) && FeatureMajorNetwork.Supports(network) =>
+                (IHessianMatrix<T>)(object)new LossHessianByBlocks(network, loss, (DataSet<double>)(object)data),
+            _ => null,
+        };
+        return new(new LossObjective<Dual<T>>(network, loss, ToDual(data)), matrix);
+    }
 
     /// <summary>The Hessian–vector product of the NCF N(u) = yᵀH(X; u).</summary>
     /// <typeparam name="T">Scalar type.</typeparam>

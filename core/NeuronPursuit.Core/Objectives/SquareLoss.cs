@@ -25,7 +25,7 @@ public sealed class SquareLoss(LossNormalisation normalisation = LossNormalisati
         where T : struct, INumber<T>, IExponentialFunctions<T>, ILogarithmicFunctions<T>
     {
         LossChecks.Validate(h, y, derivative);
-        T scale = Normalisation == LossNormalisation.Sum ? T.One : T.One / T.CreateTruncating(h.Length);
+        T scale = Scale<T>(h.Length);
         T half = T.CreateTruncating(0.5);
         T sum = T.Zero;
         for (int i = 0; i < h.Length; i++)
@@ -36,4 +36,16 @@ public sealed class SquareLoss(LossNormalisation normalisation = LossNormalisati
         }
         return half * scale * sum;
     }
+
+    /// <inheritdoc/>
+    public void Derivative<T>(ReadOnlySpan<T> h, ReadOnlySpan<T> y, Span<T> derivative, int sampleCount)
+        where T : struct, INumber<T>, IExponentialFunctions<T>, ILogarithmicFunctions<T>
+    {
+        LossChecks.ValidateRange(h, y, derivative, sampleCount);
+        T scale = Scale<T>(sampleCount);
+        for (int i = 0; i < h.Length; i++) derivative[i] = scale * (h[i] - y[i]);
+    }
+
+    private T Scale<T>(int sampleCount) where T : struct, INumber<T> =>
+        Normalisation == LossNormalisation.Sum ? T.One : T.One / T.CreateTruncating(sampleCount);
 }

@@ -66,6 +66,17 @@ let tests =
             let covered = negatives |> List.map (fun (c, _, _) -> c.Name) |> set
             for c in Registry.all do Expect.isTrue (covered.Contains c.Name) $"{c.Name} has a negative test"
         }
+        test "checks run concurrently give the sequential outcomes, in the given order" {
+            // The cheap checks (well under a second each), several of them sharing the thread pool at once.
+            let cheap = [ "early-direction"; "escape-time-L3"; "origin-plateau"; "two-layer-balance"; "winner-take-all"; "first-saddle" ]
+                        |> List.map (fun n -> (Registry.tryFind n).Value)
+            let sequential = cheap |> List.map (Check.run Fast)
+            let reported = ResizeArray()
+            let concurrent = cheap |> Check.runAll Fast System.Threading.CancellationToken.None reported.Add
+            Expect.sequenceEqual [ for r in reported -> r.Check.Name ] [ for c in cheap -> c.Name ] "reported in the given order"
+            for s, c in List.zip sequential concurrent do
+                Expect.equal c.Outcome s.Outcome $"{s.Check.Name}: same outcome"
+        }
         test "check names are unique and every source cites docs/claims.md" {
             Expect.equal (Registry.all |> List.map (fun c -> c.Name) |> List.distinct).Length Registry.all.Length "unique names"
             for c in Registry.all do Expect.stringContains c.Source "docs/claims.md" $"{c.Name} cites its claim"

@@ -79,7 +79,7 @@ let tests =
                 $"Jacobians {system.JacobianEvaluations}, accepted {stiff.Statistics.AcceptedSteps}, rejected {stiff.Statistics.RejectedSteps}"
         }
 
-        test "auto switches to rodas4 on a stiff system and needs a fraction of dp5's steps" {
+        test "auto switches to radau5 on a stiff system and needs a fraction of dp5's steps" {
             expectFewerStepsOnStiffLinear "auto" (Flow.tolerances 1e-6 1e-10) 1e-4 3L
         }
 

@@ -1,34 +1,48 @@
 // SPDX-License-Identifier: MIT
 using System.Numerics;
-using NeuronPursuit.Core.Numerics;
 
 namespace NeuronPursuit.Core.Flow.Methods;
 
 /// <summary>
-/// Automatic switching between Dormand–Prince 5(4) and the stiff Rosenbrock method <see cref="Rodas4"/>,
-/// in the spirit of LSODA (Petzold 1983) and Hairer's stiffness detection in DOPRI5 (HNW II, §IV.2).
-/// After each accepted step the active stepper estimates hρ: while explicit, Hairer's
-/// h‖k₇ − k₆‖/‖y₇ − y₆‖ of DOPRI5; while stiff, h‖J‖∞ from the exact Jacobian. While explicit, hρ above
-/// 2.5 (close to DP5's stability boundary, |hλ| ≈ 3.3 on the real axis) for 15 accepted steps in a row
-/// means the step is held by stability, not accuracy: switch to rodas4 (order 4, L-stable; it replaced the
-/// order-2 lie2 here, which needs several times more steps on the paper-size flow at the same tolerance).
-/// While stiff, hρ below 1 for 15 accepted steps means an explicit step of the same size would be stable:
-/// switch back. The system must provide its Jacobian (<see cref="IJacobian{T}"/>): the solver refuses this
-/// method on a system without one before integrating, rather than silently staying explicit.
+/// Automatic switching between Dormand–Prince 5(4) and the stiff <see cref="RadauIIA5"/> by their predicted cost per
+/// unit of time, in the spirit of LSODA (Petzold 1983), which switches when the other method's predicted step makes it
+/// cheaper, not merely when stability binds. Costs are counted in evaluations of f (deterministic, so a run does not
+/// depend on timing): dp5 costs 6 per step; radau5 its running mean of evaluations per step plus
+/// <see cref="ProductCost"/> per Jacobian–vector product of its Jacobian updates.
+/// <list type="bullet">
+/// <item>While stiff, radau5 knows the spectral radius ρ of its Jacobian model; dp5 would take min(h, 3/ρ) (inside
+/// its stability interval, |hλ| ≤ 3.3 on the real axis). After <see cref="Persistence"/> steps in a row in which dp5
+/// at that step is predicted cheaper per unit of time by <see cref="Margin"/>, switch to dp5, remembering radau5's
+/// cost per unit of time at that moment.</item>
+/// <item>While explicit, the step is stability-limited when Hairer's estimate hρ of DOPRI5 (h‖k₇ − k₆‖/‖y₇ − y₆‖)
+/// exceeds <see cref="StiffThreshold"/> (its error estimate then says nothing about the step accuracy would allow:
+/// the controller keeps h at the stability boundary). After <see cref="Persistence"/> such steps in a row whose cost
+/// per unit of time exceeds radau5's remembered one by <see cref="Margin"/> (or radau5 was never tried), switch.</item>
+/// </list>
+/// The system must provide its Jacobian (<see cref="IJacobian{T}"/>): the solver refuses this method on a system
+/// without one before integrating, rather than silently staying explicit.
 /// </summary>
 public sealed class AutoSwitching : IRungeKuttaMethod
 {
     /// <summary>hρ above which an explicit step counts as stability-limited.</summary>
     public const double StiffThreshold = 2.5;
 
-    /// <summary>hρ below which a stiff step could be taken explicitly.</summary>
-    public const double NonStiffThreshold = 1.0;
+    /// <summary>hρ of dp5 that is safely inside its stability interval, for the step it would take.</summary>
+    public const double ExplicitStability = 3.0;
 
-    /// <summary>Consecutive accepted steps needed before a switch.</summary>
-    public const int Persistence = 15;
+    /// <summary>Consecutive accepted steps in favour of the other method before a switch.</summary>
+    public const int Persistence = 8;
 
-    /// <summary>The stiff method switched to.</summary>
-    private static readonly IRungeKuttaMethod StiffMethod = new Rodas4();
+    /// <summary>How much cheaper the other method must be predicted to be.</summary>
+    public const double Margin = 1.5;
+
+    /// <summary>Evaluations of f that one Jacobian–vector product of radau5's Jacobian updates counts as.</summary>
+    public const double ProductCost = 2.5;
+
+    /// <summary>radau5's evaluations per step assumed before it has taken any.</summary>
+    private const double InitialStiffCost = 20.0;
+
+    private const double ExplicitCost = 6.0;
 
     /// <inheritdoc/>
     public string Name => "auto";
@@ -43,7 +57,7 @@ public sealed class AutoSwitching : IRungeKuttaMethod
     public int DenseOutputOrder => 3;
 
     /// <inheritdoc/>
-    public string Reference => "dp5 ⇄ rodas4 switching after Petzold (1983, LSODA) and Hairer's stiffness detection (HNW II, §IV.2)";
+    public string Reference => "dp5 ⇄ radau5 by predicted cost, after Petzold (1983, LSODA) and Hairer's stiffness detection (HNW II, §IV.2)";
 
     /// <inheritdoc/>
     public bool RequiresJacobian => true;
@@ -53,21 +67,24 @@ public sealed class AutoSwitching : IRungeKuttaMethod
         where T : struct, INumber<T>, IRootFunctions<T>, IExponentialFunctions<T>, ILogarithmicFunctions<T>
         => new Stepper<T>(dimension);
 
-    private sealed class Stepper<T> : IRungeKuttaStepper<T>, IAdaptiveStepper
+    private sealed class Stepper<T> : IRungeKuttaStepper<T>, IAdaptiveStepper, IScaledErrorNorm, IToleranceAware
         where T : struct, INumber<T>, IRootFunctions<T>, IExponentialFunctions<T>, ILogarithmicFunctions<T>
     {
         private readonly IRungeKuttaStepper<T> _explicit;
-        private readonly IRungeKuttaStepper<T> _stiff;
-        private bool _stiffMode;
-        private bool _lastWasStiff;
-        private bool _canSwitch;
-        private double _stiffnessRatio;
+        private readonly RadauIIA5.Stepper<T> _stiff;
+        private readonly double[] _error;
+        private bool _stiffMode, _lastWasStiff, _canSwitch;
         private int _streak;
+        private double _h;
+        private double _stiffCost = InitialStiffCost;
+        private double _stiffCostPerTime = double.NaN;
+        private long _productsBefore;
 
         public Stepper(int dimension)
         {
             _explicit = new DormandPrince54().CreateStepper<T>(dimension);
-            _stiff = StiffMethod.CreateStepper<T>(dimension);
+            _stiff = new RadauIIA5.Stepper<T>(dimension);
+            _error = new double[dimension];
         }
 
         /// <summary>How many times the method switched.</summary>
@@ -75,22 +92,54 @@ public sealed class AutoSwitching : IRungeKuttaMethod
 
         public int EvaluationsPerStep => _lastWasStiff ? _stiff.EvaluationsPerStep : _explicit.EvaluationsPerStep;
 
-        public int ErrorOrder => _lastWasStiff ? StiffMethod.EmbeddedOrder!.Value : 4;
+        public int ErrorOrder => _lastWasStiff ? _stiff.ErrorOrder : 4;
+
+        public void UseTolerances(double relative, double absolute, IReadOnlyList<double>? perComponent) =>
+            _stiff.UseTolerances(relative, absolute, perComponent);
 
         public void Step(IOdeSystem<T> system, T t, ReadOnlySpan<T> y, ReadOnlySpan<T> dydt, T h, Span<T> yNew, Span<T> error, Span<T> dydtNew)
         {
             _canSwitch = system is IJacobian<T> { HasJacobian: true };
             _lastWasStiff = _stiffMode && _canSwitch;
+            _h = Math.Abs(double.CreateTruncating(h));
+            _productsBefore = _stiff.JacobianProducts;
             IRungeKuttaStepper<T> active = _lastWasStiff ? _stiff : _explicit;
             active.Step(system, t, y, dydt, h, yNew, error, dydtNew);
-            _stiffnessRatio = ((IStiffnessEstimate)active).StiffnessRatio;
+            for (int k = 0; k < _error.Length; k++) _error[k] = double.CreateTruncating(error[k]);
+        }
+
+        public double ScaledErrorNorm(ReadOnlySpan<double> scale)
+        {
+            if (_lastWasStiff) return _stiff.ScaledErrorNorm(scale);
+            double sum = 0.0;
+            for (int k = 0; k < _error.Length; k++)
+            {
+                double ratio = ErrorScaling.Ratio(_error[k], scale[k]);
+                sum += ratio * ratio;
+            }
+            return Math.Sqrt(sum / _error.Length);
         }
 
         public void Accepted()
         {
             if (!_canSwitch) return;
-            bool pushesToOtherMode = _stiffMode ? _stiffnessRatio < NonStiffThreshold : _stiffnessRatio > StiffThreshold;
-            _streak = pushesToOtherMode ? _streak + 1 : 0;
+            bool otherIsCheaper;
+            if (_lastWasStiff)
+            {
+                // radau5's cost per step: a running mean of its evaluations and Jacobian products.
+                double cost = _stiff.EvaluationsPerStep + ProductCost * (_stiff.JacobianProducts - _productsBefore);
+                _stiffCost = 0.8 * _stiffCost + 0.2 * cost;
+                double rho = _stiff.StiffnessRatio / Math.Max(_h, double.Epsilon);
+                double explicitStep = rho > 0.0 ? Math.Min(_h, ExplicitStability / rho) : _h;
+                otherIsCheaper = ExplicitCost / explicitStep * Margin < _stiffCost / _h;
+                if (otherIsCheaper) _stiffCostPerTime = _stiffCost / _h;
+            }
+            else
+            {
+                double hRho = ((IStiffnessEstimate)_explicit).StiffnessRatio;
+                otherIsCheaper = hRho > StiffThreshold && !(_stiffCostPerTime * Margin >= ExplicitCost / _h);
+            }
+            _streak = otherIsCheaper ? _streak + 1 : 0;
             if (_streak < Persistence) return;
             _stiffMode = !_stiffMode;
             _streak = 0;

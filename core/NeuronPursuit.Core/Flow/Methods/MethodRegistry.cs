@@ -4,7 +4,7 @@ namespace NeuronPursuit.Core.Flow.Methods;
 /// <summary>The integration methods by their command-line names.</summary>
 public static class MethodRegistry
 {
-    private static readonly IRungeKuttaMethod[] Methods = [new ExplicitEuler(), new ClassicRungeKutta4(), new DormandPrince54(), new Dop853(), new LinearlyImplicitEuler2(), new Rodas4(), new AutoSwitching()];
+    private static readonly IRungeKuttaMethod[] Methods = [new ExplicitEuler(), new ClassicRungeKutta4(), new DormandPrince54(), new Dop853(), new LinearlyImplicitEuler2(), new Rodas4(), new RadauIIA5(), new AutoSwitching()];
 
     /// <summary>All methods.</summary>
     public static IReadOnlyList<IRungeKuttaMethod> All => Methods;

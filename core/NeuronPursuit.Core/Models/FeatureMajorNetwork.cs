@@ -1,0 +1,481 @@
+// SPDX-License-Identifier: MIT
+using NeuronPursuit.Core.Data;
+using NeuronPursuit.Core.Numerics;
+using NeuronPursuit.Core.Objectives;
+
+namespace NeuronPursuit.Core.Models;
+
+/// <summary>
+/// The training loss ℒ(w) = ℓ(H(X; w), y) and its gradient for a network in the feed-forward layout
+/// (<see cref="TwoLayerNetwork"/>, <see cref="FeedForwardNetwork"/>, <see cref="SumOfPowersNetwork"/>) on one data
+/// set, in double, with every layer stored feature-major (k_l × S: neuron j's values on S samples in one row) so that
+/// both products of backpropagation run in the register-tiled SIMD kernels of <see cref="FeatureMajorKernels"/>:
+/// <code>
+///   Z_l = W_l A_{l−1},  A_l = σ(Z_l),  D_l = σ′(Z_l),  h = W_L A_{L−1}           (forward, A₀ = Xᵀ)
+///   cᵢ = ∂ℓ/∂hᵢ,  ∇W_l += G_l A_{l−1}ᵀ,  G_{l−1} = (W_lᵀ G_l) ⊙ D_{l−1},  G_L = cᵀ   (backward)
+/// </code>
+/// Forward and backward are fused per chunk of S samples (all samples when they fit): a chunk's intermediates stay
+/// in cache between its forward and backward pass, and the gradient accumulates over the chunks in order. The
+/// per-sample loss derivative comes from <see cref="ILoss.Derivative"/> (the values <see cref="ILoss.Evaluate"/>
+/// writes) and the loss value from <see cref="ILoss.Evaluate"/> on all outputs, so both equal the reference's.
+/// The samples are padded with zero samples (zero inputs, zero cotangent) to a multiple of
+/// <see cref="FeatureMajorKernels.SampleMultiple"/>. When one evaluation is large (<see cref="SplitWork"/>), the
+/// samples are split into two fixed halves computed in parallel (<see cref="TwoWaySplit"/>) whose gradients are
+/// added in a fixed order. Every summation order is fixed by the shapes alone, so results do not depend on the
+/// number of threads; they equal the networks' generic loops (the reference) up to rounding.
+/// This is the fast path of <see cref="LossObjective{T}"/> for double. Binds the data once; an evaluation allocates
+/// nothing. Not thread-safe.
+/// </summary>
+internal sealed class FeatureMajorNetwork
+{
+    /// <summary>Floating-point operations of one evaluation (≈ 6nP) from which the samples are split in two halves.</summary>
+    internal const double SplitWork = 4e6;
+
+    /// <summary>Doubles of intermediates per chunk of samples (768 kB, inside the second-level cache).</summary>
+    private const int ChunkBudget = 96 * 1024;
+
+    private readonly HomogeneousNetwork _network;
+    private readonly IReadOnlyList<LayerBlock> _blocks;
+    private readonly int[] _widths;          // k₀ = d, k₁ … k_{L−1}
+    private readonly double[] _inputs;       // d × n̄
+    private readonly double[] _labels;
+    private readonly double[] _outputs;      // n̄
+    private readonly double[] _ones;
+    private readonly double[] _w;
+    private readonly Part[] _parts;
+    private readonly TwoWaySplit? _split;
+    private ILoss? _loss;
+    private bool _backward;
+
+    /// <summary>Binds a network to a data set.</summary>
+    /// <param name="network">A network in the feed-forward layout (see <see cref="Supports"/>).</param>
+    /// <param name="data">The data; its d must equal the network's (checked by the caller).</param>
+    internal FeatureMajorNetwork(HomogeneousNetwork network, DataSet<double> data)
+    {
+        _network = network;
+        _blocks = network.Layout.Blocks;
+        int n = data.Count, d = network.InputDimension;
+        SampleCount = n;
+        int padded = FeatureMajorKernels.Padded(n);
+        Leading = padded;
+        IReadOnlyList<int> hidden = network.HiddenWidths;
+        _widths = [d, .. hidden];
+        _inputs = new double[d * padded];
+        for (int i = 0; i < n; i++)
+            for (int a = 0; a < d; a++) _inputs[a * padded + i] = data.X[i * d + a];
+        _labels = data.Y.ToArray();
+        _outputs = new double[padded];
+        int widest = hidden.Max();
+        _ones = new double[widest];
+        Array.Fill(_ones, 1.0);
+        _w = new double[network.ParameterCount];
+
+        bool split = 6.0 * n * network.ParameterCount >= SplitWork && padded >= 2 * FeatureMajorKernels.SampleMultiple;
+        int half = FeatureMajorKernels.Padded(padded / 2);
+        split &= half < padded;
+        int perSample = 3 * hidden.Sum() + 2 * widest + 1;
+        int chunk = Math.Max(FeatureMajorKernels.SampleMultiple, ChunkBudget / perSample / FeatureMajorKernels.SampleMultiple * FeatureMajorKernels.SampleMultiple);
+        _parts = split
+            ? [new Part(this, 0, half, chunk), new Part(this, half, padded - half, chunk)]
+            : [new Part(this, 0, padded, chunk)];
+        ChunkSize = _parts[0].Chunk;
+        if (split) _split = new TwoWaySplit(RunPart);
+    }
+
+    /// <summary>Whether the network is one this class evaluates (the feed-forward layout: two-layer, deep, sum of powers).</summary>
+    /// <param name="network">The network.</param>
+    /// <returns>True for <see cref="TwoLayerNetwork"/>, <see cref="FeedForwardNetwork"/> and <see cref="SumOfPowersNetwork"/>.</returns>
+    internal static bool Supports(HomogeneousNetwork network) =>
+        network is TwoLayerNetwork or FeedForwardNetwork or SumOfPowersNetwork;
+
+    /// <summary>n.</summary>
+    internal int SampleCount { get; }
+
+    /// <summary>n̄, the padded sample count (the distance between rows of the inputs).</summary>
+    internal int Leading { get; }
+
+    /// <summary>Samples per chunk (the first part's).</summary>
+    internal int ChunkSize { get; }
+
+    /// <summary>Whether the samples are split in two halves.</summary>
+    internal bool IsSplit => _split is not null;
+
+    /// <summary>H(X; w).</summary>
+    /// <param name="w">Weights (validated by the caller).</param>
+    /// <returns>The n outputs (valid until the next call).</returns>
+    internal ReadOnlySpan<double> Forward(ReadOnlySpan<double> w)
+    {
+        w.CopyTo(_w);
+        _backward = false;
+        Run();
+        return _outputs.AsSpan(0, SampleCount);
+    }
+
+    /// <summary>ℒ(w) and ∇ℒ(w) for the loss ℓ; the outputs H(X; w) are left in <paramref name="outputs"/>.</summary>
+    /// <param name="w">Weights (validated by the caller).</param>
+    /// <param name="loss">ℓ.</param>
+    /// <param name="outputs">Receives H(X; w), length n.</param>
+    /// <param name="gradient">Receives ∇ℒ(w), length P.</param>
+    /// <returns>ℒ(w), by <see cref="ILoss.Evaluate"/> on all outputs.</returns>
+    internal double ValueAndGradient(ReadOnlySpan<double> w, ILoss loss, Span<double> outputs, Span<double> gradient)
+    {
+        w.CopyTo(_w);
+        _loss = loss;
+        _backward = true;
+        Run();
+        double[] total = _parts[0].Gradient;
+        if (_split is not null)
+        {
+            // A fixed order whatever the threads: gradient = half 0 + half 1.
+            double[] second = _parts[1].Gradient;
+            for (int k = 0; k < total.Length; k++) total[k] += second[k];
+        }
+        total.CopyTo(gradient);
+        ReadOnlySpan<double> h = _outputs.AsSpan(0, SampleCount);
+        h.CopyTo(outputs);
+        return loss.Evaluate<double>(h, _labels, Span<double>.Empty);
+    }
+
+    private void Run()
+    {
+        if (_split is null) RunPart(0);
+        else _split.Run();
+    }
+
+    private void RunPart(int index)
+    {
+        Part part = _parts[index];
+        for (int s = 0; s < part.Count; s += part.Chunk)
+        {
+            int length = Math.Min(part.Chunk, part.Count - s);
+            int start = part.Start + s;
+            ForwardChunk(part, start, length);
+            if (_backward) BackwardChunk(part, start, length, first: s == 0);
+        }
+    }
+
+    private void ForwardChunk(Part part, int start, int length, double[][]? keepPreActivations = null)
+    {
+        int ld = part.Chunk;
+        ReadOnlySpan<double> w = _w;
+        ReadOnlySpan<double> input = _inputs.AsSpan(start);
+        int lda = Leading;
+        for (int l = 0; l < part.Activations.Length; l++)
+        {
+            LayerBlock b = _blocks[l];
+            double[] z = part.SignalA;
+            FeatureMajorKernels.CombineRows(w.Slice(b.Offset, b.Count), b.Columns, 1, b.Rows, b.Columns, input, lda, z, ld, length, accumulate: false);
+            if (keepPreActivations is not null) z.AsSpan(0, b.Rows * ld).CopyTo(keepPreActivations[l]);
+            for (int j = 0; j < b.Rows; j++)
+                _network.Activation.Evaluate<double>(z.AsSpan(j * ld, length), part.Activations[l].AsSpan(j * ld, length), part.Derivatives[l].AsSpan(j * ld, length));
+            input = part.Activations[l];
+            lda = ld;
+        }
+        int last = _widths[^1];
+        Span<double> h = _outputs.AsSpan(start);
+        if (_network.Layout.FixedReadout)
+            FeatureMajorKernels.CombineRows(_ones, last, 1, 1, last, input, lda, h, 0, length, accumulate: false);
+        else
+        {
+            LayerBlock output = _blocks[^1];
+            FeatureMajorKernels.CombineRows(w.Slice(output.Offset, output.Count), output.Columns, 1, 1, output.Columns, input, lda, h, 0, length, accumulate: false);
+        }
+    }
+
+    private void BackwardChunk(Part part, int start, int length, bool first)
+    {
+        int ld = part.Chunk;
+        ReadOnlySpan<double> w = _w;
+        int hidden = part.Activations.Length;
+
+        // cᵢ = ∂ℓ/∂hᵢ for the chunk's real samples; the padding keeps c = 0.
+        int real = Math.Clamp(SampleCount - start, 0, length);
+        double[] signal = part.Cotangent;
+        if (real > 0) _loss!.Derivative<double>(_outputs.AsSpan(start, real), _labels.AsSpan(start, real), signal.AsSpan(0, real), SampleCount);
+        signal.AsSpan(real, length - real).Clear();
+
+        double[] next = part.SignalA, spare = part.SignalB;
+        for (int l = hidden; l >= 0; l--)
+        {
+            // Block l maps layer l (A_l; A₀ = Xᵀ) to layer l + 1; G is the signal at its output.
+            ReadOnlySpan<double> input = l == 0 ? _inputs.AsSpan(start) : part.Activations[l - 1];
+            int lda = l == 0 ? Leading : ld;
+            int rows = l == hidden ? 1 : _widths[l + 1];
+            bool hasBlock = l < _blocks.Count;
+            if (hasBlock)
+            {
+                LayerBlock b = _blocks[l];
+                FeatureMajorKernels.InnerProducts(signal, b.Rows, ld, input, b.Columns, lda, length, part.Gradient.AsSpan(b.Offset, b.Count), b.Columns, accumulate: !first);
+            }
+            if (l == 0) break;
+
+            // G_{l−1} = (W_lᵀ G_l) ⊙ σ′(Z_{l−1}); a fixed readout is a row of ones.
+            int width = _widths[l];
+            if (hasBlock)
+            {
+                LayerBlock b = _blocks[l];
+                FeatureMajorKernels.CombineRows(w.Slice(b.Offset, b.Count), 1, b.Columns, width, rows, signal, ld, next, ld, length, accumulate: false);
+            }
+            else
+                FeatureMajorKernels.CombineRows(_ones, 1, 0, width, 1, signal, ld, next, ld, length, accumulate: false);
+            double[] derivative = part.Derivatives[l - 1];
+            for (int j = 0; j < width; j++)
+                FeatureMajorKernels.MultiplyInPlace(next.AsSpan(j * ld, length), derivative.AsSpan(j * ld, length), length);
+            signal = next;
+            (next, spare) = (spare, next);
+        }
+    }
+
+    /// <summary>
+    /// Hessian–vector products ∇²ℒ(w)·vᵣ for a block of directions, by forward-over-reverse differentiation of the
+    /// passes above written out in the same kernels (Pearlmutter 1994): the forward tangents
+    /// dZ_l = W_l dA_{l−1} + V_l A_{l−1}, dA_l = D_l ⊙ dZ_l, dh = W_L dA_{L−1} + V_L A_{L−1}, dcᵢ = ℓ″ᵢ dhᵢ, then the
+    /// backward tangents d∇W_l = dG_l A_{l−1}ᵀ + G_l dA_{l−1}ᵀ, dG_{l−1} = (W_lᵀ dG_l + V_lᵀ G_l) ⊙ D_{l−1} +
+    /// (W_lᵀ G_l) ⊙ σ″(Z_{l−1}) ⊙ dZ_{l−1}. The loss's ℓ′ and ℓ″ come from <see cref="ILoss.Derivative"/> in dual
+    /// numbers and σ″ from σ′ in dual numbers. Each direction costs about two gradients; equal to
+    /// <see cref="Objectives.HessianVectorProduct{T}"/> (the reference) up to rounding. Runs on the calling thread.
+    /// </summary>
+    /// <param name="w">Weights (validated by the caller).</param>
+    /// <param name="loss">ℓ.</param>
+    /// <param name="directions">The directions vᵣ, rows of <paramref name="leading"/> entries (P used).</param>
+    /// <param name="count">The number of directions.</param>
+    /// <param name="leading">The distance between rows of <paramref name="directions"/> and <paramref name="products"/>.</param>
+    /// <param name="products">Receives ∇²ℒ(w)·vᵣ in the same layout (the entries past P are left alone).</param>
+    internal void HessianVectorProducts(ReadOnlySpan<double> w, ILoss loss, ReadOnlySpan<double> directions, int count, int leading, Span<double> products)
+    {
+        w.CopyTo(_w);
+        _tangents ??= new TangentBuffers(this, _parts[0].Chunk);
+        TangentBuffers tb = _tangents;
+        Part part = _parts[0];
+        int p = _w.Length;
+        for (int r = 0; r < count; r++) products.Slice(r * leading, p).Clear();
+        for (int part0 = 0; part0 < _parts.Length; part0++)
+        {
+            Part range = _parts[part0];
+            for (int s = 0; s < range.Count; s += part.Chunk)
+            {
+                int length = Math.Min(part.Chunk, range.Count - s);
+                int start = range.Start + s;
+                ForwardChunk(part, start, length, tb.PreActivations);
+                SecondOrderChunk(part, tb, loss, start, length);
+                for (int r = 0; r < count; r++)
+                    TangentChunk(part, tb, directions.Slice(r * leading, p), products.Slice(r * leading, p), start, length);
+            }
+        }
+    }
+
+    /// <summary>The chunk's σ″, ℓ′, ℓ″ and the backward signals G_l and W_lᵀG_l (before ⊙ D) of every layer.</summary>
+    private void SecondOrderChunk(Part part, TangentBuffers tb, ILoss loss, int start, int length)
+    {
+        int ld = part.Chunk;
+        ReadOnlySpan<double> w = _w;
+        int hidden = part.Activations.Length;
+        // σ″ from σ′ in dual numbers at z + ε: the tangent of σ′ (the same one-sided derivatives as the reference).
+        for (int l = 0; l < hidden; l++)
+        {
+            int rows = _widths[l + 1];
+            double[] z = tb.PreActivations[l];
+            for (int j = 0; j < rows; j++)
+            {
+                for (int i = 0; i < length; i++) tb.DualIn[i] = new Dual<double>(z[j * ld + i], 1.0);
+                _network.Activation.Evaluate<Dual<double>>(tb.DualIn.AsSpan(0, length), tb.DualValue.AsSpan(0, length), tb.DualOut.AsSpan(0, length));
+                Span<double> second = tb.SecondDerivatives[l].AsSpan(j * ld, length);
+                for (int i = 0; i < length; i++) second[i] = tb.DualOut[i].Tangent;
+            }
+        }
+        // ℓ′ᵢ and ℓ″ᵢ from the loss's derivative in dual numbers at h + ε (the loss is separable over samples).
+        int real = Math.Clamp(SampleCount - start, 0, length);
+        for (int i = 0; i < real; i++)
+        {
+            tb.DualIn[i] = new Dual<double>(_outputs[start + i], 1.0);
+            tb.DualValue[i] = new Dual<double>(_labels[start + i], 0.0);
+        }
+        if (real > 0) loss.Derivative<Dual<double>>(tb.DualIn.AsSpan(0, real), tb.DualValue.AsSpan(0, real), tb.DualOut.AsSpan(0, real), SampleCount);
+        for (int i = 0; i < length; i++)
+        {
+            tb.Cotangent[i] = i < real ? tb.DualOut[i].Value : 0.0;
+            tb.Curvature[i] = i < real ? tb.DualOut[i].Tangent : 0.0;
+        }
+        // G_L = c; Ĝ_{l−1} = W_lᵀ G_l; G_{l−1} = Ĝ_{l−1} ⊙ D_{l−1}.
+        double[] signal = tb.Cotangent;
+        for (int l = hidden; l >= 1; l--)
+        {
+            int width = _widths[l], rows = l == hidden ? 1 : _widths[l + 1];
+            double[] raw = tb.RawSignals[l - 1];
+            if (l < _blocks.Count)
+            {
+                LayerBlock b = _blocks[l];
+                FeatureMajorKernels.CombineRows(w.Slice(b.Offset, b.Count), 1, b.Columns, width, rows, signal, ld, raw, ld, length, accumulate: false);
+            }
+            else FeatureMajorKernels.CombineRows(_ones, 1, 0, width, 1, signal, ld, raw, ld, length, accumulate: false);
+            double[] g = tb.Signals[l - 1];
+            raw.AsSpan(0, width * ld).CopyTo(g);
+            for (int j = 0; j < width; j++)
+                FeatureMajorKernels.MultiplyInPlace(g.AsSpan(j * ld, length), part.Derivatives[l - 1].AsSpan(j * ld, length), length);
+            signal = g;
+        }
+    }
+
+    /// <summary>One direction v on one chunk: accumulates the chunk's part of ∇²ℒ·v into <paramref name="product"/>.</summary>
+    private void TangentChunk(Part part, TangentBuffers tb, ReadOnlySpan<double> v, Span<double> product, int start, int length)
+    {
+        int ld = part.Chunk;
+        ReadOnlySpan<double> w = _w;
+        int hidden = part.Activations.Length;
+        ReadOnlySpan<double> inputs = _inputs.AsSpan(start);
+        // Forward tangents.
+        for (int l = 0; l < hidden; l++)
+        {
+            LayerBlock b = _blocks[l];
+            double[] dz = tb.TangentPre[l];
+            ReadOnlySpan<double> input = l == 0 ? inputs : part.Activations[l - 1];
+            int lda = l == 0 ? Leading : ld;
+            FeatureMajorKernels.CombineRows(v.Slice(b.Offset, b.Count), b.Columns, 1, b.Rows, b.Columns, input, lda, dz, ld, length, accumulate: false);
+            if (l > 0)
+                FeatureMajorKernels.CombineRows(w.Slice(b.Offset, b.Count), b.Columns, 1, b.Rows, b.Columns, tb.TangentPost[l - 1], ld, dz, ld, length, accumulate: true);
+            double[] da = tb.TangentPost[l];
+            dz.AsSpan(0, b.Rows * ld).CopyTo(da);
+            for (int j = 0; j < b.Rows; j++)
+                FeatureMajorKernels.MultiplyInPlace(da.AsSpan(j * ld, length), part.Derivatives[l].AsSpan(j * ld, length), length);
+        }
+        int last = _widths[^1];
+        double[] dh = tb.TangentSignalA;
+        if (_network.Layout.FixedReadout)
+            FeatureMajorKernels.CombineRows(_ones, last, 1, 1, last, tb.TangentPost[hidden - 1], ld, dh, 0, length, accumulate: false);
+        else
+        {
+            LayerBlock output = _blocks[^1];
+            FeatureMajorKernels.CombineRows(v.Slice(output.Offset, output.Count), output.Columns, 1, 1, output.Columns, part.Activations[hidden - 1], ld, dh, 0, length, accumulate: false);
+            FeatureMajorKernels.CombineRows(w.Slice(output.Offset, output.Count), output.Columns, 1, 1, output.Columns, tb.TangentPost[hidden - 1], ld, dh, 0, length, accumulate: true);
+        }
+        // dG_L = ℓ″ ⊙ dh.
+        FeatureMajorKernels.MultiplyInPlace(dh, tb.Curvature, length);
+        double[] dSignal = dh, next = tb.TangentSignalB;
+        double[] signal = tb.Cotangent;
+        for (int l = hidden; l >= 0; l--)
+        {
+            ReadOnlySpan<double> input = l == 0 ? inputs : part.Activations[l - 1];
+            int lda = l == 0 ? Leading : ld;
+            int rows = l == hidden ? 1 : _widths[l + 1];
+            bool hasBlock = l < _blocks.Count;
+            if (hasBlock)
+            {
+                LayerBlock b = _blocks[l];
+                Span<double> target = product.Slice(b.Offset, b.Count);
+                // d∇W_l += dG_l A_{l−1}ᵀ + G_l dA_{l−1}ᵀ.
+                FeatureMajorKernels.InnerProducts(dSignal, b.Rows, ld, input, b.Columns, lda, length, target, b.Columns, accumulate: true);
+                if (l > 0) FeatureMajorKernels.InnerProducts(signal, b.Rows, ld, tb.TangentPost[l - 1], b.Columns, ld, length, target, b.Columns, accumulate: true);
+            }
+            if (l == 0) break;
+            // dG_{l−1} = (W_lᵀ dG_l + V_lᵀ G_l) ⊙ D_{l−1} + Ĝ_{l−1} ⊙ σ″(Z_{l−1}) ⊙ dZ_{l−1}.
+            int width = _widths[l];
+            if (hasBlock)
+            {
+                LayerBlock b = _blocks[l];
+                FeatureMajorKernels.CombineRows(w.Slice(b.Offset, b.Count), 1, b.Columns, width, rows, dSignal, ld, next, ld, length, accumulate: false);
+                FeatureMajorKernels.CombineRows(v.Slice(b.Offset, b.Count), 1, b.Columns, width, rows, signal, ld, next, ld, length, accumulate: true);
+            }
+            else FeatureMajorKernels.CombineRows(_ones, 1, 0, width, 1, dSignal, ld, next, ld, length, accumulate: false);
+            double[] derivative = part.Derivatives[l - 1], second = tb.SecondDerivatives[l - 1], raw = tb.RawSignals[l - 1], dz = tb.TangentPre[l - 1];
+            for (int j = 0; j < width; j++)
+            {
+                Span<double> row = next.AsSpan(j * ld, length);
+                ReadOnlySpan<double> dj = derivative.AsSpan(j * ld, length), sj = second.AsSpan(j * ld, length);
+                ReadOnlySpan<double> rj = raw.AsSpan(j * ld, length), zj = dz.AsSpan(j * ld, length);
+                for (int i = 0; i < length; i++) row[i] = row[i] * dj[i] + rj[i] * sj[i] * zj[i];
+            }
+            signal = tb.Signals[l - 1];
+            (dSignal, next) = (next, dSignal);
+        }
+    }
+
+    private TangentBuffers? _tangents;
+
+    /// <summary>The extra chunk buffers of the Hessian–vector products.</summary>
+    private sealed class TangentBuffers
+    {
+        internal TangentBuffers(FeatureMajorNetwork owner, int chunk)
+        {
+            IReadOnlyList<int> hidden = owner._network.HiddenWidths;
+            int widest = hidden.Max();
+            PreActivations = new double[hidden.Count][];
+            SecondDerivatives = new double[hidden.Count][];
+            RawSignals = new double[hidden.Count][];
+            Signals = new double[hidden.Count][];
+            TangentPre = new double[hidden.Count][];
+            TangentPost = new double[hidden.Count][];
+            for (int l = 0; l < hidden.Count; l++)
+            {
+                PreActivations[l] = new double[hidden[l] * chunk];
+                SecondDerivatives[l] = new double[hidden[l] * chunk];
+                RawSignals[l] = new double[hidden[l] * chunk];
+                Signals[l] = new double[hidden[l] * chunk];
+                TangentPre[l] = new double[hidden[l] * chunk];
+                TangentPost[l] = new double[hidden[l] * chunk];
+            }
+            TangentSignalA = new double[widest * chunk];
+            TangentSignalB = new double[widest * chunk];
+            Cotangent = new double[chunk];
+            Curvature = new double[chunk];
+            DualIn = new Dual<double>[chunk];
+            DualValue = new Dual<double>[chunk];
+            DualOut = new Dual<double>[chunk];
+        }
+
+        internal double[][] PreActivations { get; }
+        internal double[][] SecondDerivatives { get; }
+        internal double[][] RawSignals { get; }
+        internal double[][] Signals { get; }
+        internal double[][] TangentPre { get; }
+        internal double[][] TangentPost { get; }
+        internal double[] TangentSignalA { get; }
+        internal double[] TangentSignalB { get; }
+        internal double[] Cotangent { get; }
+        internal double[] Curvature { get; }
+        internal Dual<double>[] DualIn { get; }
+        internal Dual<double>[] DualValue { get; }
+        internal Dual<double>[] DualOut { get; }
+    }
+
+    /// <summary>A fixed range of the padded samples, its chunk buffers and its gradient.</summary>
+    private sealed class Part
+    {
+        internal Part(FeatureMajorNetwork owner, int start, int count, int chunk)
+        {
+            Start = start;
+            Count = count;
+            Chunk = Math.Min(chunk, count);
+            IReadOnlyList<int> hidden = owner._network.HiddenWidths;
+            int widest = hidden.Max();
+            Activations = new double[hidden.Count][];
+            Derivatives = new double[hidden.Count][];
+            for (int l = 0; l < hidden.Count; l++)
+            {
+                Activations[l] = new double[hidden[l] * Chunk];
+                Derivatives[l] = new double[hidden[l] * Chunk];
+            }
+            SignalA = new double[widest * Chunk];
+            SignalB = new double[widest * Chunk];
+            Cotangent = new double[Chunk];
+            Gradient = new double[owner._network.ParameterCount];
+        }
+
+        internal int Start { get; }
+
+        internal int Count { get; }
+
+        internal int Chunk { get; }
+
+        internal double[][] Activations { get; }
+
+        internal double[][] Derivatives { get; }
+
+        internal double[] SignalA { get; }
+
+        internal double[] SignalB { get; }
+
+        internal double[] Cotangent { get; }
+
+        internal double[] Gradient { get; }
+    }
+}
