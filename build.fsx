@@ -39,17 +39,27 @@ let artifacts = Path.Combine(root, "artifacts")
 let docsOutput = Path.Combine(root, "output", "docs")
 
 /// The packages `pack` writes, by project folder.
-let packages = [ "NeuronPursuit.Core"; "NeuronPursuit.Sweeps"; "NeuronPursuit.FSharp"; "NeuronPursuit.Testing" ]
+let packages =
+    [ "NeuronPursuit.Core"
+      "NeuronPursuit.Sweeps"
+      "NeuronPursuit.FSharp"
+      "NeuronPursuit.Testing" ]
 
 /// The project file of a package (the core and the sweeps are C#, the others F#).
 let project (name: string) =
-    let extension = if name = "NeuronPursuit.Core" || name = "NeuronPursuit.Sweeps" then "csproj" else "fsproj"
+    let extension =
+        if name = "NeuronPursuit.Core" || name = "NeuronPursuit.Sweeps" then
+            "csproj"
+        else
+            "fsproj"
+
     Path.Combine(root, "core", name, $"{name}.{extension}")
 
 /// Runs a program in the repository root with the given arguments (never through a shell), streaming its output;
 /// fails the target when it exits with a non-zero code.
 let run (program: string) (args: string list) =
     Trace.logfn "> %s %s" program (String.Join(" ", args))
+
     CreateProcess.fromRawCommand program args
     |> CreateProcess.withWorkingDirectory root
     |> CreateProcess.ensureExitCode
@@ -60,14 +70,19 @@ let dotnet (args: string list) = run "dotnet" args
 
 /// Whether a program is on PATH.
 let onPath (program: string) =
-    (Environment.GetEnvironmentVariable "PATH" |> Option.ofObj |> Option.defaultValue "").Split(Path.PathSeparator)
+    (Environment.GetEnvironmentVariable "PATH"
+     |> Option.ofObj
+     |> Option.defaultValue "")
+        .Split(Path.PathSeparator)
     |> Array.exists (fun dir -> dir <> "" && File.Exists(Path.Combine(dir, program)))
 
 /// Installs Debian packages with apt-get when `command` is not on PATH (a fresh machine needs only the README's
 /// commands); fails with the reason when that is not possible.
 let aptInstall (command: string) (packages: string list) =
     if not (onPath command) then
-        if not (onPath "apt-get") then failwithf "%s is missing and apt-get is not available to install %A" command packages
+        if not (onPath "apt-get") then
+            failwithf "%s is missing and apt-get is not available to install %A" command packages
+
         Environment.setEnvironVar "DEBIAN_FRONTEND" "noninteractive"
         run "apt-get" [ "update" ]
         run "apt-get" ([ "install"; "-y"; "--no-install-recommends" ] @ packages)
@@ -83,13 +98,20 @@ let globalPackages () =
 let version =
     let props = File.ReadAllText(Path.Combine(root, "Directory.Build.props"))
     let m = Text.RegularExpressions.Regex.Match(props, "<Version>([^<]+)</Version>")
-    if m.Success then m.Groups.[1].Value else failwith "Directory.Build.props: no <Version>"
+
+    if m.Success then
+        m.Groups.[1].Value
+    else
+        failwith "Directory.Build.props: no <Version>"
 
 /// The F# sources Fantomas formats: every .fs and .fsx of the repository outside build outputs.
 let fsharpSources () =
     let skip (path: string) =
         let parts = Path.GetRelativePath(root, path).Split(Path.DirectorySeparatorChar)
-        parts |> Array.exists (fun p -> p = "bin" || p = "obj" || p = "output" || p = "artifacts" || p.StartsWith ".")
+
+        parts
+        |> Array.exists (fun p -> p = "bin" || p = "obj" || p = "output" || p = "artifacts" || p.StartsWith ".")
+
     [ for pattern in [ "*.fs"; "*.fsx" ] do
           yield! Directory.EnumerateFiles(root, pattern, SearchOption.AllDirectories) ]
     |> List.filter (skip >> not)
@@ -105,16 +127,20 @@ let slurmState = Path.Combine(Path.GetTempPath(), "np-slurm-cluster")
 /// else NP_SLURM = "unavailable: REASON", and the Slurm tests then fail with that reason — and whether it started.
 let startSlurm () =
     Trace.logfn "> bash %s start %s" slurmScript slurmState
+
     let started =
         CreateProcess.fromRawCommand "bash" [ slurmScript; "start"; slurmState ]
         |> CreateProcess.withWorkingDirectory root
         |> CreateProcess.redirectOutput
         |> Proc.run
+
     eprintf "%s" started.Result.Error
+
     let conf =
         started.Result.Output.Split('\n')
         |> Array.tryFind (fun l -> l.StartsWith "SLURM_CONF=")
         |> Option.map (fun l -> l.Substring("SLURM_CONF=".Length).Trim())
+
     match started.ExitCode, conf with
     | 0, Some conf -> [ "NP_SLURM", "1"; "SLURM_CONF", conf ], true
     | code, _ ->
@@ -122,6 +148,7 @@ let startSlurm () =
             started.Result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries)
             |> Array.tryLast
             |> Option.defaultValue $"exit code {code}"
+
         [ "NP_SLURM", $"unavailable: {reason.Trim()}" ], false
 
 /// Runs the test suite. The services that some tests need (the one-node Slurm cluster) are started around this call
@@ -130,19 +157,34 @@ let runTests () =
     // The browser and documentation tests fail, rather than skip, when run from here without what they need.
     Environment.setEnvironVar "NP_BUILD_TEST" "1"
     let environment, started = startSlurm ()
+
     for name, value in environment do
         Environment.setEnvironVar name value
+
     try
-        dotnet [ "run"; "--project"; "tests/NeuronPursuit.Tests"; "-c"; "Release"; "--no-build"; "--"; "--no-spinner" ]
+        dotnet [
+            "run"
+            "--project"
+            "tests/NeuronPursuit.Tests"
+            "-c"
+            "Release"
+            "--no-build"
+            "--"
+            "--no-spinner"
+        ]
     finally
-        if started then run "bash" [ slurmScript; "stop"; slurmState ]
+        if started then
+            run "bash" [ slurmScript; "stop"; slurmState ]
 
 Target.create "clean" (fun _ ->
     dotnet [ "clean"; "NeuronPursuit.sln"; "-c"; "Release" ]
+
     for file in Directory.EnumerateFiles(artifacts, "*.nupkg") do
         File.Delete file
+
     for dir in [ Path.Combine(root, "output"); Path.Combine(root, ".fsdocs") ] do
-        if Directory.Exists dir then Directory.Delete(dir, true))
+        if Directory.Exists dir then
+            Directory.Delete(dir, true))
 
 Target.create "tools" (fun _ -> dotnet [ "tool"; "restore" ])
 
@@ -155,21 +197,30 @@ Target.create "pack" (fun _ ->
     // workbench's own packages from the global folder, so that the next restore takes these.
     for name in packages do
         let extracted = Path.Combine(globalPackages (), name.ToLowerInvariant(), version)
-        if Directory.Exists extracted then Directory.Delete(extracted, true))
+
+        if Directory.Exists extracted then
+            Directory.Delete(extracted, true))
 
 /// The site's sources, put together in output/docs-src: docs/ as it is, and scripts/ under scripts/ without the lines
 /// above a script's title (its #! and SPDX lines), so that a page starts with its title.
 let stageDocs () =
     let source = Path.Combine(root, "output", "docs-src")
-    if Directory.Exists source then Directory.Delete(source, true)
+
+    if Directory.Exists source then
+        Directory.Delete(source, true)
+
     Directory.CreateDirectory(Path.Combine(source, "scripts")) |> ignore
+
     for file in Directory.EnumerateFiles(Path.Combine(root, "docs")) do
         File.Copy(file, Path.Combine(source, Path.GetFileName file))
+
     for file in Directory.EnumerateFiles(Path.Combine(root, "scripts")) do
         let lines =
             File.ReadAllLines file
             |> Array.skipWhile (fun l -> l.StartsWith "#!" || l.StartsWith "// SPDX-License-Identifier")
+
         File.WriteAllLines(Path.Combine(source, "scripts", Path.GetFileName file), lines)
+
     source
 
 /// fsdocs links the name of a type it does not document (a C# delegate such as EventFunction, an internal type named
@@ -177,25 +228,51 @@ let stageDocs () =
 let unlinkUndocumentedTypes () =
     let reference = Path.Combine(docsOutput, "reference")
     let mutable count = 0
+
     for page in Directory.EnumerateFiles(docsOutput, "*.html", SearchOption.AllDirectories) do
         let html = File.ReadAllText page
+
         let fixedHtml =
-            Text.RegularExpressions.Regex.Replace(html, "<a href=\"/reference/([^\"#/]+\\.html)\">(.*?)</a>", fun m ->
-                if File.Exists(Path.Combine(reference, m.Groups.[1].Value)) then m.Value
-                else
-                    count <- count + 1
-                    m.Groups.[2].Value)
-        if fixedHtml <> html then File.WriteAllText(page, fixedHtml)
+            Text.RegularExpressions.Regex.Replace(
+                html,
+                "<a href=\"/reference/([^\"#/]+\\.html)\">(.*?)</a>",
+                fun m ->
+                    if File.Exists(Path.Combine(reference, m.Groups.[1].Value)) then
+                        m.Value
+                    else
+                        count <- count + 1
+                        m.Groups.[2].Value
+            )
+
+        if fixedHtml <> html then
+            File.WriteAllText(page, fixedHtml)
+
     Trace.logfn "docs: %d links to undocumented types left as plain names" count
 
 Target.create "docs" (fun _ ->
     let source = stageDocs ()
-    dotnet
-        ([ "fsdocs"; "build"; "--input"; source; "--output"; docsOutput; "--eval"; "--clean"; "--strict"
-           "--properties"; "Configuration=Release"
-           "--parameters"; "root"; "/"; "fsdocs-collection-name"; "NeuronPursuit"
-           "--projects" ]
-         @ [ for name in packages -> project name ])
+
+    dotnet (
+        [ "fsdocs"
+          "build"
+          "--input"
+          source
+          "--output"
+          docsOutput
+          "--eval"
+          "--clean"
+          "--strict"
+          "--properties"
+          "Configuration=Release"
+          "--parameters"
+          "root"
+          "/"
+          "fsdocs-collection-name"
+          "NeuronPursuit"
+          "--projects" ]
+        @ [ for name in packages -> project name ]
+    )
+
     unlinkUndocumentedTypes ())
 
 Target.create "format" (fun _ -> dotnet ([ "fantomas" ] @ fsharpSources ()))
@@ -207,10 +284,32 @@ Target.create "browser" (fun _ -> aptInstall "chromium" [ "chromium" ])
 Target.create "test" (fun _ -> runTests ())
 
 Target.create "checks" (fun _ ->
-    dotnet [ "run"; "--project"; "core/NeuronPursuit.Cli"; "-c"; "Release"; "--no-build"; "--"; "check"; "--out"; "runs/checks"; "--overwrite" ])
+    dotnet [
+        "run"
+        "--project"
+        "core/NeuronPursuit.Cli"
+        "-c"
+        "Release"
+        "--no-build"
+        "--"
+        "check"
+        "--out"
+        "runs/checks"
+        "--overwrite"
+    ])
 
 Target.create "bench" (fun _ ->
-    dotnet [ "run"; "--project"; "bench/NeuronPursuit.Bench"; "-c"; "Release"; "--no-build"; "--"; "--filter"; "*" ])
+    dotnet [
+        "run"
+        "--project"
+        "bench/NeuronPursuit.Bench"
+        "-c"
+        "Release"
+        "--no-build"
+        "--"
+        "--filter"
+        "*"
+    ])
 
 // `pack` builds only the projects it packs (a fresh clone packs without building the tests); after a whole build it
 // only packs.

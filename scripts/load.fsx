@@ -15,7 +15,13 @@ open NeuronPursuit
 /// The output folder of a figure script: its first argument, else /tmp/np-figures/<script>; created.
 let outputFolder (script: string) =
     let args = fsi.CommandLineArgs |> Array.skip 1
-    let dir = if args.Length > 0 then args.[0] else Path.Combine(Path.GetTempPath(), "np-figures", script)
+
+    let dir =
+        if args.Length > 0 then
+            args.[0]
+        else
+            Path.Combine(Path.GetTempPath(), "np-figures", script)
+
     Directory.CreateDirectory dir |> ignore
     dir
 
@@ -29,11 +35,17 @@ type SavedFigure(title: string, png: string) =
             let data = Convert.ToBase64String(File.ReadAllBytes png)
             let alt = Net.WebUtility.HtmlEncode title
             $"<figure><img alt=\"{alt}\" src=\"data:image/png;base64,{data}\"><figcaption>{alt}</figcaption></figure>"
-        else $"<p>(no figure: nothing to draw for {Net.WebUtility.HtmlEncode title})</p>"
+        else
+            $"<p>(no figure: nothing to draw for {Net.WebUtility.HtmlEncode title})</p>"
 
 /// Writes a figure as <name>.png and its numbers as <name>.csv into the folder, and says so.
 let save (dir: string) (name: string) (figure: Figure) =
     let png = Path.Combine(dir, name + ".png")
-    if Plot.save png figure then printfn "wrote %s" png else printfn "nothing to draw for %s" png
+
+    if Plot.save png figure then
+        printfn "wrote %s" png
+    else
+        printfn "nothing to draw for %s" png
+
     Plot.saveCsv (Path.Combine(dir, name + ".csv")) figure
     SavedFigure(figure.Title, png)

@@ -13,6 +13,7 @@ Usage: `dotnet fsi scripts/saddles.fsx [OUTPUT_DIR]`
 *)
 #r "nuget: NeuronPursuit.FSharp, 0.1.0"
 #load "load.fsx"
+
 open NeuronPursuit
 
 let dir = Load.outputFolder "saddles"
@@ -22,25 +23,55 @@ let study name delta tEnd =
     let p = Problem.example name
     let loss = Problem.loss p
     let neurons = Problem.blocks p
-    let blockNorm j = Flow.quantity $"neuron {j}" (fun w -> (Problem.blockNorms p w).[j] / delta)
+
+    let blockNorm j =
+        Flow.quantity $"neuron {j}" (fun w -> (Problem.blockNorms p w).[j] / delta)
+
     let recorder =
-        Flow.recorder (Flow.logGrid (tEnd * 1e-4) tEnd 1500)
-            ([ Flow.lossQuantity loss; Flow.gradientNormQuantity loss ] @ List.init neurons.Length blockNorm)
+        Flow.recorder
+            (Flow.logGrid (tEnd * 1e-4) tEnd 1500)
+            ([ Flow.lossQuantity loss; Flow.gradientNormQuantity loss ]
+             @ List.init neurons.Length blockNorm)
     // rtol 1e-10 with atol 1e-10·δ: purely relative control would crawl once unused weights decay at the minimum.
-    let sol = Flow.solveWith Flow.dp5 (Flow.tolerances 1e-10 (1e-10 * delta)) [ recorder ] [] loss (Vec.scale delta (Problem.w0 p)) tEnd
+    let sol =
+        Flow.solveWith Flow.dp5 (Flow.tolerances 1e-10 (1e-10 * delta)) [ recorder ] [] loss (Vec.scale delta (Problem.w0 p)) tEnd
+
     printfn "%s: %s" name sol.Message
-    let t, l, g = recorder.Column "t", recorder.Column "loss", recorder.Column "grad_norm"
+
+    let t, l, g =
+        recorder.Column "t", recorder.Column "loss", recorder.Column "grad_norm"
+
     let plateaus = Analysis.plateaus (3e-3 * Array.max g) t l g
+
     for i, q in List.indexed plateaus do
-        printfn "%s, plateau %d: t in [%s, %s], saddle event at t = %s, loss %s" name i (Format.g4 q.Start) (Format.g4 q.End) (Format.g4 q.SaddleTime) (Format.g6 q.Loss)
-    let saddles = [ for i, q in List.indexed plateaus -> q.SaddleTime, (if i = 0 then "origin" else string i) ]
+        printfn
+            "%s, plateau %d: t in [%s, %s], saddle event at t = %s, loss %s"
+            name
+            i
+            (Format.g4 q.Start)
+            (Format.g4 q.End)
+            (Format.g4 q.SaddleTime)
+            (Format.g6 q.Loss)
+
+    let saddles =
+        [ for i, q in List.indexed plateaus -> q.SaddleTime, (if i = 0 then "origin" else string i) ]
+
     let lossFigure =
         Plot.figure $"{name}: loss and |grad L|" "t" $"loss, |grad L| (delta = {delta})" [ Plot.line "loss" t l; Plot.line "|grad L|" t g ]
-        |> Plot.logX |> Plot.logY |> Plot.withMarkers saddles |> Load.save dir $"loss-{name}"
+        |> Plot.logX
+        |> Plot.logY
+        |> Plot.withMarkers saddles
+        |> Load.save dir $"loss-{name}"
+
     let neuronFigure =
-        Plot.figure $"{name}: neuron blocks" "t" $"block norm / delta (delta = {delta})"
-            [ for j in 0 .. neurons.Length - 1 -> Plot.line $"neuron {j}" t (recorder.Column $"neuron {j}") ]
-        |> Plot.logX |> Plot.logY |> Plot.withMarkers saddles |> Load.save dir $"neuron-norms-{name}"
+        Plot.figure $"{name}: neuron blocks" "t" $"block norm / delta (delta = {delta})" [
+            for j in 0 .. neurons.Length - 1 -> Plot.line $"neuron {j}" t (recorder.Column $"neuron {j}")
+        ]
+        |> Plot.logX
+        |> Plot.logY
+        |> Plot.withMarkers saddles
+        |> Load.save dir $"neuron-norms-{name}"
+
     lossFigure, neuronFigure
 
 (**

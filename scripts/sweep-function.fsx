@@ -10,16 +10,33 @@ open NeuronPursuit
 
 let dir = Load.outputFolder "sweep-function"
 
-let grid = Sweep.grid [ Sweep.axis "delta" [ 3e-2; 1e-2; 3e-3; 1e-3 ]; Sweep.range "seed" 1L 4L ]
+let grid =
+    Sweep.grid [ Sweep.axis "delta" [ 3e-2; 1e-2; 3e-3; 1e-3 ]; Sweep.range "seed" 1L 4L ]
 
 let escape (p: SweepValues) =
     let delta, seed = p.Float "delta", p.Int "seed"
     let problem = Problem.parse $"example=two-layer-relu2 init-scale=1 seed={seed}"
     let w0 = Problem.w0 problem
     let limit = Kkt.limitOf problem w0
-    let sol = Flow.solveWith Flow.dp5 (Flow.relative 1e-10) [] [ Flow.escapeAt 0.3 ] (Problem.loss problem) (Vec.scale delta w0) (10.0 * limit.BlowUpTime / delta)
-    let tEsc = match sol.Events with e :: _ -> Some e.Time | [] -> None
-    [ "escape_time", box tEsc; "tau_star", box limit.BlowUpTime; "n_star", box limit.Value ]
+
+    let sol =
+        Flow.solveWith
+            Flow.dp5
+            (Flow.relative 1e-10)
+            []
+            [ Flow.escapeAt 0.3 ]
+            (Problem.loss problem)
+            (Vec.scale delta w0)
+            (10.0 * limit.BlowUpTime / delta)
+
+    let tEsc =
+        match sol.Events with
+        | e :: _ -> Some e.Time
+        | [] -> None
+
+    [ "escape_time", box tEsc
+      "tau_star", box limit.BlowUpTime
+      "n_star", box limit.Value ]
 
 let summary = Sweep.run dir grid escape
 printfn "%d tasks: %d done, %d failed (%d run now) in %.1f s" summary.Total summary.Done summary.Failed summary.Ran summary.WallSeconds
@@ -28,6 +45,13 @@ for seed, rows in Sweep.results dir |> List.groupBy (fun r -> r.Parameters.Int "
     let m = (List.head rows).Metrics |> Option.get
     printfn "seed %d: tau* = %s, N* = %s" seed (Format.g6 (m.Float "tau_star")) (Format.g6 (m.Float "n_star"))
 
-let figure = { SweepReport.figure "escape_time" "delta" with Y = "x*y"; Fit = true; Note = Some "The intercept of each seed's line is its tau*." }
-let files = SweepReport.write dir "delta T_esc against delta, two-layer ReLU^2 (L = 3)" (Some "seed") [ figure ]
+let figure =
+    { SweepReport.figure "escape_time" "delta" with
+        Y = "x*y"
+        Fit = true
+        Note = Some "The intercept of each seed's line is its tau*." }
+
+let files =
+    SweepReport.write dir "delta T_esc against delta, two-layer ReLU^2 (L = 3)" (Some "seed") [ figure ]
+
 printfn "wrote %s in %s" (String.concat ", " files) dir

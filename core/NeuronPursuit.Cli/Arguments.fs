@@ -18,7 +18,8 @@ type EvalArgs =
     interface IArgParserTemplate with
         member this.Usage =
             match this with
-            | Weights _ -> "weights file: one number per line in the network's parameter layout (W1..WL row-major; two-layer: W then v); default: an example's teacher weights."
+            | Weights _ ->
+                "weights file: one number per line in the network's parameter layout (W1..WL row-major; two-layer: W then v); default: an example's teacher weights."
             | Precision _ -> "arithmetic: double (default) | double-double."
 
 /// Arguments of `np flow`: integrate the gradient flow dw/dt = −∇ℒ(w) and record it.
@@ -47,7 +48,8 @@ type FlowArgs =
             | Atol _ -> "absolute tolerance of adaptive methods (default 1e-12; 0 = purely relative)."
             | Max_Steps _ -> "largest number of steps, accepted and rejected (default 1000000)."
             | Precision _ -> "arithmetic of the integration: double (default) | double-double."
-            | Observe _ -> "recorded quantities, comma list of loss, norm, grad_norm, layer_norms, neuron_norms, ncf_direction (default loss,norm,grad_norm)."
+            | Observe _ ->
+                "recorded quantities, comma list of loss, norm, grad_norm, layer_norms, neuron_norms, ncf_direction (default loss,norm,grad_norm)."
             | Times _ -> "observation times: linear:N | log:T0:N | t1,t2,... (default linear:201 over [0, T])."
             | Escape_Norm _ -> "stop when ‖w‖ rises through R (a terminal event)."
             | Log_Time _ -> "integrate in s = ln(1 + t/tau) (long horizons; steps geometric in t); outputs stay in t."
@@ -132,14 +134,18 @@ type PursueArgs =
             | Relative_Change _ -> "inner stop: relative loss change over the window that counts as converged (default 1e-7)."
             | Loss_Floor _ -> "inner stop: end a minimisation once the loss is below this (default 1e-7)."
             | Max_Epochs _ -> "inner stop: epoch cap per minimisation (default 50000)."
-            | Lookahead _ -> "candidates tried per iteration: the K distinct KKT points with the largest values are each added and minimised, the smallest loss kept (default 1: greedy)."
-            | Validation _ -> "hold out this fraction of the data (0 < F < 1, seeded by --split-seed) for validation: the best-validation iterate is returned."
+            | Lookahead _ ->
+                "candidates tried per iteration: the K distinct KKT points with the largest values are each added and minimised, the smallest loss kept (default 1: greedy)."
+            | Validation _ ->
+                "hold out this fraction of the data (0 < F < 1, seeded by --split-seed) for validation: the best-validation iterate is returned."
             | Validation_Data _ -> "validation data from a CSV file with the training data's columns (instead of --validation)."
             | Split_Seed _ -> "seed of the --validation split (default 1)."
             | Patience _ -> "with validation: stop after K iterations without a smaller validation loss (default 3)."
-            | Standardise -> "standardise the inputs (and, for the square loss, the labels) with the training data's mean and standard deviation; stored with the model."
+            | Standardise ->
+                "standardise the inputs (and, for the square loss, the labels) with the training data's mean and standard deviation; stored with the model."
             | Bias -> "append a constant input 1, so the first layer has biases (the network stays homogeneous in its weights)."
-            | Kinks _ -> "leading term of the residual NCF at downstream ReLU kinks: one-sided (default, exact) | linearised (ablation: sigma'(0) = 0)."
+            | Kinks _ ->
+                "leading term of the residual NCF at downstream ReLU kinks: one-sided (default, exact) | linearised (ablation: sigma'(0) = 0)."
             | Prune_Epochs _ -> "pruning after an exact fit: GD epochs of each trial removal (default 10000; 0 = no pruning)."
             | Loss_Tol _ -> "global stop: training loss below this (default 1e-6)."
             | Value_Tol _ -> "global stop: best candidate NCF value (1/n) at most this (default 1e-8)."
@@ -278,14 +284,17 @@ type NpArgs =
 
     interface IArgParserTemplate with
         member this.Usage =
-            let describe (key: string) = (ProblemSpec.Keys |> Seq.find (fun k -> k.Name = key)).Description + "."
+            let describe (key: string) =
+                (ProblemSpec.Keys |> Seq.find (fun k -> k.Name = key)).Description + "."
+
             match this with
             | Version -> "print the version of np and of its core."
             | Eval _ -> "evaluate the training loss (and gradient norm) of a network at given weights."
             | Flow _ -> "integrate the gradient flow from an initialisation and record loss, norms and the final weights."
             | Check _ -> "run the papers' claims as numerical checks; print each table and verdict, write report.md and checks.csv."
             | Pursue _ -> "Neuron Pursuit: grow a network neuron by neuron (KKT directions of the residual NCF) and train it."
-            | Predict _ -> "apply the model of a pursue run folder to the inputs of --data; write the predictions, print metrics when --data has labels."
+            | Predict _ ->
+                "apply the model of a pursue run folder to the inputs of --data; write the predictions, print metrics when --data has labels."
             | Sweep _ -> "sweeps over seeds, delta, widths or any option: every core here, or a Slurm job array; results in SQLite."
             | Example _ -> describe "example"
             | Data _ -> describe "data"

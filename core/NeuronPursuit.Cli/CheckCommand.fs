@@ -17,78 +17,149 @@ open NeuronPursuit.Cli.Inputs
 type CheckSettings = { Checks: string list; Mode: string }
 
 /// One check in `result`.
-type CheckRecord = { Name: string; Claim: string; Source: string; Verdict: string; Reason: string; KeyNumbers: Map<string, string>; Seconds: float }
+type CheckRecord =
+    { Name: string
+      Claim: string
+      Source: string
+      Verdict: string
+      Reason: string
+      KeyNumbers: Map<string, string>
+      Seconds: float }
 
 /// `result` of a check run.
 type CheckRunResult =
-    { Passed: int
-      Failed: int
-      Unverifiable: int
-      WallTimeSeconds: float
-      Checks: CheckRecord list
-      /// completed, or interrupted (Ctrl-C) with the checks that ran.
-      Status: string
-      /// The checks asked for that did not run (interrupted), in order.
-      NotRun: string list }
+    {
+        Passed: int
+        Failed: int
+        Unverifiable: int
+        WallTimeSeconds: float
+        Checks: CheckRecord list
+        /// completed, or interrupted (Ctrl-C) with the checks that ran.
+        Status: string
+        /// The checks asked for that did not run (interrupted), in order.
+        NotRun: string list
+    }
 
 /// The HTML report of a check run: the overall status and counts, then the summary and every check's details.
 let private htmlReport (mode: Mode) (result: CheckRunResult) (results: CheckResult list) (argv: string[]) =
     let status, kind, reason =
-        if result.Status = "interrupted" then "interrupted", Neutral, $"""stopped by Ctrl-C; not run: {String.Join(", ", result.NotRun)}"""
-        elif result.Failed > 0 then "FAIL", Bad, $"{result.Failed} of {results.Length} checks failed"
-        else "PASS", Good, "every check passed or is unverifiable"
-    Report.ofChecks $"np check report ({mode})"
+        if result.Status = "interrupted" then
+            "interrupted", Neutral, $"""stopped by Ctrl-C; not run: {String.Join(", ", result.NotRun)}"""
+        elif result.Failed > 0 then
+            "FAIL", Bad, $"{result.Failed} of {results.Length} checks failed"
+        else
+            "PASS", Good, "every check passed or is unverifiable"
+
+    Report.ofChecks
+        $"np check report ({mode})"
         [ ReportBlock.Status(status, kind, reason)
-          Pairs [ "mode", (string mode).ToLowerInvariant(); "passed", string result.Passed; "failed", string result.Failed
-                  "unverifiable", string result.Unverifiable; "wall time", $"{result.WallTimeSeconds:F1} s" ]
+          Pairs [
+              "mode", (string mode).ToLowerInvariant()
+              "passed", string result.Passed
+              "failed", string result.Failed
+              "unverifiable", string result.Unverifiable
+              "wall time", $"{result.WallTimeSeconds:F1} s"
+          ]
           Paragraph "Claims, sources and criteria: docs/claims.md."
           Code("np " + String.Join(" ", argv)) ]
         results
 
 /// Runs `np check`.
-let run (argv: string[]) (problemArgs: ParseResults<NpArgs>) (args: ParseResults<CheckArgs>) (out: TextWriter) (err: TextWriter) (cancellation: CancellationToken) =
+let run
+    (argv: string[])
+    (problemArgs: ParseResults<NpArgs>)
+    (args: ParseResults<CheckArgs>)
+    (out: TextWriter)
+    (err: TextWriter)
+    (cancellation: CancellationToken)
+    =
     ProblemOptions.allowOnly "check" [] problemArgs
+
     if args.Contains CheckArgs.List then
-        for c in Registry.all do out.WriteLine($"{c.Name,-28} {c.Claim} ({c.Source})")
+        for c in Registry.all do
+            out.WriteLine($"{c.Name, -28} {c.Claim} ({c.Source})")
+
         0
     else
         let names = args.GetResult(CheckArgs.Names, defaultValue = [])
         let unknown = names |> List.filter (fun n -> (Registry.tryFind n).IsNone)
+
         if not unknown.IsEmpty then
             raise (UsageError $"check: unknown check '{unknown.Head}'; np check --list shows the names.")
-        let checks = if names.IsEmpty then Registry.all else names |> List.map (fun n -> (Registry.tryFind n).Value)
-        let mode = if args.Contains CheckArgs.Full then Mode.Full else Mode.Fast
-        let dir = args.GetResult(CheckArgs.Out, defaultValue = Path.Combine("runs", "checks"))
+
+        let checks =
+            if names.IsEmpty then
+                Registry.all
+            else
+                names |> List.map (fun n -> (Registry.tryFind n).Value)
+
+        let mode =
+            if args.Contains CheckArgs.Full then
+                Mode.Full
+            else
+                Mode.Fast
+
+        let dir =
+            args.GetResult(CheckArgs.Out, defaultValue = Path.Combine("runs", "checks"))
+
         use folder = OutputFolder.create dir (args.Contains CheckArgs.Overwrite)
         let clock = Diagnostics.Stopwatch.StartNew()
+
         let results =
             checks
             |> Check.runAll mode cancellation (fun r ->
                 out.Write(Check.render r)
                 out.Flush())
+
         let interrupted = results.Length < checks.Length
         let wall = clock.Elapsed.TotalSeconds
         File.WriteAllText(folder.File "report.md", Check.markdown $"np check report ({mode})" results)
         File.WriteAllText(folder.File "checks.csv", Check.csv results)
-        let count label = results |> List.filter (fun r -> r.Outcome.Verdict.Label = label) |> List.length
+
+        let count label =
+            results |> List.filter (fun r -> r.Outcome.Verdict.Label = label) |> List.length
+
         let passed, failed, unverifiable = count "PASS", count "FAIL", count "UNVERIFIABLE"
+
         let result =
-            { Passed = passed; Failed = failed; Unverifiable = unverifiable; WallTimeSeconds = wall
+            { Passed = passed
+              Failed = failed
+              Unverifiable = unverifiable
+              WallTimeSeconds = wall
               Checks =
                 [ for r in results ->
-                    { Name = r.Check.Name; Claim = r.Check.Claim; Source = r.Check.Source; Verdict = r.Outcome.Verdict.Label
-                      Reason = r.Outcome.Verdict.Reason; KeyNumbers = Map.ofList r.Outcome.KeyNumbers; Seconds = r.Seconds } ]
+                      { Name = r.Check.Name
+                        Claim = r.Check.Claim
+                        Source = r.Check.Source
+                        Verdict = r.Outcome.Verdict.Label
+                        Reason = r.Outcome.Verdict.Reason
+                        KeyNumbers = Map.ofList r.Outcome.KeyNumbers
+                        Seconds = r.Seconds } ]
               Status = (if interrupted then "interrupted" else "completed")
               NotRun = [ for c in checks |> List.skip results.Length -> c.Name ] }
+
         let record =
-            RunRecord.create "check" argv None { Checks = [ for c in checks -> c.Name ]; Mode = (string mode).ToLowerInvariant() } result
+            RunRecord.create
+                "check"
+                argv
+                None
+                { Checks = [ for c in checks -> c.Name ]
+                  Mode = (string mode).ToLowerInvariant() }
+                result
                 [ "run.json"; "report.md"; "report.html"; "checks.csv" ]
+
         RunRecord.write (folder.File "run.json") record
         Report.save (folder.File "report.html") (htmlReport mode result results argv)
         folder.Commit()
         out.WriteLine($"""{passed} passed, {failed} failed, {unverifiable} unverifiable in {wall:F1} s; report: {Path.Combine(dir, "report.md")}""")
+
         if interrupted then
-            err.WriteLine($"""np: interrupted after {results.Length} of {checks.Length} checks; not run: {String.Join(", ", result.NotRun)} (results so far written to {dir})""")
+            err.WriteLine(
+                $"""np: interrupted after {results.Length} of {checks.Length} checks; not run: {String.Join(", ", result.NotRun)} (results so far written to {dir})"""
+            )
+
             130
-        elif failed = 0 then 0
-        else 1
+        elif failed = 0 then
+            0
+        else
+            1

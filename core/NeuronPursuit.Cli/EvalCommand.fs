@@ -17,13 +17,27 @@ let private evaluate precision (p: Problem) (w: float[]) =
         let value, g = fgrad (Problem.loss p) w
         value, Vec.norm g
     | Precision.DoubleDouble ->
-        let value, g = fgrad (Problem.lossOf<NeuronPursuit.Core.Numerics.DoubleDouble> p) (Weights.toDoubleDouble w)
+        let value, g =
+            fgrad (Problem.lossOf<NeuronPursuit.Core.Numerics.DoubleDouble> p) (Weights.toDoubleDouble w)
+
         double value, Vec.norm g
 
 /// Prints n, d, the network, the loss and ‖∇ℒ‖ at the weights; returns 0.
 let run (problemArgs: ParseResults<NpArgs>) (args: ParseResults<EvalArgs>) (out: TextWriter) =
-    ProblemOptions.allowOnly "eval" [ "--example"; "--data"; "--data-seed"; "--samples"; "--net"; "--widths"; "--activation"; "--loss" ] problemArgs
+    ProblemOptions.allowOnly
+        "eval"
+        [ "--example"
+          "--data"
+          "--data-seed"
+          "--samples"
+          "--net"
+          "--widths"
+          "--activation"
+          "--loss" ]
+        problemArgs
+
     let p = (ProblemOptions.spec problemArgs).Build()
+
     let w =
         match args.TryGetResult EvalArgs.Weights with
         | Some path -> Weights.read p.Network path
@@ -31,10 +45,18 @@ let run (problemArgs: ParseResults<NpArgs>) (args: ParseResults<EvalArgs>) (out:
             match p.TeacherWeights with
             | null -> raise (UsageError "--weights: name the weights file to evaluate (only an example's own network has default weights).")
             | teacher -> Array.copy teacher
-    let precision = Inputs.precision (args.GetResult(EvalArgs.Precision, defaultValue = "double"))
+
+    let precision =
+        Inputs.precision (args.GetResult(EvalArgs.Precision, defaultValue = "double"))
+
     let value, gradientNorm = evaluate precision p w
     out.WriteLine($"data: {p.DataSource} (n = {p.Data.Count}, d = {p.Data.InputDimension})")
-    let degree = match Option.ofNullable p.Degree with Some l -> $"homogeneity degree L = {l}" | None -> "not homogeneous"
+
+    let degree =
+        match Option.ofNullable p.Degree with
+        | Some l -> $"homogeneity degree L = {l}"
+        | None -> "not homogeneous"
+
     out.WriteLine($"network: {p.Network.Specification} (P = {p.Dimension} weights, {degree})")
     out.WriteLine($"loss: {p.Loss.Specification}, {precision.Name}")
     out.WriteLine($"value: {invariant value}")

@@ -14,10 +14,12 @@ let oneLine (e: exn) =
         match e with
         | :? ArgumentException as a when not (isNull a.ParamName) -> a.Message.Replace($" (Parameter '{a.ParamName}')", "")
         | _ -> e.Message
+
     message.Replace("\r", " ").Replace("\n", " ")
 
 /// Round-trip text of a double in invariant culture.
-let invariant (x: float) = x.ToString("R", CultureInfo.InvariantCulture)
+let invariant (x: float) =
+    x.ToString("R", CultureInfo.InvariantCulture)
 
 /// Parses a finite number in invariant culture, or raises a UsageError naming the option.
 let parseFinite (option: string) (text: string) =
@@ -33,7 +35,9 @@ let parsePositiveInt (option: string) (text: string) =
 
 /// A value that must be positive and finite, or a UsageError naming the option.
 let positive (option: string) (value: float) =
-    if not (value > 0.0 && Double.IsFinite value) then raise (UsageError $"{option}: must be positive and finite, got {invariant value}.")
+    if not (value > 0.0 && Double.IsFinite value) then
+        raise (UsageError $"{option}: must be positive and finite, got {invariant value}.")
+
     value
 
 /// The arithmetic of a computation.

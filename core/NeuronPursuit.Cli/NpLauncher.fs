@@ -11,13 +11,21 @@ open NeuronPursuit.Sweeps
 let current () =
     let dll = typeof<Arguments.NpArgs>.Assembly.Location
     let folder = Path.GetDirectoryName dll |> nonNull
-    let apphost = Path.Combine(folder, if OperatingSystem.IsWindows() then "np.exe" else "np")
-    if File.Exists apphost then NpCommand(apphost, [||])
+
+    let apphost =
+        Path.Combine(folder, if OperatingSystem.IsWindows() then "np.exe" else "np")
+
+    if File.Exists apphost then
+        NpCommand(apphost, [||])
     else
         // np runs on the dotnet host (dotnet np.dll): start the same host with the same np.dll.
         let host =
             match Environment.ProcessPath with
             | null -> "dotnet"
             | path when Path.GetFileNameWithoutExtension path = "dotnet" -> path
-            | _ -> Environment.GetEnvironmentVariable "DOTNET_HOST_PATH" |> Option.ofObj |> Option.defaultValue "dotnet"
+            | _ ->
+                Environment.GetEnvironmentVariable "DOTNET_HOST_PATH"
+                |> Option.ofObj
+                |> Option.defaultValue "dotnet"
+
         NpCommand(host, [| dll |])

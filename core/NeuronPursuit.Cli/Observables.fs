@@ -11,6 +11,7 @@ open NeuronPursuit.Core.Flow
 /// hidden neuron; ncf_direction → N(w/‖w‖) (Kumar & Haupt, arXiv 2402.09226).
 let quantitiesOf (p: Problem) (name: string) : FlowQuantity list =
     let net = p.Network
+
     match name with
     | "loss" -> [ Flow.lossQuantity (Problem.loss p) ]
     | "norm" -> [ Flow.normQuantity ]

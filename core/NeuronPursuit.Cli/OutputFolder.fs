@@ -42,22 +42,30 @@ type OutputFolder internal (final: string, staging: string, createdParents: stri
         if not committed then
             if Directory.Exists final then
                 // Moved aside first, so that a failure of the delete cannot leave a half-deleted folder in place.
-                let aside = Path.Combine(Path.GetDirectoryName(Path.GetFullPath final) |> nonNull, $".{Path.GetFileName(Path.TrimEndingDirectorySeparator final)}.replaced-{Guid.NewGuid():N}")
+                let aside =
+                    Path.Combine(
+                        Path.GetDirectoryName(Path.GetFullPath final) |> nonNull,
+                        $".{Path.GetFileName(Path.TrimEndingDirectorySeparator final)}.replaced-{Guid.NewGuid():N}"
+                    )
+
                 Directory.Move(final, aside)
                 Directory.Move(staging, final)
                 Directory.Delete(aside, true)
             else
                 Directory.Move(staging, final)
+
             committed <- true
 
     interface IDisposable with
         member _.Dispose() =
             if not committed then
                 try
-                    if Directory.Exists staging then Directory.Delete(staging, true)
+                    if Directory.Exists staging then
+                        Directory.Delete(staging, true)
                     // The parents this run created, innermost first, while they are empty.
                     for dir in createdParents do
-                        if Directory.Exists dir && Seq.isEmpty (Directory.EnumerateFileSystemEntries dir) then Directory.Delete dir
+                        if Directory.Exists dir && Seq.isEmpty (Directory.EnumerateFileSystemEntries dir) then
+                            Directory.Delete dir
                 with
                 | :? IOException
                 | :? UnauthorizedAccessException -> ()
@@ -79,34 +87,49 @@ let private createWritable (dir: string) =
 
 /// Whether a folder exists and holds anything.
 let private nonEmpty (dir: string) =
-    Directory.Exists dir && not (Seq.isEmpty (Directory.EnumerateFileSystemEntries dir))
+    Directory.Exists dir
+    && not (Seq.isEmpty (Directory.EnumerateFileSystemEntries dir))
 
 /// Refuses an existing non-empty `dir` unless `overwrite`, a `dir` that is a file, or a parent that cannot be written
 /// (one-line UsageErrors naming --out); otherwise creates the temporary sibling folder the run writes to.
 let create (dir: string) (overwrite: bool) =
-    let fail (problem: string) = raise (UsageError $"--out: '{dir}' {problem}")
-    if String.IsNullOrWhiteSpace dir then raise (UsageError "--out: the output folder name is empty.")
+    let fail (problem: string) =
+        raise (UsageError $"--out: '{dir}' {problem}")
+
+    if String.IsNullOrWhiteSpace dir then
+        raise (UsageError "--out: the output folder name is empty.")
+
     let full =
-        try Path.GetFullPath dir
+        try
+            Path.GetFullPath dir
         with
         | :? ArgumentException
         | :? NotSupportedException
         | :? PathTooLongException as e -> fail $"is not a usable folder name: {oneLine e}"
+
     let full = Path.TrimEndingDirectorySeparator full
-    if File.Exists full then fail "is a file, not a folder."
+
+    if File.Exists full then
+        fail "is a file, not a folder."
+
     if nonEmpty full && not overwrite then
         fail "exists and is not empty; choose another folder or pass --overwrite to replace it when the run completes."
+
     let parent =
         match Path.GetDirectoryName full with
         | null -> fail "is the root of the file system; choose a folder inside it."
         | parent -> parent
-    let staging = Path.Combine(parent, $".{Path.GetFileName full}.partial-{Guid.NewGuid():N}")
+
+    let staging =
+        Path.Combine(parent, $".{Path.GetFileName full}.partial-{Guid.NewGuid():N}")
+
     let missingParents =
         Some parent
         |> List.unfold (fun dir ->
             match dir with
             | Some dir when not (Directory.Exists dir) -> Some(dir, Option.ofObj (Path.GetDirectoryName dir))
             | _ -> None)
+
     match createWritable staging with
     | Some problem ->
         (new OutputFolder(full, staging, missingParents) :> IDisposable).Dispose()

@@ -13,13 +13,21 @@ let largestValue (p: Problem) =
     let data = p.Data
     let d = data.InputDimension
     let mutable best = 0.0, 0, ""
+
     let consider (v: float) (i: int) (column: string) =
         let value, _, _ = best
-        if abs v > abs value || Double.IsNaN v then best <- v, i + 1, column
+
+        if abs v > abs value || Double.IsNaN v then
+            best <- v, i + 1, column
+
     for i in 0 .. data.Count - 1 do
         let x = data.Sample i
-        for k in 0 .. d - 1 do consider x.[k] i $"x{k + 1}"
+
+        for k in 0 .. d - 1 do
+            consider x.[k] i $"x{k + 1}"
+
         consider data.Y.[i] i "y"
+
     best
 
 /// The data as the user named them: `--data: 'FILE'` or `--example NAME`.
@@ -34,22 +42,33 @@ let dataOption (p: Problem) =
 /// whose neurons are all inactive on the data has loss (1/(2n))Σy²).
 let requireFiniteSquares (p: Problem) =
     let largest, sample, column = largestValue p
+
     if not (Double.IsFinite(largest * largest)) then
-        raise (UsageError $"{dataOption p}: the data reach {Format.g4 largest} (sample {sample}, {column}), whose square overflows double precision; rescale the data.")
+        raise (
+            UsageError
+                $"{dataOption p}: the data reach {Format.g4 largest} (sample {sample}, {column}), whose square overflows double precision; rescale the data."
+        )
 
 /// Raises a UsageError when `value` (described by `what`, e.g. "the loss at w(0)") is not finite: the data are too
 /// large for double precision with this network; the message names them, their largest value and the remedy.
 let requireFinite (p: Problem) (what: string) (remedy: string) (value: float) =
     if not (Double.IsFinite value) then
         let largest, sample, column = largestValue p
-        raise (UsageError $"{dataOption p}: {what} is {invariant value} in double precision; the data reach {Format.g4 largest} (sample {sample}, {column}); {remedy}")
+
+        raise (
+            UsageError
+                $"{dataOption p}: {what} is {invariant value} in double precision; the data reach {Format.g4 largest} (sample {sample}, {column}); {remedy}"
+        )
 
 /// Evaluates a quantity of the user's problem at the start of a run (e.g. the loss and gradient at w(0)): when it
 /// overflows — a non-finite value, or the core's refusal of a non-finite intermediate (an ArgumentException from deep
 /// inside, naming an internal parameter) — raises the one-line UsageError of `requireFinite` naming the data.
 let evaluateFinite (p: Problem) (what: string) (remedy: string) (compute: unit -> float) =
     let value =
-        try compute ()
-        with :? ArgumentException -> nan
+        try
+            compute ()
+        with :? ArgumentException ->
+            nan
+
     requireFinite p what remedy value
     value

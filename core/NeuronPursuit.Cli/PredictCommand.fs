@@ -20,58 +20,106 @@ let private r = Format.roundTrip
 /// class ±1), `probability` (P(y = +1) = 1/(1 + e^{−H})) and `score` (H).
 let private write (path: string) (model: PursuitModel) (predictions: float[]) =
     let sb = StringBuilder()
+
     if model.IsClassifier then
         sb.Append("prediction,probability,score\n") |> ignore
+
         for h in predictions do
-            let p = if h >= 0.0 then 1.0 / (1.0 + exp -h) else exp h / (1.0 + exp h)
-            sb.Append(if h >= 0.0 then "1" else "-1").Append(',').Append(r p).Append(',').Append(r h).Append('\n') |> ignore
+            let p =
+                if h >= 0.0 then
+                    1.0 / (1.0 + exp -h)
+                else
+                    exp h / (1.0 + exp h)
+
+            sb.Append(if h >= 0.0 then "1" else "-1").Append(',').Append(r p).Append(',').Append(r h).Append('\n')
+            |> ignore
     else
         sb.Append("prediction\n") |> ignore
-        for y in predictions do sb.Append(r y).Append('\n') |> ignore
+
+        for y in predictions do
+            sb.Append(r y).Append('\n') |> ignore
     // Written beside the target and renamed over it: the file appears only when complete.
-    let temporary = Path.Combine(Path.GetDirectoryName(Path.GetFullPath path) |> nonNull, $".{Path.GetFileName path}.partial-{Guid.NewGuid():N}")
+    let temporary =
+        Path.Combine(Path.GetDirectoryName(Path.GetFullPath path) |> nonNull, $".{Path.GetFileName path}.partial-{Guid.NewGuid():N}")
+
     try
         File.WriteAllText(temporary, sb.ToString())
         File.Move(temporary, path, true)
     finally
-        if File.Exists temporary then File.Delete temporary
+        if File.Exists temporary then
+            File.Delete temporary
 
 /// `np predict --model DIR --data FILE.csv --out PRED.csv`: returns 0; bad input raises (one line, exit 2, nothing written).
 let run (problemArgs: ParseResults<NpArgs>) (args: ParseResults<PredictArgs>) (out: TextWriter) =
     ProblemOptions.allowOnly "predict" [ "--data" ] problemArgs
-    let dir = args.TryGetResult PredictArgs.Model |> Option.defaultWith (fun () -> raise (UsageError "--model: name the run folder of np pursue."))
-    let data = problemArgs.TryGetResult NpArgs.Data |> Option.defaultWith (fun () -> raise (UsageError "--data: name the CSV file to predict for."))
-    let target = args.TryGetResult PredictArgs.Out |> Option.defaultWith (fun () -> raise (UsageError "--out: name the file for the predictions, e.g. --out predictions.csv."))
+
+    let dir =
+        args.TryGetResult PredictArgs.Model
+        |> Option.defaultWith (fun () -> raise (UsageError "--model: name the run folder of np pursue."))
+
+    let data =
+        problemArgs.TryGetResult NpArgs.Data
+        |> Option.defaultWith (fun () -> raise (UsageError "--data: name the CSV file to predict for."))
+
+    let target =
+        args.TryGetResult PredictArgs.Out
+        |> Option.defaultWith (fun () -> raise (UsageError "--out: name the file for the predictions, e.g. --out predictions.csv."))
+
     let model = Pursuit.load dir
     let table = CsvDataReader.ReadTable data
     let inputs = List.ofSeq model.InputNames
     let names = List.ofSeq table.Names
+
     let hasLabels =
-        if names = inputs then false
-        elif names = inputs @ [ model.LabelName ] then true
+        if names = inputs then
+            false
+        elif names = inputs @ [ model.LabelName ] then
+            true
         else
             let given, expected = String.Join(",", names), String.Join(",", inputs)
-            raise (UsageError $"--data: '{data}' has the columns {given}; the model in '{dir}' expects {expected} (optionally followed by {model.LabelName}).")
-    let labels = if hasLabels then Some(table.Column(table.Columns - 1)) else None
+
+            raise (
+                UsageError
+                    $"--data: '{data}' has the columns {given}; the model in '{dir}' expects {expected} (optionally followed by {model.LabelName})."
+            )
+
+    let labels =
+        if hasLabels then
+            Some(table.Column(table.Columns - 1))
+        else
+            None
+
     match labels with
     | Some y when model.IsClassifier && y |> Array.exists (fun v -> v <> 1.0 && v <> -1.0) ->
         raise (UsageError $"--data: '{data}' has labels other than -1 and +1; the model is a classifier.")
     | _ -> ()
+
     let folder = Path.GetDirectoryName(Path.GetFullPath target)
-    if not (Directory.Exists folder) then raise (UsageError $"--out: the folder '{folder}' does not exist.")
-    if Directory.Exists target then raise (UsageError $"--out: '{target}' is a folder; name a file for the predictions.")
+
+    if not (Directory.Exists folder) then
+        raise (UsageError $"--out: the folder '{folder}' does not exist.")
+
+    if Directory.Exists target then
+        raise (UsageError $"--out: '{target}' is a folder; name a file for the predictions.")
+
     if File.Exists target && not (args.Contains PredictArgs.Overwrite) then
         raise (UsageError $"--out: '{target}' exists; choose another file or pass --overwrite to replace it.")
+
     let predictions = model.Predict(ReadOnlySpan(table.Leading model.InputNames.Count))
     write target model predictions
     out.WriteLine($"model: {dir} ({model.Network.Specification}, {model.Loss.Specification}; {model.Preprocessing.Describe()})")
     let withLabels = if hasLabels then ", with labels" else ""
     out.WriteLine($"data: {data} (n = {table.Rows}{withLabels})")
+
     match labels with
     | Some y ->
         let m = model.Evaluate(ReadOnlySpan predictions, ReadOnlySpan y)
-        if model.IsClassifier then out.WriteLine($"accuracy {g4 m.Accuracy}, log-loss {g4 m.LogLoss}")
-        else out.WriteLine($"MSE {g4 m.Mse}, R² {g4 m.R2}")
+
+        if model.IsClassifier then
+            out.WriteLine($"accuracy {g4 m.Accuracy}, log-loss {g4 m.LogLoss}")
+        else
+            out.WriteLine($"MSE {g4 m.Mse}, R² {g4 m.R2}")
     | None -> ()
+
     out.WriteLine($"output: {Path.GetFullPath target}")
     0

@@ -11,14 +11,25 @@ open NeuronPursuit.Cli.Inputs
 let given (args: ParseResults<NpArgs>) =
     [ for a in args.GetAllResults() do
           match a with
-          | Version | Eval _ | Flow _ | Check _ | Pursue _ | Predict _ | Sweep _ -> ()
+          | Version
+          | Eval _
+          | Flow _
+          | Check _
+          | Pursue _
+          | Predict _
+          | Sweep _ -> ()
           | _ -> yield args.Parser.GetArgumentCaseInfo(a).Name.Value ]
 
 /// Raises a UsageError when a problem option outside `allowed` (flag names) was given to `command`.
 let allowOnly (command: string) (allowed: string list) (args: ParseResults<NpArgs>) =
     match given args |> List.tryFind (fun flag -> not (List.contains flag allowed)) with
     | Some flag ->
-        let what = if allowed.IsEmpty then "takes no problem options" else $"""takes only {String.concat ", " allowed} of the problem options"""
+        let what =
+            if allowed.IsEmpty then
+                "takes no problem options"
+            else
+                $"""takes only {String.concat ", " allowed} of the problem options"""
+
         raise (UsageError $"{flag}: np {command} {what}.")
     | None -> ()
 
@@ -36,4 +47,5 @@ let spec (args: ParseResults<NpArgs>) =
         Init = (args.TryGetResult NpArgs.Init |> Option.toObj),
         InitScale = (args.TryGetResult NpArgs.Init_Scale |> Option.toNullable),
         InitDirection = (args.TryGetResult NpArgs.Init_Direction |> Option.toObj),
-        Seed = (args.TryGetResult NpArgs.Seed |> Option.toNullable))
+        Seed = (args.TryGetResult NpArgs.Seed |> Option.toNullable)
+    )

@@ -18,7 +18,11 @@ let private parser = lazy (ArgumentParser.Create<NpArgs>(programName = "np"))
 /// The first line of Argu's message, without its "ERROR: " prefix (np's own "np: " says that).
 let private arguMessage (e: ArguParseException) =
     let first = e.Message.Split('\n', StringSplitOptions.RemoveEmptyEntries).[0].Trim()
-    if first.StartsWith("ERROR: ", StringComparison.Ordinal) then first.Substring 7 else first
+
+    if first.StartsWith("ERROR: ", StringComparison.Ordinal) then
+        first.Substring 7
+    else
+        first
 
 /// The pursue options given on the command line, as flags.
 let private pursueFlags (args: ParseResults<PursueArgs>) =
@@ -27,11 +31,21 @@ let private pursueFlags (args: ParseResults<PursueArgs>) =
 /// The command line's results; for `pursue --config FILE` with the file's options appended as the flags they stand for.
 let private parse (argv: string[]) =
     let results = parser.Value.ParseCommandLine(argv, raiseOnUsage = true)
-    match results.GetAllResults() |> List.tryPick (function Pursue p -> Some p | _ -> None) with
+
+    match
+        results.GetAllResults()
+        |> List.tryPick (function
+            | Pursue p -> Some p
+            | _ -> None)
+    with
     | Some pursue when pursue.Contains PursueArgs.Config ->
         let path = pursue.GetResult PursueArgs.Config
-        let extended = PursueConfig.withConfig argv (ProblemOptions.given results @ pursueFlags pursue) path
-        try parser.Value.ParseCommandLine(extended, raiseOnUsage = true)
+
+        let extended =
+            PursueConfig.withConfig argv (ProblemOptions.given results @ pursueFlags pursue) path
+
+        try
+            parser.Value.ParseCommandLine(extended, raiseOnUsage = true)
         with :? ArguParseException as e ->
             raise (UsageError $"--config: '{path}': {arguMessage e}")
     | _ -> results
@@ -46,7 +60,19 @@ let mutable private observesInterrupt = false
 let runWith (cancellation: CancellationToken) (argv: string[]) (out: TextWriter) (err: TextWriter) =
     try
         let results = parse argv
-        match results.GetAllResults() |> List.tryFind (function Version | Eval _ | Flow _ | Check _ | Pursue _ | Predict _ | Sweep _ -> true | _ -> false) with
+
+        match
+            results.GetAllResults()
+            |> List.tryFind (function
+                | Version
+                | Eval _
+                | Flow _
+                | Check _
+                | Pursue _
+                | Predict _
+                | Sweep _ -> true
+                | _ -> false)
+        with
         | Some Version ->
             ProblemOptions.allowOnly "version" [] results
             out.WriteLine($"np {Versions.np} (NeuronPursuit core {Versions.core}, .NET {Versions.dotnet})")
@@ -96,7 +122,8 @@ let runWith (cancellation: CancellationToken) (argv: string[]) (out: TextWriter)
         1
 
 /// Runs `np` to completion (no interruption).
-let run (argv: string[]) (out: TextWriter) (err: TextWriter) = runWith CancellationToken.None argv out err
+let run (argv: string[]) (out: TextWriter) (err: TextWriter) =
+    runWith CancellationToken.None argv out err
 
 [<EntryPoint>]
 let main argv =
@@ -106,8 +133,12 @@ let main argv =
     // The first Ctrl-C (SIGINT) asks the run to stop at its next step and keep what it computed; a second one, while
     // it is still writing, ends the process as usual.
     use _sigint =
-        PosixSignalRegistration.Create(PosixSignal.SIGINT, fun context ->
-            if observesInterrupt && not interrupt.IsCancellationRequested then
-                context.Cancel <- true
-                interrupt.Cancel())
+        PosixSignalRegistration.Create(
+            PosixSignal.SIGINT,
+            fun context ->
+                if observesInterrupt && not interrupt.IsCancellationRequested then
+                    context.Cancel <- true
+                    interrupt.Cancel()
+        )
+
     runWith interrupt.Token argv Console.Out Console.Error

@@ -17,6 +17,7 @@ type ProgressLine(err: TextWriter, command: string, delay: float) =
     /// Redraws the line with this text, if it is time to.
     member _.Show(text: string) =
         let elapsed = clock.Elapsed.TotalSeconds
+
         if elapsed >= delay && elapsed - lastDraw >= 0.2 then
             lastDraw <- elapsed
             let line = $"np {command}: {text}, {elapsed:F1} s"
@@ -37,5 +38,7 @@ type ProgressLine(err: TextWriter, command: string, delay: float) =
 /// A progress line for `err` when it is the process's stderr and that is a terminal (never garbage in redirected
 /// output or in a caller's writer), shown after 2 s; otherwise None.
 let forConsole (err: TextWriter) (command: string) =
-    if obj.ReferenceEquals(err, Console.Error) && not Console.IsErrorRedirected then Some(new ProgressLine(err, command, 2.0))
-    else None
+    if obj.ReferenceEquals(err, Console.Error) && not Console.IsErrorRedirected then
+        Some(new ProgressLine(err, command, 2.0))
+    else
+        None

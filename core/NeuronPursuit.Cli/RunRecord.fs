@@ -14,87 +14,105 @@ open NeuronPursuit.Core.Problems
 
 /// Versions of the software that made the run.
 type VersionsRecord =
-    { Np: string
-      Core: string
-      Dotnet: string
-      /// `git rev-parse HEAD` where np's binaries live, or null.
-      GitRevision: string option }
+    {
+        Np: string
+        Core: string
+        Dotnet: string
+        /// `git rev-parse HEAD` where np's binaries live, or null.
+        GitRevision: string option
+    }
 
 /// The data.
 type DataRecord =
-    { /// "example NAME" or the CSV path as given.
-      Source: string
-      Description: string
-      Samples: int
-      InputDimension: int }
+    {
+        /// "example NAME" or the CSV path as given.
+        Source: string
+        Description: string
+        Samples: int
+        InputDimension: int
+    }
 
 /// The network.
 type NetworkRecord =
-    { /// two-layer | ff | sum-of-powers.
-      Kind: string
-      Specification: string
-      Activation: string
-      HiddenWidths: int list
-      Parameters: int
-      /// Homogeneity degree L, or null for a non-homogeneous activation.
-      Degree: int option }
+    {
+        /// two-layer | ff | sum-of-powers.
+        Kind: string
+        Specification: string
+        Activation: string
+        HiddenWidths: int list
+        Parameters: int
+        /// Homogeneity degree L, or null for a non-homogeneous activation.
+        Degree: int option
+    }
 
 /// The initial point w(0).
 type InitRecord =
-    { /// The initialisation's specification: gaussian:δ:seed | sphere:δ:seed | file:PATH.
-      Specification: string
-      /// gaussian | sphere | file.
-      Kind: string
-      /// δ, or null for a file.
-      Scale: float option
-      /// Seed of w₀, or null for a file.
-      Seed: int64 option
-      /// The weights file, or null.
-      File: string option
-      /// ‖w(0)‖.
-      Norm: float }
+    {
+        /// The initialisation's specification: gaussian:δ:seed | sphere:δ:seed | file:PATH.
+        Specification: string
+        /// gaussian | sphere | file.
+        Kind: string
+        /// δ, or null for a file.
+        Scale: float option
+        /// Seed of w₀, or null for a file.
+        Seed: int64 option
+        /// The weights file, or null.
+        File: string option
+        /// ‖w(0)‖.
+        Norm: float
+    }
 
 /// The loss.
 type LossRecord =
-    { /// The specification, e.g. square-mean.
-      Name: string
-      /// In words, with the normalisation.
-      Description: string }
+    {
+        /// The specification, e.g. square-mean.
+        Name: string
+        /// In words, with the normalisation.
+        Description: string
+    }
 
 /// The problem of the run.
 type ProblemRecord =
-    { Name: string
-      /// The problem options as `key=value` pairs (the one specification grammar).
-      Specification: string
-      Data: DataRecord
-      Network: NetworkRecord
-      Loss: LossRecord
-      /// w(0), or null when the command has none.
-      Init: InitRecord option }
+    {
+        Name: string
+        /// The problem options as `key=value` pairs (the one specification grammar).
+        Specification: string
+        Data: DataRecord
+        Network: NetworkRecord
+        Loss: LossRecord
+        /// w(0), or null when the command has none.
+        Init: InitRecord option
+    }
 
 /// run.json.
 type RunRecord<'Settings, 'Result> =
-    { /// flow | pursue | check.
-      Kind: string
-      /// The arguments of np, starting with the subcommand.
-      Command: string list
-      Versions: VersionsRecord
-      /// UTC time the run finished, ISO 8601.
-      CreatedUtc: string
-      /// The problem (null for np check, whose checks build their own).
-      Problem: ProblemRecord option
-      /// What the command was asked to do, defaults included.
-      Settings: 'Settings
-      /// What came out.
-      Result: 'Result
-      /// The files written to the output folder, run.json included.
-      Files: string list }
+    {
+        /// flow | pursue | check.
+        Kind: string
+        /// The arguments of np, starting with the subcommand.
+        Command: string list
+        Versions: VersionsRecord
+        /// UTC time the run finished, ISO 8601.
+        CreatedUtc: string
+        /// The problem (null for np check, whose checks build their own).
+        Problem: ProblemRecord option
+        /// What the command was asked to do, defaults included.
+        Settings: 'Settings
+        /// What came out.
+        Result: 'Result
+        /// The files written to the output folder, run.json included.
+        Files: string list
+    }
 
 /// The problem as recorded, with ‖w(0)‖ when w(0) was drawn.
 let problemRecord (spec: ProblemSpec) (p: Problem) (initialNorm: float option) =
     { Name = p.Name
       Specification = string spec
-      Data = { Source = p.DataSource; Description = p.DataDescription; Samples = p.Data.Count; InputDimension = p.Data.InputDimension }
+      Data =
+        { Source = p.DataSource
+          Description = p.DataDescription
+          Samples = p.Data.Count
+          InputDimension = p.Data.InputDimension }
       Network =
         { Kind = NetworkSpec.Of(p.Network).KindName
           Specification = p.Network.Specification
@@ -102,16 +120,25 @@ let problemRecord (spec: ProblemSpec) (p: Problem) (initialNorm: float option) =
           HiddenWidths = List.ofSeq p.Network.HiddenWidths
           Parameters = p.Network.ParameterCount
           Degree = Option.ofNullable p.Network.Degree }
-      Loss = { Name = p.Loss.Name; Description = p.Loss.Specification }
+      Loss =
+        { Name = p.Loss.Name
+          Description = p.Loss.Specification }
       Init =
         match p.Initialisation, initialNorm with
         | null, _
         | _, None -> None
         | init, Some norm ->
             let isFile = not (isNull init.File)
+
             Some
                 { Specification = init.Specification
-                  Kind = (if isFile then "file" elif init.Direction = InitialDirection.Gaussian then "gaussian" else "sphere")
+                  Kind =
+                    (if isFile then
+                         "file"
+                     elif init.Direction = InitialDirection.Gaussian then
+                         "gaussian"
+                     else
+                         "sphere")
                   Scale = (if isFile then None else Some init.Scale)
                   Seed = (if isFile then None else Some init.Seed)
                   File = Option.ofObj init.File
@@ -119,7 +146,10 @@ let problemRecord (spec: ProblemSpec) (p: Problem) (initialNorm: float option) =
 
 /// The versions of this np.
 let versions () : VersionsRecord =
-    { Np = Versions.np; Core = Versions.core; Dotnet = Versions.dotnet; GitRevision = Versions.gitRevision () }
+    { Np = Versions.np
+      Core = Versions.core
+      Dotnet = Versions.dotnet
+      GitRevision = Versions.gitRevision () }
 
 /// The envelope with the kind's settings and result.
 let create (kind: string) (argv: string[]) (problem: ProblemRecord option) (settings: 'S) (result: 'R) (files: string list) : RunRecord<'S, 'R> =
@@ -154,12 +184,15 @@ let private options =
             WriteIndented = true,
             PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
             // An infinite or NaN loss is written as the string "Infinity" or "NaN" rather than failing the run.
-            NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals)
+            NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals
+        )
+
     o.Converters.Add(FloatOptionConverter())
     o
 
 /// The snake_case name of an enum value or identifier, e.g. MaxStepsReached → max_steps_reached.
-let snakeCase (name: string) = JsonNamingPolicy.SnakeCaseLower.ConvertName name
+let snakeCase (name: string) =
+    JsonNamingPolicy.SnakeCaseLower.ConvertName name
 
 /// Writes the record as indented JSON.
 let write (path: string) (record: RunRecord<'S, 'R>) =

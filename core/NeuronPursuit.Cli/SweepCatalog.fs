@@ -15,38 +15,64 @@ let private flagsOf<'T when 'T :> IArgParserTemplate> () =
     [ for case in ArgumentParser.Create<'T>().GetArgumentCases() do
           let name = case.Name.Value
           // Flags only: subcommands and `version` have no dashes, the main command is positional.
-          if name.StartsWith "--" && name <> "--help" && not case.IsMainCommand && case.ArgumentType <> ArgumentType.SubCommand then
+          if
+              name.StartsWith "--"
+              && name <> "--help"
+              && not case.IsMainCommand
+              && case.ArgumentType <> ArgumentType.SubCommand
+          then
               yield name.TrimStart('-'), case.UnionCaseInfo.GetFields().Length = 0 ]
 
 /// The problem options every subcommand inherits (ProblemSpec.Keys, as declared on `np`).
-let problemFlags = flagsOf<NpArgs> () |> List.map fst
+let problemFlags = flagsOf<NpArgs>() |> List.map fst
 
 let private options (name: string) (flags: (string * bool) list) (reserved: (string * string) list) (positionals: string list option) (minimum: int) =
     let reservedNames = reserved |> List.map fst
-    let allowed = flags |> List.filter (fun (f, _) -> not (List.contains f reservedNames))
+
+    let allowed =
+        flags |> List.filter (fun (f, _) -> not (List.contains f reservedNames))
+
     CommandOptions(
         name,
-        [| for f, isSwitch in allowed do if not isSwitch then yield f |],
-        [| for f, isSwitch in allowed do if isSwitch then yield f |],
+        [| for f, isSwitch in allowed do
+               if not isSwitch then
+                   yield f |],
+        [| for f, isSwitch in allowed do
+               if isSwitch then
+                   yield f |],
         Dictionary<string, string>(reserved |> List.map KeyValuePair.Create) :> IReadOnlyDictionary<_, _>,
         (positionals |> Option.map Array.ofList |> Option.toObj),
-        minimum)
+        minimum
+    )
 
-let private outReason = "is set by the sweep: each task writes its run folder DIR/tasks/<index>/."
+let private outReason =
+    "is set by the sweep: each task writes its run folder DIR/tasks/<index>/."
 
 /// flow, pursue and check with their options.
 let commands: IReadOnlyDictionary<string, CommandOptions> =
-    let problem = flagsOf<NpArgs> ()
-    let pursueProblem = problem |> List.filter (fun (f, _) -> List.contains ("--" + f) PursueConfig.problemFlags)
-    dict
-        [ "flow", options "flow" (flagsOf<FlowArgs> () @ problem) [ "out", outReason ] None 0
-          "pursue",
-          options "pursue" (flagsOf<PursueArgs> () @ pursueProblem)
-              [ "out", outReason
-                "seeds", "runs a range of data seeds itself; make data-seed an axis of the sweep instead."
-                "ablations", "writes an ablation report, not one run; it cannot be a task of a sweep." ]
-              None 0
-          "check",
-          options "check" (flagsOf<CheckArgs> ()) [ "out", outReason; "list", "lists the checks; it runs nothing." ]
-              (Some [ for c in Registry.all -> c.Name ]) 1 ]
+    let problem = flagsOf<NpArgs>()
+
+    let pursueProblem =
+        problem
+        |> List.filter (fun (f, _) -> List.contains ("--" + f) PursueConfig.problemFlags)
+
+    dict [
+        "flow", options "flow" (flagsOf<FlowArgs>() @ problem) [ "out", outReason ] None 0
+        "pursue",
+        options
+            "pursue"
+            (flagsOf<PursueArgs>() @ pursueProblem)
+            [ "out", outReason
+              "seeds", "runs a range of data seeds itself; make data-seed an axis of the sweep instead."
+              "ablations", "writes an ablation report, not one run; it cannot be a task of a sweep." ]
+            None
+            0
+        "check",
+        options
+            "check"
+            (flagsOf<CheckArgs>())
+            [ "out", outReason; "list", "lists the checks; it runs nothing." ]
+            (Some [ for c in Registry.all -> c.Name ])
+            1
+    ]
     |> fun d -> Dictionary<string, CommandOptions>(d) :> IReadOnlyDictionary<_, _>

@@ -17,24 +17,36 @@ open NeuronPursuit.Cli.Inputs
 
 /// The one-line usage error of a specification problem: "SPEC: axes.seed: is empty", or "--out: …".
 let private specError (source: string) (e: SweepSpecException) =
-    if e.Key.StartsWith "--" then UsageError $"{e.Key}: {e.Problem}"
-    elif e.Key = "" then UsageError $"{source}: {e.Problem}"
-    else UsageError $"{source}: {e.Key}: {e.Problem}"
+    if e.Key.StartsWith "--" then
+        UsageError $"{e.Key}: {e.Problem}"
+    elif e.Key = "" then
+        UsageError $"{source}: {e.Problem}"
+    else
+        UsageError $"{source}: {e.Key}: {e.Problem}"
 
 let private guard (source: string) (f: unit -> 'T) =
-    try f () with :? SweepSpecException as e -> raise (specError source e)
+    try
+        f ()
+    with :? SweepSpecException as e ->
+        raise (specError source e)
 
 /// Reads and validates a specification file of a command sweep.
 let private readSpec (path: string) =
-    if not (File.Exists path) then raise (UsageError $"'{path}': no such sweep specification.")
+    if not (File.Exists path) then
+        raise (UsageError $"'{path}': no such sweep specification.")
+
     let text =
-        try File.ReadAllText path
+        try
+            File.ReadAllText path
         with
         | :? IOException
         | :? UnauthorizedAccessException as e -> raise (UsageError $"'{path}': cannot read it: {oneLine e}")
+
     let spec = guard path (fun () -> SweepSpec.Parse(text, SweepCatalog.commands))
+
     if isNull spec.Command then
         raise (UsageError $"{path}: function: a function sweep runs in an F# script (Sweep.run), not with np sweep.")
+
     spec
 
 /// The sweep folder for a specification: checked (nothing written when it holds a different sweep), then created
@@ -45,7 +57,8 @@ let private createFolder (spec: SweepSpec) (dir: string) (specPath: string) =
     let workingDirectory = Path.GetDirectoryName(Path.GetFullPath specPath) |> nonNull
     guard dir (fun () -> SweepFolder.Create(dir, spec, workingDirectory, SweepCatalog.commands))
 
-let private openFolder (dir: string) = guard dir (fun () -> SweepFolder.Open(dir, SweepCatalog.commands))
+let private openFolder (dir: string) =
+    guard dir (fun () -> SweepFolder.Open(dir, SweepCatalog.commands))
 
 /// "np flow --example fig1 … over init-scale (6) × seed (8) = 48 tasks".
 let private describe (spec: SweepSpec) =
@@ -60,9 +73,18 @@ let private describe (spec: SweepSpec) =
                       | Text.Json.JsonValueKind.False -> ""
                       | _ -> $"--{k} {ParameterValue.ToArgument v}" ]
                 |> List.filter (fun s -> s <> "")
+
             String.Join(" ", [ $"np {command}" ] @ options)
-    let joiner = if spec.Grid.Combination = Combination.Zip then " zipped with " else " × "
-    let axes = String.Join(joiner, [ for a in spec.Grid.Axes -> $"{a.Name} ({a.Values.Count})" ])
+
+    let joiner =
+        if spec.Grid.Combination = Combination.Zip then
+            " zipped with "
+        else
+            " × "
+
+    let axes =
+        String.Join(joiner, [ for a in spec.Grid.Axes -> $"{a.Name} ({a.Values.Count})" ])
+
     $"{what} over {axes} = {spec.Grid.Count} tasks"
 
 /// Ingests result files (and, when the sweep was submitted to Slurm, Slurm's view) into results.db.
@@ -71,79 +93,123 @@ let private refresh (folder: SweepFolder) (err: TextWriter) =
         match SlurmSubmitter.Refresh folder with
         | null -> ()
         | warning -> err.WriteLine($"np: warning: {warning}")
-    else folder.IngestResultFiles() |> ignore
+    else
+        folder.IngestResultFiles() |> ignore
 
 /// "48 tasks: 40 done, 2 running, 6 queued".
 let private counts (rows: TaskRecord list) =
     let parts =
         [ for s in TaskStatus.All do
               let n = rows |> List.filter (fun r -> r.Status = s) |> List.length
-              if n > 0 then yield $"{n} {s}" ]
+
+              if n > 0 then
+                  yield $"{n} {s}" ]
+
     $"""{rows.Length} tasks: {String.Join(", ", parts)}"""
 
 /// 0 when every task is done; 3 while some are still to run (pending, queued or running); else 1: every task ran
 /// and some failed (failed, timed out or cancelled).
 let private exitCode (rows: TaskRecord list) =
-    if rows |> List.forall (fun r -> r.Status = TaskStatus.Done) then 0
-    elif rows |> List.exists (fun r -> r.Status = TaskStatus.Pending || TaskStatus.IsActive r.Status) then 3
-    else 1
+    if rows |> List.forall (fun r -> r.Status = TaskStatus.Done) then
+        0
+    elif
+        rows
+        |> List.exists (fun r -> r.Status = TaskStatus.Pending || TaskStatus.IsActive r.Status)
+    then
+        3
+    else
+        1
 
 let private failureLines (rows: TaskRecord list) =
     let failures = rows |> List.filter (fun r -> TaskStatus.IsFailure r.Status)
+
     [ for r in failures |> List.truncate 20 do
           yield $"  task {r.Index} ({r.Parameters}): {r.Status}: {r.Error}"
-      if failures.Length > 20 then yield $"  … and {failures.Length - 20} more (np sweep report writes them all to summary.csv)" ]
+      if failures.Length > 20 then
+          yield $"  … and {failures.Length - 20} more (np sweep report writes them all to summary.csv)" ]
 
 let private runLocal (args: ParseResults<SweepRunArgs>) (out: TextWriter) (err: TextWriter) =
     let path = args.GetResult SweepRunArgs.Spec
     let dir = args.GetResult SweepRunArgs.Out
-    let workers = args.GetResult(SweepRunArgs.Workers, defaultValue = Environment.ProcessorCount)
-    if workers < 1 then raise (UsageError $"--workers: must be at least 1, got {workers}.")
+
+    let workers =
+        args.GetResult(SweepRunArgs.Workers, defaultValue = Environment.ProcessorCount)
+
+    if workers < 1 then
+        raise (UsageError $"--workers: must be at least 1, got {workers}.")
+
     let spec = readSpec path
     use folder = createFolder spec dir path
     refresh folder err
-    let held = folder.Store.Tasks() |> Seq.filter (fun r -> TaskStatus.IsActive r.Status && not (isNull r.SlurmJob)) |> List.ofSeq
+
+    let held =
+        folder.Store.Tasks()
+        |> Seq.filter (fun r -> TaskStatus.IsActive r.Status && not (isNull r.SlurmJob))
+        |> List.ofSeq
+
     if not held.IsEmpty then
-        raise (UsageError $"--out: {held.Length} tasks of '{dir}' are queued or running in Slurm (job {held.Head.SlurmJob}); wait for them (np sweep status) or cancel them (scancel) first.")
+        raise (
+            UsageError
+                $"--out: {held.Length} tasks of '{dir}' are queued or running in Slurm (job {held.Head.SlurmJob}); wait for them (np sweep status) or cancel them (scancel) first."
+        )
+
     let np = NpLauncher.current ()
     out.WriteLine($"sweep: {describe folder.Spec}; {workers} workers; folder {folder.Path}")
     out.Flush()
     let gate = obj ()
     let line = ProgressLine.forConsole err "sweep"
+
     let progress: IProgress<SweepProgress> | null =
         match line with
-        | Some l -> { new IProgress<SweepProgress> with member _.Report p = lock gate (fun () -> l.Show(string p)) }
+        | Some l ->
+            { new IProgress<SweepProgress> with
+                member _.Report p = lock gate (fun () -> l.Show(string p)) }
         | None -> null
+
     let finished (o: TaskOutcome) =
         if o.Status <> TaskStatus.Done then
             lock gate (fun () ->
                 line |> Option.iter (fun l -> l.Clear())
                 out.WriteLine($"task {o.Index} ({SweepValues.FromJson o.Parameters}) failed: {o.Error}")
                 out.Flush())
+
     let summary =
         try
             guard dir (fun () ->
-                LocalExecutor.Run(folder, (fun task -> TaskProcess.Run(folder.Spec, folder.Path, task, np, null)), workers, progress, Action<_> finished))
+                LocalExecutor.Run(
+                    folder,
+                    (fun task -> TaskProcess.Run(folder.Spec, folder.Path, task, np, null)),
+                    workers,
+                    progress,
+                    Action<_> finished
+                ))
         finally
             line |> Option.iter (fun l -> l.Clear())
+
     out.WriteLine(
-        $"{summary.Done} of {summary.Total} tasks done, {summary.Failed} failed ({summary.Ran} run now, {summary.Skipped} done before) in {summary.WallSeconds:F1} s; results: {Path.Combine(folder.Path, SweepFolder.DatabaseFile)}")
+        $"{summary.Done} of {summary.Total} tasks done, {summary.Failed} failed ({summary.Ran} run now, {summary.Skipped} done before) in {summary.WallSeconds:F1} s; results: {Path.Combine(folder.Path, SweepFolder.DatabaseFile)}"
+    )
+
     if summary.Failed > 0 then
         err.WriteLine($"np: {summary.Failed} of {summary.Total} tasks failed (np sweep status {dir} lists them; np sweep run again retries them).")
         1
-    else 0
+    else
+        0
 
 let private submit (args: ParseResults<SweepSubmitArgs>) (out: TextWriter) (err: TextWriter) =
     if not (args.Contains SweepSubmitArgs.Slurm) then
         raise (UsageError "--slurm: name the scheduler to submit to; np sweep submit supports Slurm (--slurm).")
+
     let options =
         guard "" (fun () ->
             SlurmOptions(
                 args.TryGetResult SweepSubmitArgs.Partition |> Option.toObj,
                 args.TryGetResult SweepSubmitArgs.Time |> Option.toObj,
                 args.TryGetResult SweepSubmitArgs.Cpus_Per_Task |> Option.toNullable,
-                args.TryGetResult SweepSubmitArgs.Max_Parallel |> Option.toNullable)
+                args.TryGetResult SweepSubmitArgs.Max_Parallel |> Option.toNullable
+            )
                 .Validate())
+
     let path = args.GetResult SweepSubmitArgs.Spec
     let dir = args.GetResult SweepSubmitArgs.Out
     let spec = readSpec path
@@ -153,6 +219,7 @@ let private submit (args: ParseResults<SweepSubmitArgs>) (out: TextWriter) (err:
     refresh folder err
     let np = NpLauncher.current ()
     let dryRun = args.Contains SweepSubmitArgs.Dry_Run
+
     match SlurmSubmitter.Submit(folder, np.Argv [ "sweep"; "run-task"; folder.Path ], options, dryRun) with
     | null ->
         out.WriteLine($"nothing to submit: {counts (List.ofSeq (folder.Store.Tasks()))} (np sweep status {dir})")
@@ -163,8 +230,16 @@ let private submit (args: ParseResults<SweepSubmitArgs>) (out: TextWriter) (err:
         out.WriteLine($"To submit it by hand, run sbatch --parsable on it from the sweep folder ({folder.Path}).")
         0
     | r ->
-        let tasks = if r.Indices.Count = 1 then "1 task" else $"{r.Indices.Count} tasks"
-        out.WriteLine($"submitted Slurm job {r.Submission.JobId}: {tasks} of {describe folder.Spec} (--array={r.Submission.Array}); script {r.ScriptPath}")
+        let tasks =
+            if r.Indices.Count = 1 then
+                "1 task"
+            else
+                $"{r.Indices.Count} tasks"
+
+        out.WriteLine(
+            $"submitted Slurm job {r.Submission.JobId}: {tasks} of {describe folder.Spec} (--array={r.Submission.Array}); script {r.ScriptPath}"
+        )
+
         out.WriteLine($"follow it with np sweep status {dir}; np sweep collect {dir} --wait gathers the results.")
         0
 
@@ -172,19 +247,29 @@ let private runTask (args: ParseResults<SweepTaskArgs>) (out: TextWriter) (err: 
     let dir = args.GetResult SweepTaskArgs.Dir
     let index = args.GetResult SweepTaskArgs.Index
     let spec = guard dir (fun () -> SweepFolder.ReadSpec(dir, SweepCatalog.commands))
-    if isNull spec.Command then raise (UsageError $"'{dir}' holds a function sweep; its tasks run in the F# script that defines it.")
+
+    if isNull spec.Command then
+        raise (UsageError $"'{dir}' holds a function sweep; its tasks run in the F# script that defines it.")
+
     if index < 0 || index >= spec.Grid.Count then
         raise (UsageError $"--index: the sweep in '{dir}' has tasks 0..{spec.Grid.Count - 1}, not {index}.")
+
     let slurmJob =
         match Environment.GetEnvironmentVariable "SLURM_ARRAY_JOB_ID", Environment.GetEnvironmentVariable "SLURM_ARRAY_TASK_ID" with
         | null, _
         | _, null -> null
         | job, task -> $"{job}_{task}"
+
     let full = Path.GetFullPath dir
-    let outcome = TaskProcess.Run(spec, full, spec.Grid.Task index, NpLauncher.current (), slurmJob)
+
+    let outcome =
+        TaskProcess.Run(spec, full, spec.Grid.Task index, NpLauncher.current (), slurmJob)
+
     ResultFile.Write(Path.Combine(SweepFolder.TaskFolderOf(full, index), ResultFile.Name), outcome)
     out.WriteLine($"task {index} ({SweepValues.FromJson outcome.Parameters}): {outcome.Status} in {outcome.WallSeconds:F2} s")
-    if outcome.Status = TaskStatus.Done then 0
+
+    if outcome.Status = TaskStatus.Done then
+        0
     else
         err.WriteLine($"np: task {index} failed: {outcome.Error}")
         1
@@ -196,34 +281,67 @@ let private status (args: ParseResults<SweepDirArgs>) (out: TextWriter) (err: Te
     let rows = List.ofSeq (folder.Store.Tasks())
     out.WriteLine($"sweep {folder.Path}: {describe folder.Spec}")
     out.WriteLine(counts rows)
+
     for s in folder.Store.Submissions() do
         out.WriteLine($"Slurm job {s.JobId}: --array={s.Array}, submitted {s.SubmittedUtc}")
+
     for r in rows |> List.filter (fun r -> r.Status = TaskStatus.Running) |> List.truncate 10 do
         let host = if isNull r.Host then "" else " on " + r.Host
         let slurm = if isNull r.SlurmJob then "" else " as " + r.SlurmJob
         out.WriteLine($"  running: task {r.Index} ({r.Parameters}){host}{slurm}")
-    for l in failureLines rows do out.WriteLine l
-    let walls = rows |> List.choose (fun r -> if r.Status = TaskStatus.Done then Option.ofNullable r.WallSeconds else None)
-    if not walls.IsEmpty then out.WriteLine($"task time of the done tasks: {List.sum walls:F1} s in all, {List.average walls:F2} s each on average")
+
+    for l in failureLines rows do
+        out.WriteLine l
+
+    let walls =
+        rows
+        |> List.choose (fun r ->
+            if r.Status = TaskStatus.Done then
+                Option.ofNullable r.WallSeconds
+            else
+                None)
+
+    if not walls.IsEmpty then
+        out.WriteLine($"task time of the done tasks: {List.sum walls:F1} s in all, {List.average walls:F2} s each on average")
+
     exitCode rows
 
 let private collect (args: ParseResults<SweepCollectArgs>) (out: TextWriter) (err: TextWriter) =
     let dir = args.GetResult SweepCollectArgs.Dir
     use folder = openFolder dir
-    let line = if args.Contains SweepCollectArgs.Wait then ProgressLine.forConsole err "sweep collect" else None
+
+    let line =
+        if args.Contains SweepCollectArgs.Wait then
+            ProgressLine.forConsole err "sweep collect"
+        else
+            None
+
     let rec loop () =
         refresh folder err
         let rows = List.ofSeq (folder.Store.Tasks())
-        if args.Contains SweepCollectArgs.Wait && rows |> List.exists (fun r -> TaskStatus.IsActive r.Status && not (isNull r.SlurmJob)) then
+
+        if
+            args.Contains SweepCollectArgs.Wait
+            && rows
+               |> List.exists (fun r -> TaskStatus.IsActive r.Status && not (isNull r.SlurmJob))
+        then
             line |> Option.iter (fun l -> l.Show(counts rows))
             Thread.Sleep 2000
             loop ()
-        else rows
+        else
+            rows
+
     let rows =
-        try loop ()
-        finally line |> Option.iter (fun l -> l.Clear())
+        try
+            loop ()
+        finally
+            line |> Option.iter (fun l -> l.Clear())
+
     out.WriteLine($"{counts rows}; results: {Path.Combine(folder.Path, SweepFolder.DatabaseFile)}")
-    for l in failureLines rows do out.WriteLine l
+
+    for l in failureLines rows do
+        out.WriteLine l
+
     exitCode rows
 
 let private report (args: ParseResults<SweepDirArgs>) (out: TextWriter) (err: TextWriter) =
@@ -232,13 +350,17 @@ let private report (args: ParseResults<SweepDirArgs>) (out: TextWriter) (err: Te
     refresh folder err
     let spec = folder.Spec
     let figures = [ for f in spec.Report.Figures -> SweepReport.ofSpec f ]
-    let files = SweepReport.write folder.Path (describe spec) (Option.ofObj spec.Report.Replicates) figures
+
+    let files =
+        SweepReport.write folder.Path (describe spec) (Option.ofObj spec.Report.Replicates) figures
+
     out.WriteLine($"""{counts (List.ofSeq (folder.Store.Tasks()))}; wrote {String.Join(", ", files)} in {folder.Path}""")
     0
 
 /// `np sweep …`: returns the subcommand's exit code; raises UsageError for bad input (exit 2, nothing written).
 let run (problemArgs: ParseResults<NpArgs>) (args: ParseResults<SweepArgs>) (out: TextWriter) (err: TextWriter) =
     ProblemOptions.allowOnly "sweep" [] problemArgs
+
     try
         match args.GetAllResults() with
         | [ SweepArgs.Run a ] -> runLocal a out err

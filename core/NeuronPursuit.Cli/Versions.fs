@@ -25,17 +25,35 @@ let gitRevision () =
         use git = git
         let output = git.StandardOutput.ReadToEndAsync()
         git.StandardError.ReadToEndAsync() |> ignore
+
         if git.WaitForExit 5000 && git.ExitCode = 0 then
             let revision = output.Result.Trim()
-            if revision.Length = 40 && revision |> Seq.forall Uri.IsHexDigit then Some revision else None
+
+            if revision.Length = 40 && revision |> Seq.forall Uri.IsHexDigit then
+                Some revision
+            else
+                None
         else
-            (try git.Kill() with _ -> ())
+            (try
+                git.Kill()
+             with _ ->
+                 ())
+
             None
+
     try
         let info =
-            ProcessStartInfo("git", "rev-parse HEAD", WorkingDirectory = AppContext.BaseDirectory, UseShellExecute = false,
-                             RedirectStandardOutput = true, RedirectStandardError = true)
+            ProcessStartInfo(
+                "git",
+                "rev-parse HEAD",
+                WorkingDirectory = AppContext.BaseDirectory,
+                UseShellExecute = false,
+                RedirectStandardOutput = true,
+                RedirectStandardError = true
+            )
+
         match Process.Start info with
         | null -> None
         | git -> revisionOf git
-    with _ -> None
+    with _ ->
+        None

@@ -9,7 +9,8 @@ open NeuronPursuit.Core.Models
 /// layer-norm ratios, neuron blocks.
 module Analysis =
     /// The least-squares line y ≈ a + b x with standard errors and the Student-t quantile of its 95 % intervals.
-    let fit (x: float seq) (y: float seq) = LinearFit.Fit(Array.ofSeq x, Array.ofSeq y)
+    let fit (x: float seq) (y: float seq) =
+        LinearFit.Fit(Array.ofSeq x, Array.ofSeq y)
 
     /// "b ± se (95% CI [lo, hi])" in 4 significant digits.
     let describeSlope (f: LinearFitResult) =
@@ -17,7 +18,8 @@ module Analysis =
 
     /// Whether a predicted slope lies in the fit's 95 % interval widened by a relative tolerance.
     let slopeMatches (f: LinearFitResult) (predicted: float) (relativeTolerance: float) =
-        abs (f.Slope - predicted) <= f.TQuantile * f.SlopeStandardError + relativeTolerance * abs predicted
+        abs (f.Slope - predicted)
+        <= f.TQuantile * f.SlopeStandardError + relativeTolerance * abs predicted
 
     /// The first time a sampled curve rises through a level (linear interpolation), or None.
     let firstCrossing (times: float[]) (values: float[]) (level: float) =
@@ -29,19 +31,26 @@ module Analysis =
 
     /// (l, σ₂/σ₁ of W_l) for every layer with at least two rows and columns.
     let singularValueRatios (net: HomogeneousNetwork) (w: float[]) =
-        SingularValues.RatiosPerLayer(net.Layout, ReadOnlySpan w) |> Seq.map (fun struct (l, r) -> l, r) |> List.ofSeq
+        SingularValues.RatiosPerLayer(net.Layout, ReadOnlySpan w)
+        |> Seq.map (fun struct (l, r) -> l, r)
+        |> List.ofSeq
 
     /// The singular values of an r × c row-major matrix, descending.
-    let singularValues (rows: int) (columns: int) (matrix: float[]) = SingularValues.Of(ReadOnlySpan matrix, rows, columns)
+    let singularValues (rows: int) (columns: int) (matrix: float[]) =
+        SingularValues.Of(ReadOnlySpan matrix, rows, columns)
 
     /// ‖W_l‖²_F for every layer.
-    let layerNormsSquared (net: HomogeneousNetwork) (w: float[]) = LayerNorms.Squared(net.Layout, ReadOnlySpan w)
+    let layerNormsSquared (net: HomogeneousNetwork) (w: float[]) =
+        LayerNorms.Squared(net.Layout, ReadOnlySpan w)
 
     /// ‖W_l‖²_F / ‖W_{l+1}‖²_F for consecutive layers (= p at KKT points of a p-homogeneous σ, arXiv 2403.08121).
-    let layerNormRatios (net: HomogeneousNetwork) (w: float[]) = LayerNorms.Ratios(net.Layout, ReadOnlySpan w)
+    let layerNormRatios (net: HomogeneousNetwork) (w: float[]) =
+        LayerNorms.Ratios(net.Layout, ReadOnlySpan w)
 
     /// Every hidden neuron's incoming and outgoing norms.
-    let neurons (net: HomogeneousNetwork) (w: float[]) = SparsityPattern.Blocks(net.Layout, ReadOnlySpan w) |> List.ofSeq
+    let neurons (net: HomogeneousNetwork) (w: float[]) =
+        SparsityPattern.Blocks(net.Layout, ReadOnlySpan w) |> List.ofSeq
 
     /// The eigenvalues of a symmetric n × n matrix (Jacobi), ascending.
-    let symmetricEigenvalues (n: int) (matrix: float[]) = SymmetricEigen.Eigenvalues(ReadOnlySpan matrix, n)
+    let symmetricEigenvalues (n: int) (matrix: float[]) =
+        SymmetricEigen.Eigenvalues(ReadOnlySpan matrix, n)

@@ -30,11 +30,11 @@ let jacobianTv (net: HomogeneousNetwork) (data: DataSet<'T>) (w: 'T[]) (c: 'T[])
     g
 
 /// Square loss ½Σᵢ(hᵢ − yᵢ)² (the papers' normalisation).
-let squareLoss : ILoss = Losses.Square
+let squareLoss: ILoss = Losses.Square
 /// Square loss ½·(1/n)Σᵢ(hᵢ − yᵢ)².
-let squareLossMean : ILoss = Losses.SquareMean
+let squareLossMean: ILoss = Losses.SquareMean
 /// Logistic loss Σᵢ ln(1 + exp(−yᵢhᵢ)).
-let logisticLoss : ILoss = Losses.Logistic()
+let logisticLoss: ILoss = Losses.Logistic()
 
 /// The training loss ℒ(w) = ℓ(H(X; w), y) of a network on data, with gradient and HVP.
 let lossWith (loss: ILoss) (net: HomogeneousNetwork) (data: DataSet<'T>) : Fn<'T> =
@@ -52,7 +52,10 @@ let ncf (net: HomogeneousNetwork) (data: DataSet<'T>) : Fn<'T> =
       Description = $"NCF of {net.Specification}" }
 
 /// A function of the weights without a Hessian–vector product (e.g. a restriction to some coordinates).
-let objective (description: string) (f: IObjective<'T>) : Fn<'T> = { Objective = f; Hessian = None; Description = description }
+let objective (description: string) (f: IObjective<'T>) : Fn<'T> =
+    { Objective = f
+      Hessian = None
+      Description = description }
 
 /// f(w).
 let value (f: Fn<'T>) (w: 'T[]) = f.Objective.Value(ReadOnlySpan w)
@@ -72,7 +75,10 @@ let hvp (f: Fn<'T>) (w: 'T[]) (v: 'T[]) =
     | None -> invalidOp $"{f.Description} has no Hessian–vector product."
     | Some h ->
         let product = Array.zeroCreate<'T> f.Objective.Dimension
-        h.Value.Apply(ReadOnlySpan w, ReadOnlySpan v, Span product, Span.Empty) |> ignore
+
+        h.Value.Apply(ReadOnlySpan w, ReadOnlySpan v, Span product, Span.Empty)
+        |> ignore
+
         product
 
 /// Central finite-difference gradient with step h (the twin of `grad`).

@@ -38,7 +38,9 @@ module Flow =
     let logGrid (a: float) (b: float) (n: int) = ObservationGrid.Logarithmic(a, b, n)
 
     /// A named quantity of the state, recorded by observers.
-    let quantity (name: string) (f: float[] -> float) = FlowQuantity(name, Func<float[], float>(f))
+    let quantity (name: string) (f: float[] -> float) =
+        FlowQuantity(name, Func<float[], float>(f))
+
     /// The quantity "loss": f(w).
     let lossQuantity (f: Fn<float>) = FlowQuantities.Loss f.Objective
     /// The quantity "grad_norm": ‖∇f(w)‖.
@@ -47,20 +49,29 @@ module Flow =
     let normQuantity = FlowQuantities.WeightNorm()
     /// A recorder of named quantities at the given times (its columns: `recorder.Column name`).
     let recorder (times: float seq) (quantities: FlowQuantity list) = QuantityRecorder(times, quantities)
+
     /// A recorder of the states themselves at the given times (`recorder.States`).
-    let states (times: float seq) = QuantityRecorder(times, [], saveStates = true)
+    let states (times: float seq) =
+        QuantityRecorder(times, [], saveStates = true)
+
     /// A recorder of quantities and of the states at the given times.
-    let recorderWithStates (times: float seq) (quantities: FlowQuantity list) = QuantityRecorder(times, quantities, saveStates = true)
+    let recorderWithStates (times: float seq) (quantities: FlowQuantity list) =
+        QuantityRecorder(times, quantities, saveStates = true)
 
     /// A terminal event: ‖w‖ rises through r (escape from the origin), named "escape".
     let escapeAt (r: float) = EscapeTime.NormEvent r
+
     /// An event: ‖w‖ rises through r, with a name; terminal when asked.
-    let normReaches (name: string) (terminal: bool) (r: float) = FlowEvents.NormCrosses(r, CrossingDirection.Rising, terminal, name = name)
+    let normReaches (name: string) (terminal: bool) (r: float) =
+        FlowEvents.NormCrosses(r, CrossingDirection.Rising, terminal, name = name)
+
     /// An event: the norm of the weights at `indices` rises through r; terminal when asked.
     let blockNormReaches (name: string) (terminal: bool) (indices: int[]) (r: float) =
         FlowEvents.NormCrosses(r, CrossingDirection.Rising, terminal, indices = indices, name = name)
+
     /// A terminal event: f falls below a value.
     let lossBelow (f: Fn<float>) (v: float) = FlowEvents.LossBelow(f.Objective, v)
+
     /// An event: ‖∇f‖ falls below a level (terminal when asked).
     let gradientNormBelow (terminal: bool) (f: Fn<float>) (level: float) =
         FlowEvents.GradientNormBelow(f.Objective, level, terminal = terminal)
@@ -70,32 +81,82 @@ module Flow =
           Message = s.Message
           FinalTime = Scalar.ToDouble s.FinalTime
           Final = s.FinalState
-          Events = [ for e in s.Events -> { Name = e.Name; Time = e.Time; State = e.State; Rising = e.Rising } ]
+          Events =
+            [ for e in s.Events ->
+                  { Name = e.Name
+                    Time = e.Time
+                    State = e.State
+                    Rising = e.Rising } ]
           Statistics = s.Statistics }
 
     /// Integrates any ODE system y′ = f(t, y) from (t₀, y₀) to t_end.
-    let solveSystem (m: IRungeKuttaMethod) (options: IntegrationOptions) (observers: IFlowObserver list) (events: FlowEvent list)
-                    (system: IOdeSystem<'T>) (t0: float) (y0: 'T[]) (tEnd: float) : FlowResult<'T> =
-        FlowSolver.Solve<'T>(system, m, Scalar.FromDouble<'T> t0, ReadOnlySpan y0, Scalar.FromDouble<'T> tEnd, options,
-                             List.toArray events, List.toArray observers)
+    let solveSystem
+        (m: IRungeKuttaMethod)
+        (options: IntegrationOptions)
+        (observers: IFlowObserver list)
+        (events: FlowEvent list)
+        (system: IOdeSystem<'T>)
+        (t0: float)
+        (y0: 'T[])
+        (tEnd: float)
+        : FlowResult<'T> =
+        FlowSolver.Solve<'T>(
+            system,
+            m,
+            Scalar.FromDouble<'T> t0,
+            ReadOnlySpan y0,
+            Scalar.FromDouble<'T> tEnd,
+            options,
+            List.toArray events,
+            List.toArray observers
+        )
         |> result
 
     /// The gradient-flow system of f: −∇f, and −∇²f when the method needs it and f has it.
     let system (m: IRungeKuttaMethod) (f: Fn<'T>) =
-        let hessian = if m.RequiresJacobian then f.Hessian |> Option.map (fun h -> h.Value) |> Option.toObj else null
+        let hessian =
+            if m.RequiresJacobian then
+                f.Hessian |> Option.map (fun h -> h.Value) |> Option.toObj
+            else
+                null
+
         GradientFlowSystem<'T>(f.Objective, hessian)
 
     /// Integrates the gradient flow of f from w₀ at t = 0 to t_end, reporting progress (the fraction of [0, t_end]).
-    let solveWithProgress (progress: IProgress<float> | null) (m: IRungeKuttaMethod) (options: IntegrationOptions)
-                          (observers: IFlowObserver list) (events: FlowEvent list) (f: Fn<'T>) (w0: 'T[]) (tEnd: float) : FlowResult<'T> =
-        FlowSolver.Solve<'T>(system m f, m, Scalar.FromDouble<'T> 0.0, ReadOnlySpan w0, Scalar.FromDouble<'T> tEnd, options,
-                             List.toArray events, List.toArray observers, progress)
+    let solveWithProgress
+        (progress: IProgress<float> | null)
+        (m: IRungeKuttaMethod)
+        (options: IntegrationOptions)
+        (observers: IFlowObserver list)
+        (events: FlowEvent list)
+        (f: Fn<'T>)
+        (w0: 'T[])
+        (tEnd: float)
+        : FlowResult<'T> =
+        FlowSolver.Solve<'T>(
+            system m f,
+            m,
+            Scalar.FromDouble<'T> 0.0,
+            ReadOnlySpan w0,
+            Scalar.FromDouble<'T> tEnd,
+            options,
+            List.toArray events,
+            List.toArray observers,
+            progress
+        )
         |> result
 
     /// Integrates the gradient flow of f from w₀ at t = 0 to t_end with the method and options, feeding the
     /// observers and locating the events.
-    let solveWith (m: IRungeKuttaMethod) (options: IntegrationOptions) (observers: IFlowObserver list) (events: FlowEvent list)
-                  (f: Fn<'T>) (w0: 'T[]) (tEnd: float) : FlowResult<'T> =
+    let solveWith
+        (m: IRungeKuttaMethod)
+        (options: IntegrationOptions)
+        (observers: IFlowObserver list)
+        (events: FlowEvent list)
+        (f: Fn<'T>)
+        (w0: 'T[])
+        (tEnd: float)
+        : FlowResult<'T> =
         solveWithProgress null m options observers events f w0 tEnd
 
     /// Integrates the gradient flow of f from w₀ to t_end with Dormand–Prince 5(4) under the given options.
@@ -104,6 +165,8 @@ module Flow =
     /// Minimises f by its gradient flow from w₀ (dp5, relative tolerance 1e-10) until ‖∇f‖ ≤ tol or t = t_end;
     /// returns (w, f(w), ‖∇f(w)‖).
     let minimise (tol: float) (f: Fn<float>) (w0: float[]) (tEnd: float) =
-        let s = solveWith dp5 (relative 1e-10 |> maxSteps 2_000_000L) [] [ gradientNormBelow true f tol ] f w0 tEnd
+        let s =
+            solveWith dp5 (relative 1e-10 |> maxSteps 2_000_000L) [] [ gradientNormBelow true f tol ] f w0 tEnd
+
         let v, g = fgrad f s.Final
         s.Final, v, Vec.norm g

@@ -14,7 +14,9 @@ module Format =
         else x.ToString("G4", CultureInfo.InvariantCulture)
 
     /// 6 significant digits.
-    let g6 (x: float) = x.ToString("G6", CultureInfo.InvariantCulture)
+    let g6 (x: float) =
+        x.ToString("G6", CultureInfo.InvariantCulture)
 
     /// Round-trip text: parsing it gives back the same double.
-    let roundTrip (x: float) = x.ToString("R", CultureInfo.InvariantCulture)
+    let roundTrip (x: float) =
+        x.ToString("R", CultureInfo.InvariantCulture)

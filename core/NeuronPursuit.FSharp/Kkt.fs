@@ -11,7 +11,8 @@ open NeuronPursuit.Core.Objectives
 /// blow-up time τ*, and the limit direction a small-initialisation flow converges to.
 module Kkt =
     /// Ascent settings: KKT tolerance and step budget (the other settings at their defaults).
-    let options (tolerance: float) (maxSteps: int) = SphericalAscentOptions(KktTolerance = tolerance, MaxSteps = maxSteps)
+    let options (tolerance: float) (maxSteps: int) =
+        SphericalAscentOptions(KktTolerance = tolerance, MaxSteps = maxSteps)
 
     /// The relative KKT residual ‖∇N(û) − ⟨∇N(û), û⟩û‖/‖∇N(û)‖ of û = w/‖w‖.
     let residual (f: Fn<float>) (w: float[]) =
@@ -28,7 +29,8 @@ module Kkt =
     /// The Clarke-stationarity measure of w/‖w‖ for max f s.t. ‖u‖ = 1 (`ClarkeStationarity`): the smallest norm in
     /// the convex hull of the tangential gradients sampled within the geodesic radius ε (2P + 1 samples, seeded),
     /// relative to ‖∇f(û)‖; 0 at a Clarke-KKT point, near the KKT residual at a smooth non-stationary point.
-    let clarke (radius: float) (seed: int64) (f: Fn<float>) (w: float[]) = ClarkeStationarity.Measure(f.Objective, ReadOnlySpan w, radius, 0, seed)
+    let clarke (radius: float) (seed: int64) (f: Fn<float>) (w: float[]) =
+        ClarkeStationarity.Measure(f.Objective, ReadOnlySpan w, radius, 0, seed)
 
     /// Gradient-sampling ascent on the sphere from u₀ to a Clarke-KKT point (`GradientSamplingAscent`): for a non-smooth
     /// N where spherical ascent stalls; stops when the Clarke measure is ≤ `tolerance` at the radius `radius`.
@@ -36,12 +38,14 @@ module Kkt =
         GradientSamplingAscent.Run(f.Objective, ReadOnlySpan u0, tolerance, radius, maxSteps, seed)
 
     /// Projected gradient ascent on the sphere from u₀ (Armijo backtracking) to a KKT point.
-    let ascent (settings: SphericalAscentOptions) (f: Fn<float>) (u0: float[]) = SphericalAscent.Run(f.Objective, ReadOnlySpan u0, settings)
+    let ascent (settings: SphericalAscentOptions) (f: Fn<float>) (u0: float[]) =
+        SphericalAscent.Run(f.Objective, ReadOnlySpan u0, settings)
 
     /// Ascents from `restarts` seeded random starts (fresh objectives from `make`, so they may run in parallel),
     /// best value first; the results depend on the seed only.
     let search (settings: SphericalAscentOptions) (restarts: int) (seed: int64) (make: unit -> Fn<float>) =
-        KktSearch.Run(Func<IObjective<float>>(fun () -> (make ()).Objective), restarts, seed, settings) |> List.ofSeq
+        KktSearch.Run(Func<IObjective<float>>(fun () -> (make ()).Objective), restarts, seed, settings)
+        |> List.ofSeq
 
     /// The best of `search`.
     let best (settings: SphericalAscentOptions) (restarts: int) (seed: int64) (make: unit -> Fn<float>) =
@@ -66,7 +70,8 @@ module Kkt =
         Flow.solveSystem Flow.dp5 options observers events (SphericalNcfFlowSystem<float>(f.Objective)) 0.0 u0 tauEnd
 
     /// The blow-up time τ* of the NCF flow of an L-homogeneous N from u₀ (L > 2), with the limit direction.
-    let blowUp (degree: int) (f: Fn<float>) (u0: float[]) = BlowUpTime.Compute(f.Objective, degree, ReadOnlySpan u0)
+    let blowUp (degree: int) (f: Fn<float>) (u0: float[]) =
+        BlowUpTime.Compute(f.Objective, degree, ReadOnlySpan u0)
 
     /// The direction the NCF flow of N from w₀ converges to: for L > 2 the blow-up direction (with τ*); for L = 2
     /// the end of the spherical NCF flow run for τ = 200 from w₀/‖w₀‖, refined by spherical ascent to a KKT residual
@@ -74,14 +79,23 @@ module Kkt =
     let limit (degree: int) (f: Fn<float>) (w0: float[]) : NcfLimit =
         if degree > 2 then
             let r = blowUp degree f w0
-            { Direction = r.LimitDirection; Value = r.LimitValue; BlowUpTime = r.Tau }
+
+            { Direction = r.LimitDirection
+              Value = r.LimitValue
+              BlowUpTime = r.Tau }
         else
-            let s = sphericalNcfFlow (Flow.relative 1e-10 |> Flow.maxSteps 2_000_000L) [] [] f (Vec.unit w0) 200.0
+            let s =
+                sphericalNcfFlow (Flow.relative 1e-10 |> Flow.maxSteps 2_000_000L) [] [] f (Vec.unit w0) 200.0
+
             let p = ascent (SphericalAscentOptions(KktTolerance = 1e-12)) f s.Final
-            { Direction = p.Direction; Value = p.Value; BlowUpTime = Double.PositiveInfinity }
+
+            { Direction = p.Direction
+              Value = p.Value
+              BlowUpTime = Double.PositiveInfinity }
 
     /// `limit` for a problem's NCF and degree.
-    let limitOf (p: Problem) (w0: float[]) = limit (Problem.degree p) (Problem.ncf p) w0
+    let limitOf (p: Problem) (w0: float[]) =
+        limit (Problem.degree p) (Problem.ncf p) w0
 
     /// f restricted to the coordinates `free`, the others fixed at `basePoint` (no Hessian).
     let restrict (basePoint: float[]) (free: int[]) (f: Fn<float>) : Fn<float> =
@@ -89,4 +103,5 @@ module Kkt =
 
     /// The residual NCF at a saddle w̄: N(u) = Σᵢ rᵢH(xᵢ; u) with r = y − H(X; w̄) (Kumar & Haupt, arXiv 2402.09226's
     /// saddle theorem; Neuron Pursuit, arXiv 2509.12154).
-    let residualNcf (p: Problem) (saddle: float[]) = Problem.ncfWith (Problem.residual p saddle) p
+    let residualNcf (p: Problem) (saddle: float[]) =
+        Problem.ncfWith (Problem.residual p saddle) p

@@ -16,7 +16,11 @@ type Style =
     | Markers of openCircles: bool * size: float32
 
 /// One series of a figure.
-type Series = { Label: string; X: float[]; Y: float[]; Style: Style }
+type Series =
+    { Label: string
+      X: float[]
+      Y: float[]
+      Style: Style }
 
 /// How an axis is scaled: logarithmic when asked (points with non-positive values are then left out), or
 /// automatically: logarithmic when the values are all positive and span at least a factor of 10.
@@ -27,31 +31,56 @@ type AxisScale =
 
 /// A figure: series against one x-axis, with optional dashed vertical markers.
 type Figure =
-    { Title: string
-      XLabel: string
-      YLabel: string
-      XScale: AxisScale
-      YScale: AxisScale
-      Series: Series list
-      /// Dashed vertical lines (x, label).
-      Markers: (float * string) list
-      Width: int
-      Height: int }
+    {
+        Title: string
+        XLabel: string
+        YLabel: string
+        XScale: AxisScale
+        YScale: AxisScale
+        Series: Series list
+        /// Dashed vertical lines (x, label).
+        Markers: (float * string) list
+        Width: int
+        Height: int
+    }
 
 /// Figures with the workbench's conventions (ScottPlot 5, headless): logarithmic axes drawn as log₁₀ of the
 /// values with ticks labelled by the values themselves; a legend beside the data for 2 to 20 series; non-finite
 /// points left out; PNG or SVG by the file's extension; a CSV of the same numbers on request.
 module Plot =
     /// A line series.
-    let line (label: string) (x: float[]) (y: float[]) = { Label = label; X = x; Y = y; Style = Line }
+    let line (label: string) (x: float[]) (y: float[]) =
+        { Label = label
+          X = x
+          Y = y
+          Style = Line }
+
     /// A marker series (filled dots of 3 px).
-    let points (label: string) (x: float[]) (y: float[]) = { Label = label; X = x; Y = y; Style = Markers(false, 3.0f) }
+    let points (label: string) (x: float[]) (y: float[]) =
+        { Label = label
+          X = x
+          Y = y
+          Style = Markers(false, 3.0f) }
+
     /// A marker series (open circles of 7 px).
-    let circles (label: string) (x: float[]) (y: float[]) = { Label = label; X = x; Y = y; Style = Markers(true, 7.0f) }
+    let circles (label: string) (x: float[]) (y: float[]) =
+        { Label = label
+          X = x
+          Y = y
+          Style = Markers(true, 7.0f) }
 
     /// A figure of 800 × 500 pixels, linear x, automatic y.
     let figure (title: string) (xLabel: string) (yLabel: string) (series: Series list) =
-        { Title = title; XLabel = xLabel; YLabel = yLabel; XScale = Linear; YScale = Automatic; Series = series; Markers = []; Width = 800; Height = 500 }
+        { Title = title
+          XLabel = xLabel
+          YLabel = yLabel
+          XScale = Linear
+          YScale = Automatic
+          Series = series
+          Markers = []
+          Width = 800
+          Height = 500 }
+
     /// A logarithmic x-axis.
     let logX (f: Figure) = { f with XScale = Logarithmic }
     /// A logarithmic y-axis.
@@ -60,18 +89,28 @@ module Plot =
     let linearY (f: Figure) = { f with YScale = Linear }
     /// Automatic scaling of x.
     let autoX (f: Figure) = { f with XScale = Automatic }
+
     /// Dashed vertical markers (x, label).
-    let withMarkers (markers: (float * string) list) (f: Figure) = { f with Markers = f.Markers @ markers }
+    let withMarkers (markers: (float * string) list) (f: Figure) =
+        { f with Markers = f.Markers @ markers }
+
     /// The size in pixels.
-    let size (width: int) (height: int) (f: Figure) = { f with Width = width; Height = height }
+    let size (width: int) (height: int) (f: Figure) =
+        { f with
+            Width = width
+            Height = height }
 
     /// Whether every value is positive and finite, so that a log scale can show it.
-    let loggable (values: float[]) = values.Length > 0 && values |> Array.forall (fun v -> v > 0.0 && Double.IsFinite v)
+    let loggable (values: float[]) =
+        values.Length > 0
+        && values |> Array.forall (fun v -> v > 0.0 && Double.IsFinite v)
 
-    let private finiteValues (values: float[] seq) = values |> Seq.concat |> Seq.filter Double.IsFinite |> Array.ofSeq
+    let private finiteValues (values: float[] seq) =
+        values |> Seq.concat |> Seq.filter Double.IsFinite |> Array.ofSeq
 
     let private useLog (scale: AxisScale) (values: float[] seq) =
         let all = finiteValues values
+
         match scale with
         | Linear -> false
         | Logarithmic -> all |> Array.exists (fun v -> v > 0.0)
@@ -80,8 +119,11 @@ module Plot =
     /// The label of the tick at log₁₀ value y: the value 10^y, plain from 0.001 to 9999, else as 1e±k.
     let private logLabel (y: float) =
         let value = 10.0 ** y
-        if value >= 1e-3 && value < 1e4 then value.ToString("0.###", CultureInfo.InvariantCulture)
-        else value.ToString("0.##e0", CultureInfo.InvariantCulture)
+
+        if value >= 1e-3 && value < 1e4 then
+            value.ToString("0.###", CultureInfo.InvariantCulture)
+        else
+            value.ToString("0.##e0", CultureInfo.InvariantCulture)
 
     /// Ticks of a log₁₀ axis whose data span [lo, hi] in log₁₀ units: labelled powers of 10 (every k-th one when
     /// there are more than 8 decades), labelled 2·10ᵏ and 5·10ᵏ too when the span is under two decades, and minor
@@ -90,11 +132,16 @@ module Plot =
         let ticks = NumericManual()
         let decades = hi - lo
         let every = max 1 (int (Math.Ceiling(decades / 8.0)))
+
         for k in int (Math.Floor lo) - 1 .. int (Math.Ceiling hi) + 1 do
             for m in 1..9 do
                 let position = float k + Math.Log10(float m)
-                if (m = 1 && k % every = 0) || (decades < 2.0 && (m = 2 || m = 5)) then ticks.AddMajor(position, logLabel position)
-                else ticks.AddMinor position
+
+                if (m = 1 && k % every = 0) || (decades < 2.0 && (m = 2 || m = 5)) then
+                    ticks.AddMajor(position, logLabel position)
+                else
+                    ticks.AddMinor position
+
         ticks
 
     /// SkiaSharp's native library, for hosts that load the managed assembly from a plain folder without probing its
@@ -104,7 +151,10 @@ module Plot =
     let private nativeResolver =
         lazy
             (let assembly = typeof<SkiaSharp.SKTypeface>.Assembly
-             let folder = Path.Combine(Path.GetDirectoryName assembly.Location |> nonNull, "runtimes", RuntimeInformation.RuntimeIdentifier, "native")
+
+             let folder =
+                 Path.Combine(Path.GetDirectoryName assembly.Location |> nonNull, "runtimes", RuntimeInformation.RuntimeIdentifier, "native")
+
              let resolve =
                  DllImportResolver(fun name _ _ ->
                      [ name; $"lib{name}.so"; $"{name}.so"; $"lib{name}.dylib"; $"{name}.dll" ]
@@ -112,23 +162,40 @@ module Plot =
                      |> List.tryFind File.Exists
                      |> Option.map NativeLibrary.Load
                      |> Option.defaultValue IntPtr.Zero)
-             try NativeLibrary.SetDllImportResolver(assembly, resolve) with :? InvalidOperationException -> ())
+
+             try
+                 NativeLibrary.SetDllImportResolver(assembly, resolve)
+             with :? InvalidOperationException ->
+                 ())
 
     /// The figure drawn by ScottPlot, or None when no series has a point. The caller disposes it.
     let private render (f: Figure) =
         nativeResolver.Force()
         let series = f.Series |> List.filter (fun s -> s.X.Length > 0)
-        if series.IsEmpty then None
+
+        if series.IsEmpty then
+            None
         else
             let logX = useLog f.XScale (series |> Seq.map (fun s -> s.X))
             let logY = useLog f.YScale (series |> Seq.map (fun s -> s.Y))
             let plot = new Plot()
-            plot.Add.Palette <- if series.Length <= 10 then Palettes.Category10() :> IPalette else Palettes.Category20()
+
+            plot.Add.Palette <-
+                if series.Length <= 10 then
+                    Palettes.Category10() :> IPalette
+                else
+                    Palettes.Category20()
+
             let tx v = if logX then Math.Log10 v else v
             let ty v = if logY then Math.Log10 v else v
+
             for s in series do
-                let pts = Array.zip (Array.map tx s.X) (Array.map ty s.Y) |> Array.filter (fun (x, y) -> Double.IsFinite x && Double.IsFinite y)
+                let pts =
+                    Array.zip (Array.map tx s.X) (Array.map ty s.Y)
+                    |> Array.filter (fun (x, y) -> Double.IsFinite x && Double.IsFinite y)
+
                 let scatter = plot.Add.Scatter(Array.map fst pts, Array.map snd pts)
+
                 match s.Style with
                 | Line ->
                     scatter.MarkerSize <- (if pts.Length = 1 then 5.0f else 0.0f)
@@ -136,21 +203,30 @@ module Plot =
                 | Markers(openCircles, size) ->
                     scatter.LineWidth <- 0.0f
                     scatter.MarkerSize <- size
-                    scatter.MarkerShape <- (if openCircles then MarkerShape.OpenCircle else MarkerShape.FilledCircle)
+
+                    scatter.MarkerShape <-
+                        (if openCircles then
+                             MarkerShape.OpenCircle
+                         else
+                             MarkerShape.FilledCircle)
+
                 scatter.LegendText <- s.Label
             // Marker labels hang from the top of the data area, written downwards along their line: on the axis edge
             // they would cover the title (and each other when markers are close).
             let labelled = f.Markers |> List.filter (fun (_, label) -> label <> "")
+
             for x, _ in f.Markers do
                 let v = plot.Add.VerticalLine(tx x)
                 v.LinePattern <- LinePattern.Dashed
                 v.Color <- Colors.Gray
+
             if not labelled.IsEmpty then
                 // Headroom above the data for the labels, so that no curve runs through them.
                 plot.Axes.AutoScale()
                 let limits = plot.Axes.GetLimits()
                 let top = limits.Top + 0.12 * (limits.Top - limits.Bottom)
                 plot.Axes.SetLimitsY(limits.Bottom, top)
+
                 for x, label in labelled do
                     let text = plot.Add.Text(label, tx x, top)
                     text.LabelRotation <- 90.0f
@@ -160,19 +236,31 @@ module Plot =
                     text.LabelBackgroundColor <- Colors.White.WithOpacity 0.8
                     text.LabelOffsetX <- 2.0f
                     text.LabelOffsetY <- 4.0f
+
             let span (values: float[] seq) =
-                let logs = finiteValues values |> Array.filter (fun v -> v > 0.0) |> Array.map Math.Log10
+                let logs =
+                    finiteValues values |> Array.filter (fun v -> v > 0.0) |> Array.map Math.Log10
+
                 Array.min logs, Array.max logs
-            if logY then plot.Axes.Left.TickGenerator <- span (series |> Seq.map (fun s -> s.Y)) ||> logTicks
-            if logX then plot.Axes.Bottom.TickGenerator <- span (series |> Seq.map (fun s -> s.X)) ||> logTicks
+
+            if logY then
+                plot.Axes.Left.TickGenerator <- span (series |> Seq.map (fun s -> s.Y)) ||> logTicks
+
+            if logX then
+                plot.Axes.Bottom.TickGenerator <- span (series |> Seq.map (fun s -> s.X)) ||> logTicks
+
             plot.Grid.MajorLineColor <- Colors.Black.WithOpacity 0.15
             plot.Grid.MinorLineColor <- Colors.Black.WithOpacity 0.05
             plot.Grid.MinorLineWidth <- 1.0f
             plot.Title f.Title
             plot.XLabel(if logX then $"{f.XLabel} (log scale)" else f.XLabel)
             plot.YLabel(if logY then $"{f.YLabel} (log scale)" else f.YLabel)
-            if series.Length > 1 && series.Length <= 20 then plot.ShowLegend(Edge.Right) |> ignore
-            else plot.HideLegend() |> ignore
+
+            if series.Length > 1 && series.Length <= 20 then
+                plot.ShowLegend(Edge.Right) |> ignore
+            else
+                plot.HideLegend() |> ignore
+
             Some plot
 
     /// Draws the figure into a file (.png or .svg); returns false, writing nothing, when no series has a point.
@@ -181,9 +269,11 @@ module Plot =
         | None -> false
         | Some plot ->
             use plot = plot
+
             match (Path.GetExtension path |> nonNull).ToLowerInvariant() with
             | ".svg" -> plot.SaveSvg(path, f.Width, f.Height) |> ignore
             | _ -> plot.SavePng(path, f.Width, f.Height) |> ignore
+
             true
 
     /// The figure as PNG bytes (e.g. to embed in an HTML report), or None when no series has a point.
@@ -198,5 +288,7 @@ module Plot =
         use w = new StreamWriter(path)
         let quote (s: string) = "\"" + s.Replace("\"", "\"\"") + "\""
         w.WriteLine($"series,{quote f.XLabel},{quote f.YLabel}")
+
         for s in f.Series do
-            for x, y in Array.zip s.X s.Y do w.WriteLine($"{quote s.Label},{Format.roundTrip x},{Format.roundTrip y}")
+            for x, y in Array.zip s.X s.Y do
+                w.WriteLine($"{quote s.Label},{Format.roundTrip x},{Format.roundTrip y}")

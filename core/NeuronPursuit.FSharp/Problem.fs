@@ -23,7 +23,13 @@ module Problem =
     let ofSpec (spec: ProblemSpec) : Problem = spec.Build()
 
     /// A problem from its parts; w(0) = sphere of radius 1 from `w0Seed` (a unit direction, scaled later).
-    let create (name: string) (description: string) (net: HomogeneousNetwork) (data: NeuronPursuit.Core.Data.DataSet<float>) (w0Seed: int64) : Problem =
+    let create
+        (name: string)
+        (description: string)
+        (net: HomogeneousNetwork)
+        (data: NeuronPursuit.Core.Data.DataSet<float>)
+        (w0Seed: int64)
+        : Problem =
         Problem(name, name, description, data, net, Losses.Square, Initialisation.Sphere(1.0, w0Seed))
 
     /// The data (X, y).
@@ -44,22 +50,26 @@ module Problem =
     let withActivation (sigma: IActivation) (p: Problem) =
         let spec = NetworkSpec.Of(p.Network)
         p.WithNetwork(spec.WithActivation(sigma).Build(p.Data.InputDimension))
+
     /// The same problem with another network.
     let withNetwork (net: HomogeneousNetwork) (p: Problem) = p.WithNetwork net
     /// The same problem with another loss.
     let withLoss (loss: ILoss) (p: Problem) = p.WithLoss loss
     /// The same problem with another initial point.
     let withInit (init: Initialisation) (p: Problem) = p.WithInitialisation init
+
     /// The same w₀ at scale δ.
     let withScale (delta: float) (p: Problem) =
         match p.Initialisation with
         | null -> p.WithInitialisation(Initialisation.Gaussian(delta))
         | init -> p.WithInitialisation(init.WithScale delta)
+
     /// The same kind of w₀ from another seed.
     let withSeed (seed: int64) (p: Problem) =
         match p.Initialisation with
         | null -> p.WithInitialisation(Initialisation.Gaussian(1.0, seed))
         | init -> p.WithInitialisation(init.WithSeed seed)
+
     /// The same inputs with other labels.
     let withLabels (labels: float[]) (description: string) (p: Problem) = p.WithLabels(labels, description)
 
@@ -71,7 +81,9 @@ module Problem =
         and 'T :> Numerics.INumber<'T>
         and 'T :> Numerics.IRootFunctions<'T>
         and 'T :> Numerics.IExponentialFunctions<'T>
-        and 'T :> Numerics.ILogarithmicFunctions<'T>> (p: Problem) : Fn<'T> =
+        and 'T :> Numerics.ILogarithmicFunctions<'T>>
+        (p: Problem)
+        : Fn<'T> =
         { Objective = p.CreateLoss<'T>()
           Hessian = Some(lazy (p.CreateLossHessian<'T>()))
           Description = $"{p.Loss.Specification} loss of {p.Name}" }
@@ -98,7 +110,8 @@ module Problem =
     let residual (p: Problem) (w: float[]) = Array.map2 (-) (labels p) (outputs p w)
 
     /// ℒ(0): the loss at the origin, where the first plateau sits (½‖y‖² for the square loss).
-    let lossAtOrigin (p: Problem) = value (loss p) (Array.zeroCreate p.Dimension)
+    let lossAtOrigin (p: Problem) =
+        value (loss p) (Array.zeroCreate p.Dimension)
 
     /// The hidden neurons' blocks (incoming and outgoing weights), layer by layer.
     let blocks (p: Problem) = List.ofSeq p.NeuronBlocks
@@ -107,7 +120,8 @@ module Problem =
     let layers (p: Problem) = List.ofSeq p.LayerBlocks
 
     /// The norm of every neuron's block at w.
-    let blockNorms (p: Problem) (w: float[]) = [| for b in p.NeuronBlocks -> b.Norm(ReadOnlySpan w) |]
+    let blockNorms (p: Problem) (w: float[]) =
+        [| for b in p.NeuronBlocks -> b.Norm(ReadOnlySpan w) |]
 
     /// The neurons whose block norm exceeds `fraction` of the largest: the support of w.
     let support (fraction: float) (p: Problem) (w: float[]) =

@@ -20,7 +20,8 @@ module Pursuit =
     let runWith (onIteration: PursuitIteration -> unit) (progress: IProgress<PursuitProgress> | null) (options: PursuitOptions) (p: Problem) =
         match p.Network with
         | :? FeedForwardNetwork
-        | :? TwoLayerNetwork -> NeuronPursuitTrainer.Run(p.Data, p.Network.HiddenWidths.Count, p.Network.Activation, options, Action<_>(onIteration), progress)
+        | :? TwoLayerNetwork ->
+            NeuronPursuitTrainer.Run(p.Data, p.Network.HiddenWidths.Count, p.Network.Activation, options, Action<_>(onIteration), progress)
         | net -> invalidArg "p" $"net: Neuron Pursuit grows a feed-forward network, not {net.Specification}."
 
     /// Neuron Pursuit on a problem (see `runWith`).
@@ -30,8 +31,15 @@ module Pursuit =
     /// optional validation data: with them the validation loss is recorded after every iteration, the returned network
     /// is the iterate with the smallest validation loss, and NP stops after `options.Patience` iterations without
     /// improvement.
-    let learn (onIteration: PursuitIteration -> unit) (progress: IProgress<PursuitProgress> | null) (options: PursuitOptions)
-              (hiddenLayers: int) (activation: IActivation) (training: DataSet<float>) (validation: DataSet<float> option) =
+    let learn
+        (onIteration: PursuitIteration -> unit)
+        (progress: IProgress<PursuitProgress> | null)
+        (options: PursuitOptions)
+        (hiddenLayers: int)
+        (activation: IActivation)
+        (training: DataSet<float>)
+        (validation: DataSet<float> option)
+        =
         NeuronPursuitTrainer.Run(training, hiddenLayers, activation, options, Action<_>(onIteration), progress, Option.toObj validation)
 
     /// The preprocessing of raw training data: standardised inputs (and, for the square loss, labels) when `standardise`,
@@ -52,7 +60,10 @@ module Pursuit =
     /// Predictions for raw inputs (rows): ŷ on the label scale (regression) or the scores H (classification: the class
     /// is sign H).
     let predict (model: PursuitModel) (rows: float[][]) =
-        if rows.Length = 0 then [||] else model.Predict(ReadOnlySpan(Array.concat rows))
+        if rows.Length = 0 then
+            [||]
+        else
+            model.Predict(ReadOnlySpan(Array.concat rows))
 
     /// Predictions for a raw data set and their metrics against its labels: MSE and R², or accuracy and log-loss.
     let evaluate (model: PursuitModel) (data: DataSet<float>) =
@@ -65,10 +76,13 @@ module Pursuit =
         GradientDescentMinimiser.Minimise(net, data, Span w, options.WithEpochBudget epochs)
 
     /// The error of a network on all 2²⁰ vertices of the hypercube demo (MSE and max |error|).
-    let cubeError (net: FeedForwardNetwork) (w: float[]) = HypercubeEvaluation.OnAllVertices(net, ReadOnlySpan w)
+    let cubeError (net: FeedForwardNetwork) (w: float[]) =
+        HypercubeEvaluation.OnAllVertices(net, ReadOnlySpan w)
 
     /// Hidden neurons with ‖incoming‖·‖outgoing‖ above the threshold, per hidden layer.
-    let effectiveNeurons (net: FeedForwardNetwork) (w: float[]) = NetworkStatistics.EffectiveNeurons(net, ReadOnlySpan w) |> List.ofArray
+    let effectiveNeurons (net: FeedForwardNetwork) (w: float[]) =
+        NetworkStatistics.EffectiveNeurons(net, ReadOnlySpan w) |> List.ofArray
 
     /// max |W₁[:, k]| over the inputs k ≥ firstInput (0-based): weights on irrelevant inputs.
-    let maxInputWeight (firstInput: int) (net: FeedForwardNetwork) (w: float[]) = NetworkStatistics.MaxInputWeight(net, ReadOnlySpan w, firstInput)
+    let maxInputWeight (firstInput: int) (net: FeedForwardNetwork) (w: float[]) =
+        NetworkStatistics.MaxInputWeight(net, ReadOnlySpan w, firstInput)

@@ -30,7 +30,9 @@ and StatusKind =
     | Neutral
 
 /// A self-contained HTML page: its title and blocks.
-type Report = { Title: string; Blocks: ReportBlock list }
+type Report =
+    { Title: string
+      Blocks: ReportBlock list }
 
 /// HTML reports that need nothing but the file itself: figures are embedded as data URIs, the style is inline, no
 /// script, font or image is fetched from anywhere. `np flow`, `np pursue` and `np check` write one as report.html;
@@ -47,7 +49,10 @@ module Report =
 
     /// A PNG file embedded (nothing when the file does not exist, e.g. a plot that was not written).
     let imageFile (caption: string) (path: string) =
-        if File.Exists path then [ Image(caption, File.ReadAllBytes path) ] else []
+        if File.Exists path then
+            [ Image(caption, File.ReadAllBytes path) ]
+        else
+            []
 
     /// The status kind of a check verdict.
     let verdictKind (v: Verdict) =
@@ -87,6 +92,7 @@ pre{background:#f6f6f6;padding:.6em;overflow-x:auto;white-space:pre-wrap;word-br
         line "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
         line $"<title>{encode r.Title}</title><style>{style}</style></head><body>"
         line $"<h1>{encode r.Title}</h1>"
+
         for block in r.Blocks do
             match block with
             | Heading(level, text) ->
@@ -94,48 +100,78 @@ pre{background:#f6f6f6;padding:.6em;overflow-x:auto;white-space:pre-wrap;word-br
                 line $"<h{l}>{encode text}</h{l}>"
             | Paragraph text -> line $"<p>{encode text}</p>"
             | Status(label, kind, reason) ->
-                let cls = match kind with Good -> "good" | Bad -> "bad" | Neutral -> "neutral"
+                let cls =
+                    match kind with
+                    | Good -> "good"
+                    | Bad -> "bad"
+                    | Neutral -> "neutral"
+
                 line $"<p><span class=\"status {cls}\">{encode label}</span>{encode reason}</p>"
             | Pairs pairs when not pairs.IsEmpty ->
                 line "<table>"
-                for name, value in pairs do line ("<tr>" + plainCell "th" name + plainCell "td" value + "</tr>")
+
+                for name, value in pairs do
+                    line ("<tr>" + plainCell "th" name + plainCell "td" value + "</tr>")
+
                 line "</table>"
             | Pairs _ -> ()
             | Rows table when not table.Columns.IsEmpty ->
                 line "<table><thead><tr>"
-                for c in table.Columns do line (cell "th" c)
+
+                for c in table.Columns do
+                    line (cell "th" c)
+
                 line "</tr></thead><tbody>"
-                for row in table.Rows do line ("<tr>" + String.Join("", row |> List.map (cell "td")) + "</tr>")
+
+                for row in table.Rows do
+                    line ("<tr>" + String.Join("", row |> List.map (cell "td")) + "</tr>")
+
                 line "</tbody></table>"
             | Rows _ -> ()
             | Image(caption, png) ->
-                line $"<figure><img alt=\"{encode caption}\" src=\"data:image/png;base64,{Convert.ToBase64String png}\"><figcaption>{encode caption}</figcaption></figure>"
+                line
+                    $"<figure><img alt=\"{encode caption}\" src=\"data:image/png;base64,{Convert.ToBase64String png}\"><figcaption>{encode caption}</figcaption></figure>"
             | Code text -> line $"<pre>{encode text}</pre>"
+
         line "</body></html>"
         sb.ToString()
 
     /// Writes the page to a file.
-    let save (path: string) (r: Report) = File.WriteAllText(path, html r, UTF8Encoding(false))
+    let save (path: string) (r: Report) =
+        File.WriteAllText(path, html r, UTF8Encoding(false))
 
     /// A report of claim checks: a summary table of claims, verdicts and key numbers, then each check's verdict,
     /// criterion, parameters, table, key numbers and reference numbers.
     let ofChecks (title: string) (intro: ReportBlock list) (results: CheckResult list) =
-        let keys (o: Outcome) = String.Join("; ", o.KeyNumbers |> List.map (fun (k, v) -> $"{k} = {v}"))
+        let keys (o: Outcome) =
+            String.Join("; ", o.KeyNumbers |> List.map (fun (k, v) -> $"{k} = {v}"))
+
         let summary =
             { Columns = [ "check"; "claim"; "source"; "verdict"; "key numbers"; "seconds" ]
               Rows =
                 [ for r in results ->
-                      [ r.Check.Name; r.Check.Claim; r.Check.Source; r.Outcome.Verdict.Label; keys r.Outcome
+                      [ r.Check.Name
+                        r.Check.Claim
+                        r.Check.Source
+                        r.Outcome.Verdict.Label
+                        keys r.Outcome
                         r.Seconds.ToString("F1", Globalization.CultureInfo.InvariantCulture) ] ] }
+
         let details =
             [ for r in results do
                   let o = r.Outcome
                   yield Heading(2, r.Check.Name)
                   yield Paragraph $"{r.Check.Claim} ({r.Check.Source})"
                   yield Status(o.Verdict.Label, verdictKind o.Verdict, o.Verdict.Reason)
-                  if o.Criterion <> "" then yield Paragraph $"Criterion: {o.Criterion}"
+
+                  if o.Criterion <> "" then
+                      yield Paragraph $"Criterion: {o.Criterion}"
+
                   yield Pairs o.Parameters
                   yield Rows o.Table
                   yield Pairs o.KeyNumbers
-                  for s in o.Reference do yield Paragraph $"Reference: {s}" ]
+
+                  for s in o.Reference do
+                      yield Paragraph $"Reference: {s}" ]
+
         create title (intro @ [ Heading(2, "Summary"); Rows summary ] @ details)

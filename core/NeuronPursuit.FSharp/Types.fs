@@ -16,12 +16,14 @@ type Fn<'T
     and 'T :> IRootFunctions<'T>
     and 'T :> IExponentialFunctions<'T>
     and 'T :> ILogarithmicFunctions<'T>> =
-    { /// f and ∇f.
-      Objective: IObjective<'T>
-      /// ∇²f·v by forward-over-reverse differentiation (closed form for two-layer losses); None when f has none.
-      Hessian: Lazy<HessianVectorProduct<'T>> option
-      /// A one-line description for logs and run records.
-      Description: string }
+    {
+        /// f and ∇f.
+        Objective: IObjective<'T>
+        /// ∇²f·v by forward-over-reverse differentiation (closed form for two-layer losses); None when f has none.
+        Hessian: Lazy<HessianVectorProduct<'T>> option
+        /// A one-line description for logs and run records.
+        Description: string
+    }
 
 /// A problem of the papers' kind: data, network, loss, initial point and weight blocks (the core's type).
 type Problem = NeuronPursuit.Core.Problems.Problem
@@ -31,38 +33,46 @@ type DoubleDouble = NeuronPursuit.Core.Numerics.DoubleDouble
 
 /// An event that occurred during an integration.
 type EventHit =
-    { /// The event's name.
-      Name: string
-      /// When it occurred.
-      Time: float
-      /// The state then, rounded to double.
-      State: float[]
-      /// Whether its function crossed zero upwards.
-      Rising: bool }
+    {
+        /// The event's name.
+        Name: string
+        /// When it occurred.
+        Time: float
+        /// The state then, rounded to double.
+        State: float[]
+        /// Whether its function crossed zero upwards.
+        Rising: bool
+    }
 
 /// The outcome of an integration, in the scalar type of the state.
 type FlowResult<'T> =
-    { /// completed, terminal event, step limit or step size too small.
-      Status: IntegrationStatus
-      /// One line saying how it ended.
-      Message: string
-      /// The time reached.
-      FinalTime: float
-      /// The state reached.
-      Final: 'T[]
-      /// Events in time order.
-      Events: EventHit list
-      /// Evaluations and steps.
-      Statistics: IntegrationStatistics }
+    {
+        /// completed, terminal event, step limit or step size too small.
+        Status: IntegrationStatus
+        /// One line saying how it ended.
+        Message: string
+        /// The time reached.
+        FinalTime: float
+        /// The state reached.
+        Final: 'T[]
+        /// Events in time order.
+        Events: EventHit list
+        /// Evaluations and steps.
+        Statistics: IntegrationStatistics
+    }
 
     /// Whether t-end or a terminal event was reached.
-    member this.Succeeded = this.Status = IntegrationStatus.Completed || this.Status = IntegrationStatus.TerminalEvent
+    member this.Succeeded =
+        this.Status = IntegrationStatus.Completed
+        || this.Status = IntegrationStatus.TerminalEvent
 
 /// The direction the small-initialisation flow converges to: the NCF flow's limit from w₀.
 type NcfLimit =
-    { /// The unit KKT direction u*.
-      Direction: float[]
-      /// N(u*).
-      Value: float
-      /// τ*, the blow-up time of the NCF flow (L > 2), or +∞ (L = 2).
-      BlowUpTime: float }
+    {
+        /// The unit KKT direction u*.
+        Direction: float[]
+        /// N(u*).
+        Value: float
+        /// τ*, the blow-up time of the NCF flow (L > 2), or +∞ (L = 2).
+        BlowUpTime: float
+    }

@@ -9,11 +9,14 @@ open NeuronPursuit.Core.Numerics
 module Vec =
     /// ⟨x, y⟩.
     let dot (x: 'T[]) (y: 'T[]) =
-        if x.Length <> y.Length then invalidArg "y" $"y: has length {y.Length}, but x has length {x.Length}."
+        if x.Length <> y.Length then
+            invalidArg "y" $"y: has length {y.Length}, but x has length {x.Length}."
+
         DenseKernels.Dot<'T>(ReadOnlySpan x, ReadOnlySpan y)
 
     /// ‖x‖₂ in double.
-    let norm (x: 'T[]) = Math.Sqrt(Scalar.ToDouble(DenseKernels.Dot<'T>(ReadOnlySpan x, ReadOnlySpan x)))
+    let norm (x: 'T[]) =
+        Math.Sqrt(Scalar.ToDouble(DenseKernels.Dot<'T>(ReadOnlySpan x, ReadOnlySpan x)))
 
     /// c·x.
     let scale (c: float) (x: float[]) = Array.map ((*) c) x
@@ -30,7 +33,8 @@ module Vec =
     let distance (x: float[]) (y: float[]) = norm (sub x y)
 
     /// cos(x, y) = ⟨x, y⟩/(‖x‖‖y‖).
-    let cosine (x: float[]) (y: float[]) = Alignment.Cosine(ReadOnlySpan x, ReadOnlySpan y)
+    let cosine (x: float[]) (y: float[]) =
+        Alignment.Cosine(ReadOnlySpan x, ReadOnlySpan y)
 
     /// A unit vector of dimension k, uniform on the sphere, drawn from the seed.
     let unitRandom (seed: int64) (k: int) =

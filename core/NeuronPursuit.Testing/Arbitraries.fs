@@ -15,8 +15,9 @@ module Arbitraries =
     let defaultCases = networkCases Shapes.defaults
 
     /// A scale factor c in [0.1, 3], shrinking towards 1.
-    let scaleFactor : Arbitrary<float> =
+    let scaleFactor: Arbitrary<float> =
         let towardsOne (c: float) =
             let halfway = System.Math.Round((c + 1.0) / 2.0, 3)
             [ 1.0; halfway ] |> List.distinct |> List.filter (fun x -> x <> c) |> Seq.ofList
+
         Arb.fromGenShrink (Generate.scaleFactor, towardsOne)

@@ -14,10 +14,13 @@ module Draw =
     let weights (scale: float) (seed: int64) (net: HomogeneousNetwork) : float[] =
         let random = SeededRandom seed
         let w = Array.zeroCreate net.ParameterCount
+
         for block in net.Layout.Blocks do
             let s = scale / sqrt (float block.Columns)
+
             for k in block.Offset .. block.Offset + block.Count - 1 do
                 w.[k] <- s * random.NextGaussian()
+
         w
 
     /// n entries N(0, 1).
@@ -30,4 +33,6 @@ module Draw =
     /// double-double arithmetic is exercised on both words and not only on doubles.
     let doubleDouble (seed: int64) (x: float[]) : DoubleDouble[] =
         let random = SeededRandom seed
-        x |> Array.map (fun xi -> DoubleDouble(xi, (2.0 * random.NextDouble() - 1.0) * Math.ScaleB(abs xi, -54)))
+
+        x
+        |> Array.map (fun xi -> DoubleDouble(xi, (2.0 * random.NextDouble() - 1.0) * Math.ScaleB(abs xi, -54)))

@@ -9,4 +9,5 @@ module Precision =
 
     /// Double-double with random low words (`Draw.doubleDouble`) from the case's seed and the vector's index, so
     /// that both words of every input are exercised.
-    let doubleDouble (case: NetworkCase) (i: int) (x: float[]) = Draw.doubleDouble (case.Seed * 31L + int64 i) x
+    let doubleDouble (case: NetworkCase) (i: int) (x: float[]) =
+        Draw.doubleDouble (case.Seed * 31L + int64 i) x

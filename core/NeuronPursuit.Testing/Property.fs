@@ -7,16 +7,18 @@ open NeuronPursuit
 
 /// A counterexample: the case FsCheck drew first, the one it shrank it to, and why the property failed there.
 type Counterexample =
-    { /// Tests run before the failure, the failing one included.
-      Tests: int
-      /// Successful shrinks.
-      Shrinks: int
-      /// The failing arguments as drawn.
-      Original: string
-      /// The failing arguments after shrinking: a minimal case.
-      Shrunk: string
-      /// The exception's message (FsCheck's "Expected true, got false." for a false result).
-      Reason: string }
+    {
+        /// Tests run before the failure, the failing one included.
+        Tests: int
+        /// Successful shrinks.
+        Shrinks: int
+        /// The failing arguments as drawn.
+        Original: string
+        /// The failing arguments after shrinking: a minimal case.
+        Shrunk: string
+        /// The exception's message (FsCheck's "Expected true, got false." for a false result).
+        Reason: string
+    }
 
 /// The outcome of checking a property.
 type PropertyResult =
@@ -39,11 +41,13 @@ module Property =
     let forAllProblems (shapes: Shapes) (property: Problem -> float[] -> 'Testable) : Property =
         forAllCases shapes (fun case -> property case.Problem (case.WeightVector 0))
 
-    let private show (args: obj list) = args |> List.map string |> String.concat " "
+    let private show (args: obj list) =
+        args |> List.map string |> String.concat " "
 
     /// Keeps FsCheck's last result instead of printing it.
     type private Recorder() =
         member val Result: TestResult option = None with get, set
+
         interface IRunner with
             member _.OnStartFixture _ = ()
             member _.OnArguments(_, _, _) = ()
@@ -54,9 +58,19 @@ module Property =
     /// shrinking a counterexample; prints nothing.
     let checkSeeded (seed: uint64) (tests: int) (property: Property) : PropertyResult =
         let recorder = Recorder()
+
         let config =
-            Config.Quick.WithMaxTest(tests).WithRunner(recorder).WithReplay(Some { Rnd = Rnd(seed, 0x9E3779B97F4A7C15UL); Size = None })
+            Config.Quick
+                .WithMaxTest(tests)
+                .WithRunner(recorder)
+                .WithReplay(
+                    Some
+                        { Rnd = Rnd(seed, 0x9E3779B97F4A7C15UL)
+                          Size = None }
+                )
+
         Check.One(config, property)
+
         match recorder.Result with
         | Some(TestResult.Passed(data, _)) -> Passed data.NumberOfTests
         | Some(TestResult.Failed(data, original, shrunk, outcome, _, _, _)) ->
@@ -64,6 +78,7 @@ module Property =
                 match outcome with
                 | Outcome.Failed e -> e.Message
                 | other -> string other
+
             Falsified
                 { Tests = data.NumberOfTests
                   Shrinks = data.NumberOfShrinks
@@ -76,7 +91,8 @@ module Property =
     /// Checks a property on `tests` random cases (replay seed 1).
     let check (tests: int) (property: Property) = checkSeeded 1UL tests property
 
-    let private tests (n: int) = if n = 1 then "1 test" else $"{n} tests"
+    let private tests (n: int) =
+        if n = 1 then "1 test" else $"{n} tests"
 
     /// The result in a few lines: passed, or the shrunk counterexample with its reason and the original.
     let describe (result: PropertyResult) =

@@ -27,4 +27,5 @@ let all: Check list =
       NpDemo.check ]
 
 /// The check with a name, if any.
-let tryFind (name: string) = all |> List.tryFind (fun c -> c.Name = name)
+let tryFind (name: string) =
+    all |> List.tryFind (fun c -> c.Name = name)

@@ -59,16 +59,20 @@ let allTests =
 let main argv =
     let mutable counts = None
     let basePrinter = defaultConfig.printer
+
     let printer =
         { basePrinter with
             summary =
                 fun config summary ->
                     counts <- Some(summary.passed.Length, summary.failed.Length + summary.errored.Length, summary.ignored.Length)
                     basePrinter.summary config summary }
+
     let code = runTestsWithCLIArgs [ Printer printer ] argv allTests
     // A reset of the terminal colours and a fresh line, so the count stands alone and plain.
     printf "\u001b[0m\n"
+
     match counts with
     | Some(passed, failed, skipped) -> printfn "%d passed, %d failed, %d skipped" passed failed skipped
     | None -> printfn "0 passed, 1 failed, 0 skipped"
+
     code

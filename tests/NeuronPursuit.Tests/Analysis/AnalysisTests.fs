@@ -22,6 +22,7 @@ let private householder (seed: int64) k =
 let private withSingularValues rows cols (s: float[]) =
     let u = householder 3L rows
     let v = householder 4L cols
+
     Array.init (rows * cols) (fun idx ->
         let i, j = idx / cols, idx % cols
         Seq.sum (seq { for k in 0 .. s.Length - 1 -> u.[i, k] * s.[k] * v.[j, k] }))
@@ -30,11 +31,14 @@ let tests =
     testList "Analyses" [
         test "singular values of U diag(s) Vᵀ are s, in both orientations, including a tiny one" {
             let s = [| 5.0; 2.0; 0.3; 1e-9 |]
+
             for rows, cols in [ 6, 4; 4, 7 ] do
                 let a = withSingularValues rows cols s
                 let sv = Analysis.singularValues rows cols a
-                for k in 0 .. 3 do
+
+                for k in 0..3 do
                     expectCloseScalar 1e-12 s.[0] sv.[k] s.[k] $"σ{k + 1} ({rows}×{cols})"
+
                 expectCloseScalar 1e-6 s.[3] sv.[3] s.[3] "tiny singular value accurate relative to itself"
         }
 
@@ -44,7 +48,10 @@ let tests =
             Expect.isLessThan (sv.[1] / sv.[0]) 1e-15 "rank one"
             let net = Net.feedForward 3 [ 3 ] Activation.relu
             let w = Array.zeroCreate net.ParameterCount
-            for i in 0 .. 2 do w.[i * 3 + i] <- 2.0
+
+            for i in 0..2 do
+                w.[i * 3 + i] <- 2.0
+
             let ratios = Analysis.singularValueRatios net w
             Expect.equal (List.map fst ratios) [ 1 ] "only W1 is a matrix"
             expectCloseScalar 1e-15 1.0 (snd ratios.Head) 1.0 "identity"
@@ -53,7 +60,10 @@ let tests =
         test "Jacobi eigenvalues of Q diag(λ) Qᵀ are λ" {
             let lambdas = [| -3.0; 0.0; 1.0; 1.0; 7.5 |]
             let q = householder 9L 5
-            let a = Array.init 25 (fun idx -> let i, j = idx / 5, idx % 5 in Seq.sum (seq { for k in 0 .. 4 -> q.[i, k] * lambdas.[k] * q.[j, k] }))
+
+            let a =
+                Array.init 25 (fun idx -> let i, j = idx / 5, idx % 5 in Seq.sum (seq { for k in 0..4 -> q.[i, k] * lambdas.[k] * q.[j, k] }))
+
             expectClose 1e-13 7.5 (Analysis.symmetricEigenvalues 5 a) lambdas "eigenvalues"
         }
 
@@ -77,7 +87,10 @@ let tests =
             Expect.equal (Analysis.firstCrossing [| 0.0; 1.0 |] [| 0.1; 0.2 |] 0.4) None "never"
             // ‖y(t)‖ = eᵗ from ‖y₀‖ = 1.
             let growth = TestProblems.growth [| 0.6; 0.8 |]
-            let s = Flow.solveSystem Flow.dp5 (Flow.tolerances 1e-12 1e-12) [] [ Flow.escapeAt 10.0 ] growth.System 0.0 growth.Initial 100.0
+
+            let s =
+                Flow.solveSystem Flow.dp5 (Flow.tolerances 1e-12 1e-12) [] [ Flow.escapeAt 10.0 ] growth.System 0.0 growth.Initial 100.0
+
             Expect.equal s.Status IntegrationStatus.TerminalEvent s.Message
             Expect.equal s.Events.Head.Name "escape" "named escape"
             expectCloseScalar 1e-9 1.0 s.Events.Head.Time (log 10.0) "T_esc"
@@ -85,7 +98,29 @@ let tests =
 
         test "plateaus: two low-gradient runs found with their saddle events, a short one dropped" {
             let t = Array.init 20 float
-            let g = [| 1.0; 0.01; 0.001; 0.01; 1.0; 1.0; 0.02; 1.0; 1.0; 0.05; 0.001; 0.0001; 0.002; 0.03; 1.0; 1.0; 1.0; 1.0; 1.0; 1.0 |]
+
+            let g =
+                [| 1.0
+                   0.01
+                   0.001
+                   0.01
+                   1.0
+                   1.0
+                   0.02
+                   1.0
+                   1.0
+                   0.05
+                   0.001
+                   0.0001
+                   0.002
+                   0.03
+                   1.0
+                   1.0
+                   1.0
+                   1.0
+                   1.0
+                   1.0 |]
+
             let loss = Array.init 20 (fun i -> 10.0 - float i * 0.1)
             let plateaus = PlateauDetection.Detect(t, loss, g, 0.06, minDuration = 1.5)
             // The surface uses the default minimum duration, which keeps the single sample at t = 6 as well.
@@ -113,7 +148,10 @@ let tests =
         test "alignment: cosines of vectors and between trajectories" {
             expectCloseScalar 1e-15 1.0 (Vec.cosine [| 1.0; 0.0 |] [| 1.0; 1.0 |]) (1.0 / sqrt 2.0) "45°"
             Expect.equal (Vec.cosine [| 0.0; 0.0 |] [| 1.0; 1.0 |]) 0.0 "zero vector"
-            let c = Alignment.Between([| [| 1.0; 0.0 |]; [| 0.0; 2.0 |] |], [| [| 2.0; 0.0 |]; [| 0.0; -1.0 |] |])
+
+            let c =
+                Alignment.Between([| [| 1.0; 0.0 |]; [| 0.0; 2.0 |] |], [| [| 2.0; 0.0 |]; [| 0.0; -1.0 |] |])
+
             Expect.sequenceEqual c [| 1.0; -1.0 |] "pairwise"
         }
     ]

@@ -15,15 +15,17 @@ let tests =
             Expect.equal code 0 "exit code"
             let lines = out.Split('\n', StringSplitOptions.RemoveEmptyEntries)
             Expect.equal lines.Length Registry.all.Length "one line per check"
+
             for c in Registry.all do
                 Expect.isTrue (lines |> Array.exists (fun l -> l.StartsWith(c.Name + " "))) $"{c.Name} listed"
         }
-        test "an unknown check name is one line on stderr and exit 2" {
-            np [ "check"; "no-such-claim" ] |> expectOneLineError 2 "no-such-claim"
-        }
+        test "an unknown check name is one line on stderr and exit 2" { np [ "check"; "no-such-claim" ] |> expectOneLineError 2 "no-such-claim" }
         test "a run prints the verdict and writes report.md, checks.csv and run.json; exit 0 when nothing fails" {
             let dir = Path.Combine(tempDir (), "checks")
-            let code, out, err = np [ "check"; "two-layer-balance"; "origin-plateau"; "--out"; dir ]
+
+            let code, out, err =
+                np [ "check"; "two-layer-balance"; "origin-plateau"; "--out"; dir ]
+
             Expect.equal code 0 $"exit code; {err}"
             Expect.stringContains out "verdict: PASS" "prints verdicts"
             let report = File.ReadAllText(Path.Combine(dir, "report.md"))

@@ -14,12 +14,29 @@ open NeuronPursuit.Core.Numerics
 open NeuronPursuit.Tests.Support.NpRunner
 
 /// The problem the tests integrate: a two-layer ReLU² net (m = 4) on the example, δ = 0.1, seed 3, T = 5.
-let private spec = "example=two-relu-teacher net=two-layer widths=4 activation=relu-power:2 init-scale=0.1 seed=3"
+let private spec =
+    "example=two-relu-teacher net=two-layer widths=4 activation=relu-power:2 init-scale=0.1 seed=3"
+
 let private problem = Problem.parse spec
 let private net = problem.Network
+
 let private configurationTo (tEnd: float) =
-    [ "flow"; "--example"; "two-relu-teacher"; "--net"; "two-layer"; "--widths"; "4"; "--activation"; "relu-power:2"
-      "--init-scale"; "0.1"; "--seed"; "3"; "--t-end"; string tEnd ]
+    [ "flow"
+      "--example"
+      "two-relu-teacher"
+      "--net"
+      "two-layer"
+      "--widths"
+      "4"
+      "--activation"
+      "relu-power:2"
+      "--init-scale"
+      "0.1"
+      "--seed"
+      "3"
+      "--t-end"
+      string tEnd ]
+
 let private configuration = configurationTo 5.0
 
 /// Runs `np flow` with the test configuration up to tEnd, the extra options and --out in a fresh folder.
@@ -34,7 +51,8 @@ let private flow = flowTo 5.0
 let private directSolve (method: string) (options: IntegrationOptions) =
     Flow.solveWith (Flow.method method) options [] [] (Problem.loss problem) (Problem.w0 problem) 5.0
 
-let private csvLines (path: string) = File.ReadAllLines path |> Array.filter (fun l -> l.Length > 0)
+let private csvLines (path: string) =
+    File.ReadAllLines path |> Array.filter (fun l -> l.Length > 0)
 
 /// Cases of bad input, each with a fresh --out that must stay unused ("x" below).
 let private badInputs =
@@ -42,6 +60,7 @@ let private badInputs =
     let without (flag: string) =
         let i = List.findIndex ((=) flag) configuration
         List.removeManyAt i 2 configuration
+
     [ "missing --t-end", without "--t-end" @ [ "--out"; "x" ], "--t-end"
       "missing --out", configuration, "--out"
       "unknown method", configuration @ [ "--method"; "rk45"; "--out"; "x" ], "'rk45' is not a method"
@@ -57,18 +76,38 @@ let private badInputs =
       "an --escape-norm below ‖w(0)‖", configuration @ [ "--escape-norm"; "1e-9"; "--out"; "x" ], "--escape-norm"
       "an unknown precision", configuration @ [ "--precision"; "single"; "--out"; "x" ], "--precision"
       "a stiff method with --log-time", configuration @ [ "--method"; "rodas4"; "--log-time"; "1"; "--out"; "x" ], "--log-time"
-      "a missing --init file", [ "flow"; "--example"; "two-relu-teacher"; "--init"; "/nonexistent/w.csv"; "--t-end"; "1"; "--out"; "x" ], "no such file" ]
+      "a missing --init file",
+      [ "flow"
+        "--example"
+        "two-relu-teacher"
+        "--init"
+        "/nonexistent/w.csv"
+        "--t-end"
+        "1"
+        "--out"
+        "x" ],
+      "no such file" ]
 
 let tests =
-    testSequenced <| testList "np flow" [
+    testSequenced
+    <| testList "np flow" [
         test "--log-time integrates in s = ln(1 + t/tau) to the same final loss, and records tau in run.json" {
             let direct = directSolve "dp5" (Flow.tolerances 1e-10 1e-14)
-            let dir, code, _, err = flow [ "--rtol"; "1e-10"; "--atol"; "1e-14"; "--log-time"; "0.5" ]
+
+            let dir, code, _, err =
+                flow [ "--rtol"; "1e-10"; "--atol"; "1e-14"; "--log-time"; "0.5" ]
+
             Expect.equal code 0 err
-            let weights = WeightsFile.Read<float>(Path.Combine(dir, "weights.csv"), Nullable net.ParameterCount)
+
+            let weights =
+                WeightsFile.Read<float>(Path.Combine(dir, "weights.csv"), Nullable net.ParameterCount)
+
             let scale = direct.Final |> Array.map abs |> Array.max
             Expect.isLessThanOrEqual (Vec.distance weights direct.Final |> fun d -> d / scale) 1e-7 "final weights in s against t"
-            let tau = (runJson dir).GetProperty("settings").GetProperty("integration").GetProperty("log_time_scale").GetDouble()
+
+            let tau =
+                (runJson dir).GetProperty("settings").GetProperty("integration").GetProperty("log_time_scale").GetDouble()
+
             Expect.equal tau 0.5 "tau recorded"
         }
 
@@ -77,8 +116,10 @@ let tests =
             Expect.equal code 0 $"exit code, stderr: {err}"
             Expect.equal err "" "nothing on stderr"
             Expect.stringContains out "status: completed" "summary"
+
             for file in [ "run.json"; "series.csv"; "weights.csv"; "loss.png"; "norms.png" ] do
                 Expect.isTrue (File.Exists(Path.Combine(dir, file))) $"{file} written"
+
             for png in [ "loss.png"; "norms.png" ] do
                 let bytes = File.ReadAllBytes(Path.Combine(dir, png))
                 Expect.sequenceEqual bytes.[1..3] "PNG"B $"{png} is a PNG"
@@ -86,13 +127,20 @@ let tests =
 
         test "every registered method runs from the command line with the Hessian wired where it needs it" {
             for name in Flow.methods do
-                let step = if (Flow.method name).EmbeddedOrder.HasValue then [] else [ "--step"; "0.001" ]
+                let step =
+                    if (Flow.method name).EmbeddedOrder.HasValue then
+                        []
+                    else
+                        [ "--step"; "0.001" ]
+
                 let _, code, _, err = flowTo 0.5 ([ "--method"; name ] @ step)
                 Expect.equal code 0 $"{name}: {err}"
         }
 
         test "series.csv has the requested columns at the requested times" {
-            let dir, code, _, err = flow [ "--observe"; "loss,norm,layer_norms,neuron_norms"; "--times"; "linear:11" ]
+            let dir, code, _, err =
+                flow [ "--observe"; "loss,norm,layer_norms,neuron_norms"; "--times"; "linear:11" ]
+
             Expect.equal code 0 err
             let lines = csvLines (Path.Combine(dir, "series.csv"))
             let neurons = [ for j in 0..3 -> [ $"in_l1_n{j}"; $"out_l1_n{j}" ] ] |> List.concat
@@ -100,7 +148,10 @@ let tests =
             Expect.equal (lines.Length - 1) 11 "one row per time"
             let times = lines.[1..] |> Array.map (fun l -> float (l.Split(',').[0]))
             Expect.sequenceEqual times (Flow.linearGrid 0.0 5.0 11) "times"
-            let dir2, code2, _, err2 = flow [ "--observe"; "grad_norm,ncf_direction"; "--times"; "0.5, 2,4.25" ]
+
+            let dir2, code2, _, err2 =
+                flow [ "--observe"; "grad_norm,ncf_direction"; "--times"; "0.5, 2,4.25" ]
+
             Expect.equal code2 0 err2
             let lines2 = csvLines (Path.Combine(dir2, "series.csv"))
             Expect.equal lines2.[0] "t,grad_norm,ncf_direction" "header of an explicit list"
@@ -118,11 +169,24 @@ let tests =
         }
 
         test "double-double: weights.csv holds the surface's double-double solution bit for bit" {
-            let dir, code, _, err = flowTo 0.5 [ "--precision"; "double-double"; "--rtol"; "1e-12"; "--atol"; "0" ]
+            let dir, code, _, err =
+                flowTo 0.5 [ "--precision"; "double-double"; "--rtol"; "1e-12"; "--atol"; "0" ]
+
             Expect.equal code 0 err
-            let written = WeightsFile.Read<DoubleDouble>(Path.Combine(dir, "weights.csv"), Nullable net.ParameterCount)
+
+            let written =
+                WeightsFile.Read<DoubleDouble>(Path.Combine(dir, "weights.csv"), Nullable net.ParameterCount)
+
             let direct =
-                Flow.solveWith Flow.dp5 (Flow.relative 1e-12) [] [] (Problem.lossOf<DoubleDouble> problem) (Weights.toDoubleDouble (Problem.w0 problem)) 0.5
+                Flow.solveWith
+                    Flow.dp5
+                    (Flow.relative 1e-12)
+                    []
+                    []
+                    (Problem.lossOf<DoubleDouble> problem)
+                    (Weights.toDoubleDouble (Problem.w0 problem))
+                    0.5
+
             Expect.sequenceEqual written direct.Final "identical double-double weights"
         }
 
@@ -161,8 +225,10 @@ let tests =
             Expect.equal code 0 err
             let f = Problem.loss problem
             let mutable w = Problem.w0 problem
+
             for _ in 1..500 do
                 w <- Array.map2 (fun wi gi -> wi - 0.01 * gi) w (grad f w)
+
             Expect.sequenceEqual (Weights.read net (Path.Combine(dir, "weights.csv"))) w "500 steps of gradient descent"
             Expect.equal ((runJson dir).GetProperty("settings").GetProperty("integration").GetProperty("step_role").GetString()) "fixed" "step role"
         }
@@ -171,18 +237,53 @@ let tests =
             let path = Path.Combine(tempDir (), "w0.csv")
             Weights.write net path (Problem.w0 problem)
             let fromFile = tempDir ()
+
             let code, _, err =
-                np [ "flow"; "--example"; "two-relu-teacher"; "--net"; "two-layer"; "--widths"; "4"; "--activation"; "relu-power:2"
-                     "--init"; path; "--t-end"; "5"; "--out"; fromFile ]
+                np [
+                    "flow"
+                    "--example"
+                    "two-relu-teacher"
+                    "--net"
+                    "two-layer"
+                    "--widths"
+                    "4"
+                    "--activation"
+                    "relu-power:2"
+                    "--init"
+                    path
+                    "--t-end"
+                    "5"
+                    "--out"
+                    fromFile
+                ]
+
             Expect.equal code 0 err
             let fromSeed, _, _, _ = flow []
-            Expect.equal (File.ReadAllText(Path.Combine(fromFile, "weights.csv"))) (File.ReadAllText(Path.Combine(fromSeed, "weights.csv"))) "same final weights"
+
+            Expect.equal
+                (File.ReadAllText(Path.Combine(fromFile, "weights.csv")))
+                (File.ReadAllText(Path.Combine(fromSeed, "weights.csv")))
+                "same final weights"
+
             Expect.equal ((runJson fromFile).GetProperty("problem").GetProperty("init").GetProperty("kind").GetString()) "file" "recorded as a file"
         }
 
         test "an example's own initial point is used when none is given (fig1: w0 on the unit sphere)" {
             let dir = tempDir ()
-            let code, _, err = np [ "flow"; "--example"; "fig1"; "--init-scale"; "1e-3"; "--t-end"; "1"; "--out"; dir ]
+
+            let code, _, err =
+                np [
+                    "flow"
+                    "--example"
+                    "fig1"
+                    "--init-scale"
+                    "1e-3"
+                    "--t-end"
+                    "1"
+                    "--out"
+                    dir
+                ]
+
             Expect.equal code 0 err
             let init = (runJson dir).GetProperty("problem").GetProperty("init")
             Expect.equal (init.GetProperty("kind").GetString()) "sphere" "the example's kind of w0"
@@ -212,16 +313,18 @@ let tests =
 
         testList "bad input gives one line on stderr and exit code 2" [
             for name, args, fragment in badInputs do
-                yield test name {
-                    let out = Path.Combine(tempDir (), "out")
-                    expectOneLineError 2 fragment (np (args |> List.map (fun a -> if a = "x" then out else a)))
-                    Expect.isFalse (Directory.Exists out) "no output folder for bad input"
+                yield
+                    test name {
+                        let out = Path.Combine(tempDir (), "out")
+                        expectOneLineError 2 fragment (np (args |> List.map (fun a -> if a = "x" then out else a)))
+                        Expect.isFalse (Directory.Exists out) "no output folder for bad input"
+                    }
+            yield
+                test "an unwritable --out" {
+                    let dir = tempDir ()
+                    let file = Path.Combine(dir, "file")
+                    File.WriteAllText(file, "")
+                    expectOneLineError 2 "cannot be written" (np (configuration @ [ "--out"; Path.Combine(file, "sub") ]))
                 }
-            yield test "an unwritable --out" {
-                let dir = tempDir ()
-                let file = Path.Combine(dir, "file")
-                File.WriteAllText(file, "")
-                expectOneLineError 2 "cannot be written" (np (configuration @ [ "--out"; Path.Combine(file, "sub") ]))
-            }
         ]
     ]

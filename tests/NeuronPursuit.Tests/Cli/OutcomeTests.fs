@@ -16,12 +16,20 @@ let private hugeCsv () =
     fileIn "huge.csv" (fun path -> File.WriteAllText(path, "x1,x2,y\n1e308,1,2\n-1e308,2,1\n3,1e308,-1\n1,1,1e308\n"))
 
 let tests =
-    testSequenced <| testList "outcomes that are not a success" [
+    testSequenced
+    <| testList "outcomes that are not a success" [
         test "np pursue --example hypercube --eta 50 diverges: exit 1, one line with η against 2/λ_max, files with that status" {
             let out = Path.Combine(tempDir (), "run")
-            let code, stdout, err = np [ "pursue"; "--example"; "hypercube"; "--eta"; "50"; "--out"; out ]
+
+            let code, stdout, err =
+                np [ "pursue"; "--example"; "hypercube"; "--eta"; "50"; "--out"; out ]
+
             Expect.equal code 1 $"exit code; {err}"
-            let lines = err.Split('\n', StringSplitOptions.RemoveEmptyEntries) |> Array.filter (fun l -> not (l.StartsWith "np: warning:"))
+
+            let lines =
+                err.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+                |> Array.filter (fun l -> not (l.StartsWith "np: warning:"))
+
             Expect.equal lines.Length 1 $"one line: {err}"
             Expect.stringContains lines.[0] "diverged" "the outcome"
             Expect.stringContains lines.[0] "η = 50 exceeds 2/λ_max ≈" "the likely cause"
@@ -35,13 +43,17 @@ let tests =
             let limit = first.GetProperty("stability_limit").GetDouble()
             Expect.isLessThan limit 50.0 "2/λ_max at the initial network is below η"
             Expect.floatClose Accuracy.high (first.GetProperty("sharpness").GetDouble() * limit) 2.0 "2/λ_max is 2 over the recorded λ_max"
+
             for file in [ "weights.csv"; "iterations.csv"; "loss.csv"; "report.html" ] do
                 Expect.isTrue (File.Exists(Path.Combine(out, file))) $"{file} written"
         }
         test "np pursue on data reaching 1e308: one line naming the file and its values, exit 2, nothing written" {
             let dir, csv = hugeCsv ()
             let out = Path.Combine(dir, "run")
-            np [ "pursue"; "--data"; csv; "--depth"; "2"; "--out"; out ] |> expectOneLineError 2 $"--data: '{csv}'"
+
+            np [ "pursue"; "--data"; csv; "--depth"; "2"; "--out"; out ]
+            |> expectOneLineError 2 $"--data: '{csv}'"
+
             let _, _, err = np [ "pursue"; "--data"; csv; "--depth"; "2"; "--out"; out ]
             Expect.stringContains err "1E+308" "the value"
             Expect.isFalse (Directory.Exists out) "nothing written"
@@ -50,16 +62,39 @@ let tests =
             // At depth 3 the seeded unit-norm network of the boundary check can be inactive on every sample (its loss
             // then is (1/(2n))Σy², finite); the squares of the data overflow whatever the network.
             let dir, csv = hugeCsv ()
+
             for depth in [ "2"; "3"; "4" ] do
                 let out = Path.Combine(dir, $"run-{depth}")
-                np [ "pursue"; "--data"; csv; "--depth"; depth; "--out"; out ] |> expectOneLineError 2 $"--data: '{csv}'"
+
+                np [ "pursue"; "--data"; csv; "--depth"; depth; "--out"; out ]
+                |> expectOneLineError 2 $"--data: '{csv}'"
+
                 Expect.isFalse (Directory.Exists out) $"depth {depth}: nothing written"
         }
         test "np flow on data reaching 1e308: one line naming the file and its values, never an internal name" {
             let dir, csv = hugeCsv ()
             let out = Path.Combine(dir, "run")
+
             for method in [ "dp5"; "rodas4"; "euler" ] do
-                let args = [ "flow"; "--data"; csv; "--net"; "two-layer"; "--widths"; "3"; "--init-scale"; "0.1"; "--t-end"; "1"; "--method"; method; "--step"; "0.01"; "--out"; out ]
+                let args =
+                    [ "flow"
+                      "--data"
+                      csv
+                      "--net"
+                      "two-layer"
+                      "--widths"
+                      "3"
+                      "--init-scale"
+                      "0.1"
+                      "--t-end"
+                      "1"
+                      "--method"
+                      method
+                      "--step"
+                      "0.01"
+                      "--out"
+                      out ]
+
                 let code, _, err = np args
                 (code, "", err) |> expectOneLineError 2 $"--data: '{csv}'"
                 Expect.stringContains err "the loss at w(0) is Infinity" $"{method}: what overflows"
@@ -74,6 +109,7 @@ let tests =
             let options = PursuitOptions(LearningRate = 50.0, DivergenceFactor = 1e300)
             let result = Pursuit.run options p
             Expect.contains [ PursuitStopReason.AllNeuronsInactive; PursuitStopReason.Diverged ] result.StopReason "dead or diverged"
+
             if result.StopReason = PursuitStopReason.AllNeuronsInactive then
                 Expect.isTrue (NetworkStatistics.OutputVanishes(result.Network, p.Data, ReadOnlySpan result.Weights)) "the output vanishes"
                 let y2 = p.Data.Y.ToArray() |> Array.sumBy (fun y -> y * y)
@@ -81,8 +117,24 @@ let tests =
         }
         test "np flow: gradient descent beyond 2/λ_max diverges with exit 1 and the cause; files with that status" {
             let out = Path.Combine(tempDir (), "run")
+
             let code, _, err =
-                np [ "flow"; "--example"; "two-relu-teacher"; "--init-scale"; "0.5"; "--method"; "euler"; "--step"; "10"; "--t-end"; "1e4"; "--out"; out ]
+                np [
+                    "flow"
+                    "--example"
+                    "two-relu-teacher"
+                    "--init-scale"
+                    "0.5"
+                    "--method"
+                    "euler"
+                    "--step"
+                    "10"
+                    "--t-end"
+                    "1e4"
+                    "--out"
+                    out
+                ]
+
             Expect.equal code 1 $"exit code; {err}"
             Expect.stringContains err "np: warning: --step η = 10 is not below 2/λ_max" "the warning before integrating"
             Expect.stringContains err "np: the flow diverged" "the outcome"
@@ -93,11 +145,35 @@ let tests =
             let out = Path.Combine(tempDir (), "run")
             Directory.CreateDirectory out |> ignore
             File.WriteAllText(Path.Combine(out, "earlier.txt"), "an earlier result")
-            let args = [ "flow"; "--example"; "two-relu-teacher"; "--init-scale"; "1e-3"; "--t-end"; "5"; "--out"; out ]
+
+            let args =
+                [ "flow"
+                  "--example"
+                  "two-relu-teacher"
+                  "--init-scale"
+                  "1e-3"
+                  "--t-end"
+                  "5"
+                  "--out"
+                  out ]
+
             np args |> expectOneLineError 2 "--overwrite"
             Expect.isTrue (File.Exists(Path.Combine(out, "earlier.txt"))) "left as it was"
             // Bad input with --overwrite changes nothing either.
-            np [ "flow"; "--example"; "two-relu-teacher"; "--init-scale"; "-1"; "--t-end"; "5"; "--out"; out; "--overwrite" ] |> expectOneLineError 2 "init-scale"
+            np [
+                "flow"
+                "--example"
+                "two-relu-teacher"
+                "--init-scale"
+                "-1"
+                "--t-end"
+                "5"
+                "--out"
+                out
+                "--overwrite"
+            ]
+            |> expectOneLineError 2 "init-scale"
+
             Expect.isTrue (File.Exists(Path.Combine(out, "earlier.txt"))) "still as it was"
             let code, _, err = np (args @ [ "--overwrite" ])
             Expect.equal code 0 $"exit code; {err}"

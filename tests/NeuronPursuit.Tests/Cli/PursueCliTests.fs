@@ -12,16 +12,25 @@ open NeuronPursuit.Core.Data
 open NeuronPursuit.Tests.Support.NpRunner
 
 let tests =
-    testSequenced <| testList "np pursue" [
+    testSequenced
+    <| testList "np pursue" [
         test "--data: a two-layer run writes its files, and weights.csv equals the surface's result bit for bit" {
             let dir, csv = teacherCsv ()
             let out = Path.Combine(dir, "run")
-            let code, stdout, err = np [ "pursue"; "--data"; csv; "--depth"; "2"; "--threads"; "1"; "--out"; out ]
+
+            let code, stdout, err =
+                np [ "pursue"; "--data"; csv; "--depth"; "2"; "--threads"; "1"; "--out"; out ]
+
             Expect.equal code 0 $"exit code, stderr: {err}"
+
             for file in [ "run.json"; "weights.csv"; "iterations.csv"; "loss.csv" ] do
                 Expect.isTrue (File.Exists(Path.Combine(out, file))) $"{file} written"
+
             Expect.stringContains stdout "iteration 2: widths (2)" "per-iteration console log"
-            let direct = Pursuit.run Pursuit.defaults (Problem.parse $"data={csv} net=ff widths=1 loss=square-mean")
+
+            let direct =
+                Pursuit.run Pursuit.defaults (Problem.parse $"data={csv} net=ff widths=1 loss=square-mean")
+
             let written = WeightsFile.Read<float>(Path.Combine(out, "weights.csv"))
             Expect.equal written direct.Weights "weights"
             let json = runJson out
@@ -44,17 +53,40 @@ let tests =
         test "--validation --standardise --bias: the best-validation iterate, validation losses in every record, model.json" {
             let dir, csv = teacherCsv ()
             let out = Path.Combine(dir, "run")
-            let code, stdout, err = np [ "pursue"; "--data"; csv; "--depth"; "2"; "--validation"; "0.25"; "--standardise"; "--bias"
-                                         "--max-iterations"; "4"; "--out"; out ]
+
+            let code, stdout, err =
+                np [
+                    "pursue"
+                    "--data"
+                    csv
+                    "--depth"
+                    "2"
+                    "--validation"
+                    "0.25"
+                    "--standardise"
+                    "--bias"
+                    "--max-iterations"
+                    "4"
+                    "--out"
+                    out
+                ]
+
             Expect.equal code 0 $"exit code, stderr: {err}"
             Expect.stringContains stdout "validation: fraction 0.25" "the split is announced"
             Expect.stringContains stdout "validation: MSE" "validation metrics printed"
             let result = (runJson out).GetProperty "result"
-            let log = [ for it in result.GetProperty("iteration_log").EnumerateArray() -> it.GetProperty("validation_loss").GetDouble() ]
+
+            let log =
+                [ for it in result.GetProperty("iteration_log").EnumerateArray() -> it.GetProperty("validation_loss").GetDouble() ]
+
             Expect.isNonEmpty log "validation loss after every iteration"
             let returned = result.GetProperty("returned_iteration").GetInt32()
             Expect.isTrue (returned >= 1 && returned <= log.Length) "the returned iteration is one of them"
-            Expect.isTrue (result.GetProperty("validation_metrics").GetProperty("r2").ValueKind = Text.Json.JsonValueKind.Number) "validation R² recorded"
+
+            Expect.isTrue
+                (result.GetProperty("validation_metrics").GetProperty("r2").ValueKind = Text.Json.JsonValueKind.Number)
+                "validation R² recorded"
+
             Expect.stringContains (result.GetProperty("preprocessing").GetString() |> nonNull) "bias" "preprocessing recorded"
             let header = File.ReadAllLines(Path.Combine(out, "iterations.csv")).[0]
             Expect.stringContains header "validation_loss" "iterations.csv has the validation loss"
@@ -67,7 +99,10 @@ let tests =
             let config = Path.Combine(dir, "np.json")
             File.WriteAllText(config, """{ "delta": 0.05, "eta": 0.01, "max_iterations": 1, "depth": 2, "seed": 4 }""")
             let out = Path.Combine(dir, "run")
-            let code, _, err = np [ "pursue"; "--data"; csv; "--config"; config; "--eta"; "0.03"; "--out"; out ]
+
+            let code, _, err =
+                np [ "pursue"; "--data"; csv; "--config"; config; "--eta"; "0.03"; "--out"; out ]
+
             Expect.equal code 0 $"exit code, stderr: {err}"
             let settings = (runJson out).GetProperty "settings"
             let options = settings.GetProperty "options"
@@ -79,7 +114,20 @@ let tests =
         }
         test "--example hypercube evaluates on the whole cube and prints the np-demo check's verdict" {
             let out = Path.Combine(tempDir (), "demo")
-            let code, stdout, err = np [ "pursue"; "--example"; "hypercube"; "--samples"; "200"; "--max-iterations"; "2"; "--out"; out ]
+
+            let code, stdout, err =
+                np [
+                    "pursue"
+                    "--example"
+                    "hypercube"
+                    "--samples"
+                    "200"
+                    "--max-iterations"
+                    "2"
+                    "--out"
+                    out
+                ]
+
             Expect.equal code 0 $"exit code, stderr: {err}"
             Expect.stringContains stdout "verdict: NOT REPRODUCED" "two iterations cannot reach (4,2)"
             let result = (runJson out).GetProperty "result"
@@ -87,7 +135,12 @@ let tests =
             Expect.isGreaterThan (evaluation.GetProperty("cube_mse").GetDouble()) 1e-3 "a (2,1) net does not fit f"
             Expect.isFalse (evaluation.GetProperty("verdict").GetProperty("success").GetBoolean()) "verdict"
             Expect.equal (result.GetProperty("verdict").GetString()) "FAIL" "the check's verdict"
-            Expect.stringContains ((runJson out).GetProperty("problem").GetProperty("specification").GetString() |> nonNull) "data-seed=1" "default data seed recorded"
+
+            Expect.stringContains
+                ((runJson out).GetProperty("problem").GetProperty("specification").GetString()
+                 |> nonNull)
+                "data-seed=1"
+                "default data seed recorded"
         }
         testList "bad input gives one line on stderr, exit code 2 and no output" [
             let dir, csv = teacherCsv ()
@@ -104,6 +157,7 @@ let tests =
             let wrongType = Path.Combine(dir, "type.json")
             File.WriteAllText(wrongType, "{ \"eta\": \"fast\" }")
             let data = [ "pursue"; "--data"; csv ]
+
             let cases =
                 [ "malformed CSV", [ "pursue"; "--data"; malformed ], "has 2 fields"
                   "NaN in the CSV", [ "pursue"; "--data"; nan ], "not finite"
@@ -132,14 +186,14 @@ let tests =
                   "unknown example", [ "pursue"; "--example"; "moons" ], "not a pursue example"
                   "bad --seeds", [ "pursue"; "--example"; "hypercube"; "--seeds"; "3..1" ], "--seeds"
                   "--seeds with --data", data @ [ "--seeds"; "1..2" ], "applies only to --example" ]
+
             for name, args, fragment in cases do
                 test name {
                     let out = Path.Combine(tempDir (), "never")
                     np (args @ [ "--out"; out ]) |> expectOneLineError 2 fragment
                     Expect.isFalse (Directory.Exists out) "nothing written"
                 }
-            test "--data without --out" {
-                np data |> expectOneLineError 2 "--out"
-            }
+
+            test "--data without --out" { np data |> expectOneLineError 2 "--out" }
         ]
     ]

@@ -13,7 +13,8 @@ open NeuronPursuit.Core.Data
 open NeuronPursuit.Core.Numerics
 open NeuronPursuit.Testing
 
-let private readCsvText (text: string) = CsvDataReader.Read(new StringReader(text), "data.csv")
+let private readCsvText (text: string) =
+    CsvDataReader.Read(new StringReader(text), "data.csv")
 
 let private expectFormatError (fragment: string) (f: unit -> 'a) =
     try
@@ -24,7 +25,8 @@ let private expectFormatError (fragment: string) (f: unit -> 'a) =
         Expect.stringContains e.Message fragment "states the problem and place"
         Expect.isFalse (e.Message.Contains '\n') "one line"
 
-let private tempFile () = Path.Combine(Path.GetTempPath(), $"np-test-{Guid.NewGuid():N}")
+let private tempFile () =
+    Path.Combine(Path.GetTempPath(), $"np-test-{Guid.NewGuid():N}")
 
 let tests =
     testList "File formats" [
@@ -41,15 +43,9 @@ let tests =
         test "a CSV row with the wrong number of fields is reported" {
             expectFormatError "line 2: has 2 fields, but the header has 3" (fun () -> readCsvText "x1,x2,y\n1,2\n")
         }
-        test "a CSV without header is reported" {
-            expectFormatError "expected a header row" (fun () -> readCsvText "1,2,3\n4,5,6\n")
-        }
-        test "an empty CSV is reported" {
-            expectFormatError "empty" (fun () -> readCsvText "")
-        }
-        test "a CSV with a header only is reported" {
-            expectFormatError "no samples" (fun () -> readCsvText "x1,y\n")
-        }
+        test "a CSV without header is reported" { expectFormatError "expected a header row" (fun () -> readCsvText "1,2,3\n4,5,6\n") }
+        test "an empty CSV is reported" { expectFormatError "empty" (fun () -> readCsvText "") }
+        test "a CSV with a header only is reported" { expectFormatError "no samples" (fun () -> readCsvText "x1,y\n") }
         test "NaN and infinity in a CSV are reported" {
             expectFormatError "not finite" (fun () -> readCsvText "x1,y\nNaN,1\n")
             expectFormatError "not finite" (fun () -> readCsvText "x1,y\n1,Infinity\n")
@@ -58,39 +54,54 @@ let tests =
             let path = tempFile ()
             Expect.throwsT<InputFormatException> (fun () -> CsvDataReader.Read path |> ignore) "missing file"
         }
-        testProperty "CSV written and read back gives the same bits" <|
-            Prop.forAll Arbitraries.defaultCases (fun case ->
-                let path = tempFile ()
-                try
-                    Data.writeCsv path case.Data
-                    let back = Data.readCsv path
-                    Expect.sequenceEqual (back.X.ToArray()) (case.Data.X.ToArray()) "X"
-                    Expect.sequenceEqual (back.Y.ToArray()) (case.Data.Y.ToArray()) "y"
-                finally File.Delete path)
-        testProperty "weights written and read back give the same bits (double)" <|
-            Prop.forAll Arbitraries.defaultCases (fun case ->
-                let path = tempFile ()
-                try
-                    let w = case.WeightVector 0 |> Array.map (fun x -> x * 1e-7)
-                    Weights.write case.Network path w
-                    Expect.sequenceEqual (Weights.read case.Network path) w "weights"
-                finally File.Delete path)
-        testProperty "weights written and read back give the same value (double-double)" <|
-            Prop.forAll Arbitraries.defaultCases (fun case ->
-                let path = tempFile ()
-                try
-                    let w = case.WeightVector 0 |> Weights.toDoubleDouble |> Array.map (fun x -> x / DoubleDouble.Parse "3")
-                    WeightsFile.Write<DoubleDouble>(path, ReadOnlySpan w, "test")
-                    let back = WeightsFile.Read<DoubleDouble>(path, Nullable w.Length)
-                    Expect.isTrue (Array.forall2 (fun (a: DoubleDouble) (b: DoubleDouble) -> a.Hi = b.Hi && a.Lo = b.Lo) back w) "hi and lo parts"
-                finally File.Delete path)
+        testProperty "CSV written and read back gives the same bits"
+        <| Prop.forAll Arbitraries.defaultCases (fun case ->
+            let path = tempFile ()
+
+            try
+                Data.writeCsv path case.Data
+                let back = Data.readCsv path
+                Expect.sequenceEqual (back.X.ToArray()) (case.Data.X.ToArray()) "X"
+                Expect.sequenceEqual (back.Y.ToArray()) (case.Data.Y.ToArray()) "y"
+            finally
+                File.Delete path)
+        testProperty "weights written and read back give the same bits (double)"
+        <| Prop.forAll Arbitraries.defaultCases (fun case ->
+            let path = tempFile ()
+
+            try
+                let w = case.WeightVector 0 |> Array.map (fun x -> x * 1e-7)
+                Weights.write case.Network path w
+                Expect.sequenceEqual (Weights.read case.Network path) w "weights"
+            finally
+                File.Delete path)
+        testProperty "weights written and read back give the same value (double-double)"
+        <| Prop.forAll Arbitraries.defaultCases (fun case ->
+            let path = tempFile ()
+
+            try
+                let w =
+                    case.WeightVector 0
+                    |> Weights.toDoubleDouble
+                    |> Array.map (fun x -> x / DoubleDouble.Parse "3")
+
+                WeightsFile.Write<DoubleDouble>(path, ReadOnlySpan w, "test")
+                let back = WeightsFile.Read<DoubleDouble>(path, Nullable w.Length)
+                Expect.isTrue (Array.forall2 (fun (a: DoubleDouble) (b: DoubleDouble) -> a.Hi = b.Hi && a.Lo = b.Lo) back w) "hi and lo parts"
+            finally
+                File.Delete path)
         test "a weights file with the wrong count is reported" {
-            Expect.throwsT<InputFormatException> (fun () -> WeightsFile.Read<float>(new StringReader("1\n2\n"), "w.txt", Nullable 3) |> ignore) "count"
+            Expect.throwsT<InputFormatException>
+                (fun () ->
+                    WeightsFile.Read<float>(new StringReader("1\n2\n"), "w.txt", Nullable 3)
+                    |> ignore)
+                "count"
         }
         test "a weights line that is not a number is reported with its line" {
             try
                 WeightsFile.Read<float>(new StringReader("# net\n1\nx\n"), "w.txt") |> ignore
                 failtest "expected an error"
-            with :? InputFormatException as e -> Expect.equal e.Message "w.txt: line 3: 'x' is not a number (one weight per line)." "message"
+            with :? InputFormatException as e ->
+                Expect.equal e.Message "w.txt: line 3: 'x' is not a number (one weight per line)." "message"
         }
     ]

@@ -24,14 +24,17 @@ let private problems = [ dampedRotation; limitCycle ]
 let private finalTime = 2.0
 
 /// Integrates a problem over [0, T] with `steps` equal steps of DOP853.
-let private run (problem: OdeProblem<DD>) (steps: int) = integrate (Dop853()) problem finalTime steps
+let private run (problem: OdeProblem<DD>) (steps: int) =
+    integrate (Dop853()) problem finalTime steps
 
 /// What one step of size h from the exact y(t₀) measured.
 type LocalStep =
-    { /// Relative error of the dense output at θ = 1/2.
-      MidpointError: float
-      /// ‖h Σ eᵢ kᵢ‖∞ / ‖y(t₀ + h)‖∞, the embedded error estimate.
-      Estimate: float }
+    {
+        /// Relative error of the dense output at θ = 1/2.
+        MidpointError: float
+        /// ‖h Σ eᵢ kᵢ‖∞ / ‖y(t₀ + h)‖∞, the embedded error estimate.
+        Estimate: float
+    }
 
 /// One step from the exact solution at t₀.
 let private localStep (problem: OdeProblem<DD>) (t0: float) (h: float) : LocalStep =
@@ -45,7 +48,10 @@ let private localStep (problem: OdeProblem<DD>) (t0: float) (h: float) : LocalSt
     problem.System.Evaluate(dd t0, ReadOnlySpan y, Span f)
     stepper.Step(problem.System, dd t0, ReadOnlySpan y, ReadOnlySpan f, dd h, Span yNew, Span error, Span fNew)
     stepper.Interpolate(dd 0.5, Span middle)
-    let maxAbs (v: DD[]) = v |> Array.fold (fun m x -> max m (abs (float x))) 0.0
+
+    let maxAbs (v: DD[]) =
+        v |> Array.fold (fun m x -> max m (abs (float x))) 0.0
+
     { MidpointError = relativeError middle (problem.Exact(t0 + 0.5 * h))
       Estimate = maxAbs error / maxAbs (problem.Exact(t0 + h)) }
 
@@ -82,9 +88,11 @@ let tests =
                 match tableau.ErrorWeights with
                 | null -> failwith "DOP853 has error weights"
                 | weights -> parse weights
+
             Expect.isLessThanOrEqual (float (DD.Abs(sum e))) 1e-27 "Σ eᵢ = 0"
             let rows = Array.append tableau.A Dop853.DenseStages
             let nodes = Array.append tableau.C Dop853.DenseStageNodes
+
             for i in 0 .. rows.Length - 1 do
                 let residual = sum (parse rows[i]) - TableauCoefficient.Parse<DD> nodes[i]
                 Expect.isLessThanOrEqual (float (DD.Abs residual)) 1e-28 $"row {i + 1}: Σⱼ aᵢⱼ = cᵢ"
@@ -101,7 +109,10 @@ let tests =
             let t0, h = dd 0.25, dd 0.125
             let y = problem.Exact 0.25
             let f = Array.zeroCreate<DD> 2
-            let yNew, fNew, error = Array.zeroCreate<DD> 2, Array.zeroCreate<DD> 2, Array.zeroCreate<DD> 2
+
+            let yNew, fNew, error =
+                Array.zeroCreate<DD> 2, Array.zeroCreate<DD> 2, Array.zeroCreate<DD> 2
+
             problem.System.Evaluate(t0, ReadOnlySpan y, Span f)
             stepper.Step(problem.System, t0, ReadOnlySpan y, ReadOnlySpan f, h, Span yNew, Span error, Span fNew)
             let fCheck = Array.zeroCreate<DD> 2
@@ -117,18 +128,27 @@ let tests =
         test "dense-output stages are evaluated only when a step is interpolated, once per step" {
             let mutable count = 0
             let inner = limitCycle.System
+
             let counting =
                 { new IOdeSystem<DD> with
                     member _.Dimension = 2
+
                     member _.Evaluate(t, y, dydt) =
                         count <- count + 1
                         inner.Evaluate(t, y, dydt) }
+
             let stepper = dop853.CreateStepper<DD>(2)
             let y = Array.copy limitCycle.Initial
             let f = Array.zeroCreate<DD> 2
-            let yNew, fNew, error, out = Array.zeroCreate<DD> 2, Array.zeroCreate<DD> 2, Array.zeroCreate<DD> 2, Array.zeroCreate<DD> 2
+
+            let yNew, fNew, error, out =
+                Array.zeroCreate<DD> 2, Array.zeroCreate<DD> 2, Array.zeroCreate<DD> 2, Array.zeroCreate<DD> 2
+
             inner.Evaluate(DD.Zero, ReadOnlySpan y, Span f)
-            let step () = stepper.Step(counting, DD.Zero, ReadOnlySpan y, ReadOnlySpan f, dd 0.1, Span yNew, Span error, Span fNew)
+
+            let step () =
+                stepper.Step(counting, DD.Zero, ReadOnlySpan y, ReadOnlySpan f, dd 0.1, Span yNew, Span error, Span fNew)
+
             step ()
             Expect.equal count 12 "a step without interpolation"
             stepper.Interpolate(dd 0.3, Span out)
@@ -144,11 +164,16 @@ let tests =
             let stepper = dop853.CreateStepper<DD>(2)
             let y = Array.copy problem.Initial
             let f = Array.zeroCreate<DD> 2
-            let yNew, fNew, error, out = Array.zeroCreate<DD> 2, Array.zeroCreate<DD> 2, Array.zeroCreate<DD> 2, Array.zeroCreate<DD> 2
+
+            let yNew, fNew, error, out =
+                Array.zeroCreate<DD> 2, Array.zeroCreate<DD> 2, Array.zeroCreate<DD> 2, Array.zeroCreate<DD> 2
+
             problem.System.Evaluate(DD.Zero, ReadOnlySpan y, Span f)
+
             let stepAndInterpolate () =
                 stepper.Step(problem.System, DD.Zero, ReadOnlySpan y, ReadOnlySpan f, dd 0.1, Span yNew, Span error, Span fNew)
                 stepper.Interpolate(dd 0.5, Span out)
+
             stepAndInterpolate () // warm-up: JIT and static initialisers
             let before = GC.GetAllocatedBytesForCurrentThread()
             stepAndInterpolate ()
@@ -158,7 +183,9 @@ let tests =
         testList "empirical order of the solution at T = 2 is 8" [
             for problem in problems ->
                 test problem.Name {
-                    let errors = stepSizes |> List.map (fun h -> (run problem (int (finalTime / h))).FinalError)
+                    let errors =
+                        stepSizes |> List.map (fun h -> (run problem (int (finalTime / h))).FinalError)
+
                     ConvergenceOrder.expectOrder "global error" 8.0 0.3 stepSizes errors
                 }
         ]
@@ -166,7 +193,9 @@ let tests =
         testList "dense output has order 7: local error at θ = 1/2 is O(h⁸)" [
             for problem in problems ->
                 test problem.Name {
-                    let errors = stepSizes |> List.map (fun h -> (localStep problem 0.3 h).MidpointError)
+                    let errors =
+                        stepSizes |> List.map (fun h -> (localStep problem 0.3 h).MidpointError)
+
                     ConvergenceOrder.expectOrder "local error of the dense output" 8.0 0.3 stepSizes errors
                 }
         ]
@@ -176,7 +205,10 @@ let tests =
         testList "global error of the dense output at the step midpoints is O(h⁸)" [
             for problem in problems ->
                 test problem.Name {
-                    let errors = stepSizes |> List.map (fun h -> (run problem (int (finalTime / h))).MidpointError)
+                    let errors =
+                        stepSizes
+                        |> List.map (fun h -> (run problem (int (finalTime / h))).MidpointError)
+
                     ConvergenceOrder.expectOrder "global error at midpoints" 8.0 0.3 stepSizes errors
                 }
         ]

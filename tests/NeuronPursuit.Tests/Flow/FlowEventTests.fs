@@ -13,10 +13,13 @@ open NeuronPursuit.Tests.Support
 let private w0 = [| 3.0; 4.0; 12.0 |] // ‖w₀‖ = 13, ‖(w₀)₀,₁‖ = 5
 
 /// (c/2)‖w‖² as a surface function.
-let private quadratic (c: float) = objective $"({c}/2)|w|^2" (TestProblems.quadratic c w0.Length)
+let private quadratic (c: float) =
+    objective $"({c}/2)|w|^2" (TestProblems.quadratic c w0.Length)
 
 let private firstEvent (c: float) (events: FlowEvent list) (tEnd: float) =
-    let options = IntegrationOptions(RelativeTolerance = 1e-12, AbsoluteTolerance = 0.0, EventTolerance = 1e-13)
+    let options =
+        IntegrationOptions(RelativeTolerance = 1e-12, AbsoluteTolerance = 0.0, EventTolerance = 1e-13)
+
     let s = Flow.solveWith Flow.dp5 options [] events (quadratic c) w0 tEnd
     Expect.isNonEmpty s.Events "the event occurred"
     s.Events.Head
@@ -35,12 +38,16 @@ let tests =
             Expect.equal (named.Name, named.Time, named.Rising) ("big", e.Time, true) "Flow.normReaches: named, rising"
         }
         test "NormCrosses on a subset: ‖w_S‖ for S = {0, 1} falls through r at ln(‖w₀,S‖/r)" {
-            let e = firstEvent 1.0 [ FlowEvents.NormCrosses(0.5, CrossingDirection.Falling, indices = [| 0; 1 |], name = "subset") ] 10.0
+            let e =
+                firstEvent 1.0 [ FlowEvents.NormCrosses(0.5, CrossingDirection.Falling, indices = [| 0; 1 |], name = "subset") ] 10.0
+
             Expect.floatClose close e.Time (log 10.0) "time (5 → 0.5)"
             Expect.isFalse e.Rising "falling"
         }
         test "blockNormReaches: ‖w_S‖ for S = {0, 1} rises through 50 at ln 10, before ‖w‖ does (13 → 50 at ln(50/13))" {
-            let block = firstEvent -1.0 [ Flow.blockNormReaches "block" true [| 0; 1 |] 50.0 ] 10.0
+            let block =
+                firstEvent -1.0 [ Flow.blockNormReaches "block" true [| 0; 1 |] 50.0 ] 10.0
+
             Expect.floatClose close block.Time (log 10.0) "block time (5 → 50)"
             let whole = firstEvent -1.0 [ Flow.normReaches "whole" true 50.0 ] 10.0
             Expect.floatClose close whole.Time (log (50.0 / 13.0)) "whole norm (13 → 50)"
@@ -50,9 +57,14 @@ let tests =
             Expect.floatClose close e.Time (log 10.0) "time"
         }
         test "GradientNormBelow / Above: ‖∇ℒ‖ = 13e^{∓t} crosses 1.3e-7 / 1.3e3 at ln(1e8) / ln(100)" {
-            let below = firstEvent 1.0 [ Flow.gradientNormBelow true (quadratic 1.0) 1.3e-7 ] 30.0
+            let below =
+                firstEvent 1.0 [ Flow.gradientNormBelow true (quadratic 1.0) 1.3e-7 ] 30.0
+
             Expect.floatClose { absolute = 1e-9; relative = 1e-10 } below.Time (log 1e8) "below"
-            let above = firstEvent -1.0 [ FlowEvents.GradientNormAbove((quadratic -1.0).Objective, 1.3e3, terminal = true) ] 30.0
+
+            let above =
+                firstEvent -1.0 [ FlowEvents.GradientNormAbove((quadratic -1.0).Objective, 1.3e3, terminal = true) ] 30.0
+
             Expect.floatClose close above.Time (log 100.0) "above"
         }
         test "a level that is not positive is refused, naming the argument" {
@@ -60,6 +72,7 @@ let tests =
                 try
                     Flow.escapeAt bad |> ignore
                     failtest $"accepted level {bad}"
-                with :? ArgumentException as e -> Expect.stringStarts e.Message "level:" "names the argument"
+                with :? ArgumentException as e ->
+                    Expect.stringStarts e.Message "level:" "names the argument"
         }
     ]

@@ -19,10 +19,17 @@ let private solveProblem (name: string) (options: IntegrationOptions) (events: F
     Flow.solveSystem (Flow.method name) options [] events problem.System 0.0 problem.Initial tEnd
 
 /// The relative error of a result against the problem's exact solution at its final time.
-let private errorOf (problem: OdeProblem<'T>) (s: FlowResult<'T>) = relativeError s.Final (problem.Exact s.FinalTime)
+let private errorOf (problem: OdeProblem<'T>) (s: FlowResult<'T>) =
+    relativeError s.Final (problem.Exact s.FinalTime)
 
 /// A small two-layer ReLU² network flow from a moderate initialisation.
-let private networkCase = { Kind = NetworkKind.TwoLayer; InputDimension = 3; Widths = [ 4 ]; ActivationSpec = "relu-power:2"; SampleCount = 12; Seed = 9L }
+let private networkCase =
+    { Kind = NetworkKind.TwoLayer
+      InputDimension = 3
+      Widths = [ 4 ]
+      ActivationSpec = "relu-power:2"
+      SampleCount = 12
+      Seed = 9L }
 
 /// Solves the stiff linear system on [0, 10] with a method and with dp5 under the same options; asserts the method
 /// completes, is accurate to `accuracy` (relative, y₂(10) ≈ e^{−10}) and takes `factor` times fewer steps than dp5.
@@ -32,7 +39,10 @@ let private expectFewerStepsOnStiffLinear (name: string) (options: IntegrationOp
     Expect.equal candidate.Status IntegrationStatus.Completed candidate.Message
     let exact = (stiffLinear.Exact 10.0).[1]
     Expect.isLessThanOrEqual (abs (candidate.Final.[1] - exact) / exact) accuracy "accurate after the transient"
-    Expect.isLessThan (candidate.Statistics.AcceptedSteps * factor) explicit.Statistics.AcceptedSteps
+
+    Expect.isLessThan
+        (candidate.Statistics.AcceptedSteps * factor)
+        explicit.Statistics.AcceptedSteps
         $"steps: {name} {candidate.Statistics.AcceptedSteps}, dp5 {explicit.Statistics.AcceptedSteps}"
 
 /// Integrates the network flow to t = 5 with a stiff method (the Jacobian −∇²ℒ from HVPs) at rtol 1e-9 and with dop853
@@ -43,7 +53,10 @@ let private stiffNetworkFlow (name: string) =
     let m = Flow.method name
     let system = Flow.system m f
     let stiff = Flow.solveSystem m (Flow.tolerances 1e-9 1e-12) [] [] system 0.0 w0 5.0
-    let reference = Flow.solveWith (Flow.method "dop853") (Flow.tolerances 1e-12 1e-12) [] [] f w0 5.0
+
+    let reference =
+        Flow.solveWith (Flow.method "dop853") (Flow.tolerances 1e-12 1e-12) [] [] f w0 5.0
+
     Expect.equal stiff.Status IntegrationStatus.Completed stiff.Message
     system, stiff, reference
 
@@ -52,7 +65,11 @@ let tests =
         test "rodas4: empirical order 4 on a nonlinear problem (the logistic equation)" {
             let stepCounts = [ 8; 16; 32; 64; 128 ]
             let rodas4 = Flow.method "rodas4"
-            let errors = stepCounts |> List.map (fun steps -> (integrate rodas4 logistic 2.0 steps).FinalError)
+
+            let errors =
+                stepCounts
+                |> List.map (fun steps -> (integrate rodas4 logistic 2.0 steps).FinalError)
+
             ConvergenceOrder.expectOrder "global error at t = 2" 4.0 0.3 (stepCounts |> List.map (fun s -> 2.0 / float s)) errors
         }
 
@@ -75,7 +92,9 @@ let tests =
             let system, stiff, reference = stiffNetworkFlow "rodas4"
             expectClose 1e-7 (maxAbs reference.Final) stiff.Final reference.Final "final weights"
             // One Jacobian per accepted step (and the first): rejected steps reuse the Jacobian of their start point.
-            Expect.isLessThanOrEqual system.JacobianEvaluations (stiff.Statistics.AcceptedSteps + 1L)
+            Expect.isLessThanOrEqual
+                system.JacobianEvaluations
+                (stiff.Statistics.AcceptedSteps + 1L)
                 $"Jacobians {system.JacobianEvaluations}, accepted {stiff.Statistics.AcceptedSteps}, rejected {stiff.Statistics.RejectedSteps}"
         }
 
@@ -91,15 +110,23 @@ let tests =
         }
 
         test "a method that needs the Jacobian is refused before integrating on a system without one" {
-            for m in Flow.methods |> List.map Flow.method |> List.filter (fun m -> m.RequiresJacobian) do
+            for m in
+                Flow.methods
+                |> List.map Flow.method
+                |> List.filter (fun m -> m.RequiresJacobian) do
                 let evaluations = ref 0
+
                 let counting =
                     { new IOdeSystem<float> with
                         member _.Dimension = 1
+
                         member _.Evaluate(t, y, dydt) =
                             evaluations.Value <- evaluations.Value + 1
                             (withoutJacobian decay).System.Evaluate(t, y, dydt) }
-                let e = Expect.throwsC (fun () -> Flow.solveSystem m Flow.defaults [] [] counting 0.0 [| 1.0 |] 1.0 |> ignore) id
+
+                let e =
+                    Expect.throwsC (fun () -> Flow.solveSystem m Flow.defaults [] [] counting 0.0 [| 1.0 |] 1.0 |> ignore) id
+
                 Expect.stringStarts e.Message $"method: {m.Name} needs the Jacobian" $"{m.Name}: one line saying why"
                 Expect.isFalse (e.Message.Contains '\n') "one line"
                 Expect.equal evaluations.Value 0 $"{m.Name}: nothing was evaluated"
@@ -107,13 +134,19 @@ let tests =
 
         test "dp5: global error is roughly proportional to the tolerance" {
             let tolerances = [ 1e-6; 1e-8; 1e-10; 1e-12 ]
-            let errors = tolerances |> List.map (fun rtol -> errorOf linear (solveProblem "dp5" (Flow.relative rtol) [] linear 3.0))
+
+            let errors =
+                tolerances
+                |> List.map (fun rtol -> errorOf linear (solveProblem "dp5" (Flow.relative rtol) [] linear 3.0))
+
             let fitted = ConvergenceOrder.slope tolerances errors
             Expect.isTrue (fitted > 0.7 && fitted < 1.2) $"error ∝ tol^{fitted:f2}; errors %A{errors}"
         }
 
         test "dp5 in double-double reaches relative error 1e-25" {
-            let s = solveProblem "dp5" (Flow.relative 1e-27 |> Flow.maxSteps 10_000_000L) [] linear 0.5
+            let s =
+                solveProblem "dp5" (Flow.relative 1e-27 |> Flow.maxSteps 10_000_000L) [] linear 0.5
+
             Expect.equal s.Status IntegrationStatus.Completed s.Message
             let error = errorOf linear s
             Expect.isLessThanOrEqual error 1e-25 $"relative error {error:e2} after {s.Statistics.AcceptedSteps} steps"
@@ -126,12 +159,17 @@ let tests =
             Expect.equal high.Status IntegrationStatus.Completed high.Message
             let error = errorOf linear high
             Expect.isLessThanOrEqual error 1e-25 $"relative error {error:e2} after {high.Statistics.AcceptedSteps} steps"
-            Expect.isLessThan (high.Statistics.Evaluations * 10L) low.Statistics.Evaluations
+
+            Expect.isLessThan
+                (high.Statistics.Evaluations * 10L)
+                low.Statistics.Evaluations
                 $"evaluations: dop853 {high.Statistics.Evaluations}, dp5 {low.Statistics.Evaluations}"
         }
 
         test "an event is located to 1e-10: y = 1/2 at t = ln 2 for y′ = −y" {
-            let ev = FlowEvent("half", EventFunction(fun _ y -> y.[0] - 0.5), CrossingDirection.Falling, true)
+            let ev =
+                FlowEvent("half", EventFunction(fun _ y -> y.[0] - 0.5), CrossingDirection.Falling, true)
+
             let s = solveProblem "dp5" (Flow.tolerances 1e-12 1e-12) [ ev ] decay 5.0
             Expect.equal s.Status IntegrationStatus.TerminalEvent s.Message
             Expect.isLessThanOrEqual (abs (s.Events.Head.Time - log 2.0)) 1e-10 $"event time {s.Events.Head.Time:r}"
@@ -142,11 +180,21 @@ let tests =
         test "several crossings within one step are all found, in time order" {
             // x = cos t crosses 1/2 at π/3, 5π/3, 7π/3, 11π/3; steps of up to 4 are allowed.
             let ev = FlowEvent("x = 1/2", EventFunction(fun _ y -> y.[0] - 0.5))
-            let s = solveProblem "dp5" (Flow.tolerances 1e-10 1e-12 |> Flow.maxStep 4.0) [ ev ] oscillator 12.5
-            let expected = [ Math.PI / 3.0; 5.0 * Math.PI / 3.0; 7.0 * Math.PI / 3.0; 11.0 * Math.PI / 3.0 ]
+
+            let s =
+                solveProblem "dp5" (Flow.tolerances 1e-10 1e-12 |> Flow.maxStep 4.0) [ ev ] oscillator 12.5
+
+            let expected =
+                [ Math.PI / 3.0
+                  5.0 * Math.PI / 3.0
+                  7.0 * Math.PI / 3.0
+                  11.0 * Math.PI / 3.0 ]
+
             Expect.equal s.Events.Length expected.Length $"events at %A{s.Events |> List.map (fun e -> e.Time)}"
+
             for e, t in List.zip s.Events expected do
                 Expect.isLessThanOrEqual (abs (e.Time - t)) 1e-8 $"crossing near {t}"
+
             Expect.isTrue (s.Events |> List.pairwise |> List.forall (fun (a, b) -> a.Time < b.Time)) "in time order"
             Expect.sequenceEqual (s.Events |> List.map (fun e -> e.Rising)) [ false; true; false; true ] "directions"
         }
@@ -156,9 +204,13 @@ let tests =
             let w0 = networkCase.WeightVector 0
             let eta = 0.01
             let mutable w = Array.copy w0
-            for _ in 1 .. 200 do
+
+            for _ in 1..200 do
                 w <- Array.map2 (fun wi gi -> wi - eta * gi) w (grad f w)
-            let s = Flow.solveWith (Flow.method "euler") (Flow.fixedStep eta) [] [] f w0 (200.0 * eta)
+
+            let s =
+                Flow.solveWith (Flow.method "euler") (Flow.fixedStep eta) [] [] f w0 (200.0 * eta)
+
             Expect.equal s.Statistics.AcceptedSteps 200L "200 steps"
             Expect.sequenceEqual s.Final w "identical iterates"
         }
@@ -166,11 +218,17 @@ let tests =
         test "the loss never increases along an accurate flow" {
             let f = Problem.loss networkCase.Problem
             let recorder = Flow.recorder (Flow.linearGrid 0.0 20.0 400) [ Flow.lossQuantity f ]
-            let s = Flow.solveWith Flow.dp5 (Flow.tolerances 1e-10 1e-12) [ recorder ] [] f (networkCase.WeightVector 0) 20.0
+
+            let s =
+                Flow.solveWith Flow.dp5 (Flow.tolerances 1e-10 1e-12) [ recorder ] [] f (networkCase.WeightVector 0) 20.0
+
             Expect.equal s.Status IntegrationStatus.Completed s.Message
             let losses = recorder.Column "loss"
             Expect.equal losses.Length 400 "every requested time observed"
-            let increases = losses |> Array.pairwise |> Array.filter (fun (a, b) -> b > a + 1e-12 * abs a)
+
+            let increases =
+                losses |> Array.pairwise |> Array.filter (fun (a, b) -> b > a + 1e-12 * abs a)
+
             Expect.isEmpty increases $"loss increases: %A{increases |> Array.truncate 3}"
             Expect.isLessThan losses.[losses.Length - 1] (0.9 * losses.[0]) "the loss decreases"
         }
@@ -179,13 +237,22 @@ let tests =
             let net = networkCase.Network
             let f = Problem.loss networkCase.Problem
             let p = float (Shapes.power networkCase.ActivationSpec)
+
             let quantities =
-                [ for j in 0 .. 3 do
-                    let a = net.Layout.IncomingIndices(1, j)
-                    let b = net.Layout.OutgoingIndices(1, j)
-                    yield Flow.quantity $"c{j}" (fun w -> (a |> Array.sumBy (fun k -> w.[k] * w.[k])) - p * (b |> Array.sumBy (fun k -> w.[k] * w.[k]))) ]
+                [ for j in 0..3 do
+                      let a = net.Layout.IncomingIndices(1, j)
+                      let b = net.Layout.OutgoingIndices(1, j)
+
+                      yield
+                          Flow.quantity $"c{j}" (fun w ->
+                              (a |> Array.sumBy (fun k -> w.[k] * w.[k]))
+                              - p * (b |> Array.sumBy (fun k -> w.[k] * w.[k]))) ]
+
             let recorder = Flow.recorder (Flow.linearGrid 0.0 20.0 50) quantities
-            Flow.solveWith Flow.dp5 (Flow.tolerances 1e-12 1e-14) [ recorder ] [] f (networkCase.WeightVector 0) 20.0 |> ignore
+
+            Flow.solveWith Flow.dp5 (Flow.tolerances 1e-12 1e-14) [ recorder ] [] f (networkCase.WeightVector 0) 20.0
+            |> ignore
+
             for q in quantities do
                 let c = recorder.Column q.Name
                 let drift = c |> Array.map (fun x -> abs (x - c.[0])) |> Array.max
@@ -205,17 +272,35 @@ let tests =
         test "logarithmic time gives the same solution, with observers and events in t" {
             let options = Flow.relative 1e-12
             let plain = solveProblem "dp5" options [] linear 30.0
-            let logarithmic = solveProblem "dp5" (IntegrationOptions(RelativeTolerance = 1e-12, AbsoluteTolerance = 0.0, LogarithmicTimeScale = Nullable 0.1)) [] linear 30.0
+
+            let logarithmic =
+                solveProblem
+                    "dp5"
+                    (IntegrationOptions(RelativeTolerance = 1e-12, AbsoluteTolerance = 0.0, LogarithmicTimeScale = Nullable 0.1))
+                    []
+                    linear
+                    30.0
+
             Expect.equal logarithmic.Status IntegrationStatus.Completed logarithmic.Message
             Expect.equal logarithmic.FinalTime 30.0 "final time in t"
             Expect.isLessThanOrEqual (errorOf linear logarithmic) 1e-9 "accurate in s as in t"
             Expect.isLessThan logarithmic.Statistics.AcceptedSteps plain.Statistics.AcceptedSteps "fewer steps over a long horizon of decay"
-            let ev = FlowEvent("half", EventFunction(fun _ y -> y.[0] - 0.5), CrossingDirection.Falling, false)
-            let recorder = Flow.recorder [ 0.0; 1.0; 10.0 ] [ Flow.quantity "y" (fun y -> y.[0]) ]
-            let logTime = IntegrationOptions(RelativeTolerance = 1e-12, AbsoluteTolerance = 0.0, LogarithmicTimeScale = Nullable 1.0)
-            let s = Flow.solveSystem Flow.dp5 logTime [ recorder ] [ ev ] decay.System 0.0 decay.Initial 10.0
+
+            let ev =
+                FlowEvent("half", EventFunction(fun _ y -> y.[0] - 0.5), CrossingDirection.Falling, false)
+
+            let recorder =
+                Flow.recorder [ 0.0; 1.0; 10.0 ] [ Flow.quantity "y" (fun y -> y.[0]) ]
+
+            let logTime =
+                IntegrationOptions(RelativeTolerance = 1e-12, AbsoluteTolerance = 0.0, LogarithmicTimeScale = Nullable 1.0)
+
+            let s =
+                Flow.solveSystem Flow.dp5 logTime [ recorder ] [ ev ] decay.System 0.0 decay.Initial 10.0
+
             Expect.isLessThanOrEqual (abs (s.Events.Head.Time - log 2.0)) 1e-10 "event time in t"
             Expect.sequenceEqual (recorder.Column "t") [| 0.0; 1.0; 10.0 |] "observation times in t"
+
             for t, y in Array.zip (recorder.Column "t") (recorder.Column "y") do
                 Expect.isLessThanOrEqual (abs (y - exp -t) / exp -t) 1e-9 $"y({t})"
         }
@@ -227,18 +312,25 @@ let tests =
             let teacher = Problem.example "two-relu-teacher"
             let net = Net.twoLayer 5 6 (Activation.reluPower 2)
             let f = Problem.loss (Problem.withNetwork net teacher)
+
             let scaledEscape delta =
                 let w0 = Weights.gaussian 3L delta net
-                let s = Flow.solveWith Flow.dp5 (Flow.relative 1e-8) [] [ Flow.escapeAt 0.3 ] f w0 (100.0 / delta)
+
+                let s =
+                    Flow.solveWith Flow.dp5 (Flow.relative 1e-8) [] [ Flow.escapeAt 0.3 ] f w0 (100.0 / delta)
+
                 Expect.equal s.Status IntegrationStatus.TerminalEvent s.Message
                 delta * s.Events.Head.Time
+
             let a, b, c = scaledEscape 1e-2, scaledEscape 1e-3, scaledEscape 1e-4
             Expect.isTrue (a < b && b < c) $"δ·T_esc increases towards its limit: {a:f4}, {b:f4}, {c:f4}"
             Expect.isLessThan ((c - b) / c) 0.02 $"δ·T_esc settles: {b:f4} → {c:f4}"
         }
 
         test "the step limit stops the integration with a clear status" {
-            let s = solveProblem "dp5" (Flow.tolerances 1e-12 1e-12 |> Flow.maxSteps 50L) [] oscillator 1000.0
+            let s =
+                solveProblem "dp5" (Flow.tolerances 1e-12 1e-12 |> Flow.maxSteps 50L) [] oscillator 1000.0
+
             Expect.equal s.Status IntegrationStatus.MaxStepsReached s.Message
             Expect.stringContains s.Message "50 steps" "message"
         }

@@ -20,13 +20,19 @@ let private stepCounts (order: int) =
 
 let private orderTest (m: IRungeKuttaMethod) =
     let denseOrder = min m.Order (m.DenseOutputOrder + 1)
+
     test $"{m.Name}: solution of order {m.Order} (±0.3), dense output of order at least {denseOrder} (-0.3)" {
         let steps = stepCounts m.Order
         let hs = steps |> List.map (fun n -> 1.0 / float n)
         let runs = steps |> List.map (integrate m linear 1.0)
         ConvergenceOrder.expectOrder $"{m.Name}: global error at t = 1" (float m.Order) 0.3 hs (runs |> List.map (fun r -> r.FinalError))
-        ConvergenceOrder.expectOrderAtLeast $"{m.Name}: global error of the dense output at the step midpoints" (float denseOrder - 0.3) hs
+
+        ConvergenceOrder.expectOrderAtLeast
+            $"{m.Name}: global error of the dense output at the step midpoints"
+            (float denseOrder - 0.3)
+            hs
             (runs |> List.map (fun r -> r.MidpointError))
     }
 
-let tests = testList "Declared order of every registered method" [ for name in Flow.methods -> orderTest (Flow.method name) ]
+let tests =
+    testList "Declared order of every registered method" [ for name in Flow.methods -> orderTest (Flow.method name) ]

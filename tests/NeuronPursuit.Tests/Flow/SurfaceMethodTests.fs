@@ -17,7 +17,8 @@ let private problem = Problem.example "two-layer-relu2"
 let private tEnd = 2.0
 
 /// The reference: dop853 at rtol 1e-13.
-let private reference = lazy (Flow.solveWith (Flow.method "dop853") (Flow.tolerances 1e-13 1e-15) [] [] (Problem.loss problem) (Problem.w0 problem) tEnd)
+let private reference =
+    lazy (Flow.solveWith (Flow.method "dop853") (Flow.tolerances 1e-13 1e-15) [] [] (Problem.loss problem) (Problem.w0 problem) tEnd)
 
 /// Step control for a method and the agreement with the reference it allows, relative to ‖w_ref‖∞. The vector field
 /// −∇ℒ is only Lipschitz where a pre-activation crosses the kink of σ′ = 2 relu, so the methods lose order there:
@@ -35,11 +36,14 @@ let private controlFor (m: IRungeKuttaMethod) =
 /// An objective that counts its evaluations.
 type private Counting(inner: IObjective<float>) =
     member val Evaluations = 0 with get, set
+
     interface IObjective<float> with
         member _.Dimension = inner.Dimension
+
         member this.Value(w) =
             this.Evaluations <- this.Evaluations + 1
             inner.Value w
+
         member this.ValueAndGradient(w, g) =
             this.Evaluations <- this.Evaluations + 1
             inner.ValueAndGradient(w, g)
@@ -49,7 +53,10 @@ let private solves (name: string) =
     test $"{name} integrates the gradient flow of a ReLU² problem's loss and agrees with dop853" {
         let m = Flow.method name
         let options, tolerance = controlFor m
-        let s = Flow.solveWith m options [] [] (Problem.loss problem) (Problem.w0 problem) tEnd
+
+        let s =
+            Flow.solveWith m options [] [] (Problem.loss problem) (Problem.w0 problem) tEnd
+
         Expect.equal s.Status IntegrationStatus.Completed $"{name}: {s.Message}"
         Expect.equal s.FinalTime tEnd "reached t-end"
         let r = reference.Force()
@@ -60,16 +67,25 @@ let private solves (name: string) =
 
 let private refusedWithoutHessian =
     test "a method that needs the Jacobian is refused before integrating when the function has no Hessian" {
-        let needing = Flow.methods |> List.map Flow.method |> List.filter (fun m -> m.RequiresJacobian)
+        let needing =
+            Flow.methods
+            |> List.map Flow.method
+            |> List.filter (fun m -> m.RequiresJacobian)
+
         Expect.isNonEmpty needing "some registered methods need the Jacobian"
+
         for m in needing do
             let counting = Counting((Problem.loss problem).Objective)
             let f = objective "loss without its Hessian" counting
-            let e = Expect.throwsC (fun () -> Flow.solveWith m Flow.defaults [] [] f (Problem.w0 problem) tEnd |> ignore) id
+
+            let e =
+                Expect.throwsC (fun () -> Flow.solveWith m Flow.defaults [] [] f (Problem.w0 problem) tEnd |> ignore) id
+
             Expect.isTrue (e :? ArgumentException) $"{m.Name}: an ArgumentException, got {e.GetType().Name}"
             Expect.stringStarts e.Message $"method: {m.Name} needs the Jacobian" $"{m.Name}: says why"
             Expect.isFalse (e.Message.Contains '\n') "one line"
             Expect.equal counting.Evaluations 0 $"{m.Name}: nothing was evaluated"
     }
 
-let tests = testList "Every method through the F# surface" ([ for name in Flow.methods -> solves name ] @ [ refusedWithoutHessian ])
+let tests =
+    testList "Every method through the F# surface" ([ for name in Flow.methods -> solves name ] @ [ refusedWithoutHessian ])

@@ -15,14 +15,23 @@ open NeuronPursuit.Core.Objectives
 type private MaxOfLinear(c: float[][]) =
     let active (u: ReadOnlySpan<float>) =
         let mutable best, arg = Double.NegativeInfinity, 0
+
         for k in 0 .. c.Length - 1 do
             let mutable s = 0.0
-            for i in 0 .. u.Length - 1 do s <- s + c.[k].[i] * u.[i]
-            if s > best then best <- s; arg <- k
+
+            for i in 0 .. u.Length - 1 do
+                s <- s + c.[k].[i] * u.[i]
+
+            if s > best then
+                best <- s
+                arg <- k
+
         best, arg
+
     interface IObjective<float> with
         member _.Dimension = c.[0].Length
         member _.Value(u) = fst (active u)
+
         member _.ValueAndGradient(u, gradient) =
             let value, k = active u
             c.[k].AsSpan().CopyTo(gradient)
@@ -32,19 +41,27 @@ type private MaxOfLinear(c: float[][]) =
 type private MinusAbs(slopes: float[]) =
     interface IObjective<float> with
         member _.Dimension = slopes.Length
+
         member _.Value(u) =
             let mutable s = -abs u.[0]
-            for i in 1 .. slopes.Length - 1 do s <- s + slopes.[i] * u.[i]
+
+            for i in 1 .. slopes.Length - 1 do
+                s <- s + slopes.[i] * u.[i]
+
             s
+
         member _.ValueAndGradient(u, gradient) =
             let mutable s = -abs u.[0]
+
             for i in 1 .. slopes.Length - 1 do
                 s <- s + slopes.[i] * u.[i]
                 gradient.[i] <- slopes.[i]
+
             gradient.[0] <- (if u.[0] > 0.0 then -1.0 else 1.0)
             s
 
-let private measure (f: IObjective<float>) (u: float[]) = ClarkeStationarity.Measure(f, ReadOnlySpan u)
+let private measure (f: IObjective<float>) (u: float[]) =
+    ClarkeStationarity.Measure(f, ReadOnlySpan u)
 
 let tests =
     testList "Clarke stationarity on the sphere" [
@@ -56,26 +73,40 @@ let tests =
                 Expect.floatClose Accuracy.high r.Weights.[0] 0.5 "weight"
             }
             test "a vertex when the segment points away" {
-                let r = MinimumNormPoint.Find(ReadOnlySpan [| 1.0; 0.0; 2.0; 1.0; 3.0; -1.0 |], 3, 2)
+                let r =
+                    MinimumNormPoint.Find(ReadOnlySpan [| 1.0; 0.0; 2.0; 1.0; 3.0; -1.0 |], 3, 2)
+
                 Expect.floatClose Accuracy.high r.Norm 1.0 "the vertex (1, 0)"
                 Expect.floatClose Accuracy.high r.Weights.[0] 1.0 "all weight on it"
             }
             test "zero inside a triangle, and the simplex face x + y + z = 1" {
-                let inside = MinimumNormPoint.Find(ReadOnlySpan [| 1.0; 0.0; -1.0; 1.0; -1.0; -1.0 |], 3, 2)
+                let inside =
+                    MinimumNormPoint.Find(ReadOnlySpan [| 1.0; 0.0; -1.0; 1.0; -1.0; -1.0 |], 3, 2)
+
                 Expect.isLessThan inside.Norm 1e-12 "0 is in the hull"
-                let face = MinimumNormPoint.Find(ReadOnlySpan [| 1.0; 0.0; 0.0; 0.0; 1.0; 0.0; 0.0; 0.0; 1.0 |], 3, 3)
+
+                let face =
+                    MinimumNormPoint.Find(ReadOnlySpan [| 1.0; 0.0; 0.0; 0.0; 1.0; 0.0; 0.0; 0.0; 1.0 |], 3, 3)
+
                 Expect.floatClose Accuracy.high face.Norm (1.0 / sqrt 3.0) "the centroid"
-                for l in face.Weights do Expect.floatClose Accuracy.high l (1.0 / 3.0) "equal weights"
+
+                for l in face.Weights do
+                    Expect.floatClose Accuracy.high l (1.0 / 3.0) "equal weights"
             }
             test "random clouds: the answer is optimal (no point improves on it) and a convex combination" {
                 let random = SeededRandom 3L
+
                 for trial in 1..20 do
                     let m, p = 3 + trial, 2 + trial % 5
-                    let pts = Array.init (m * p) (fun _ -> random.NextGaussian() + (if trial % 2 = 0 then 1.5 else 0.0))
+
+                    let pts =
+                        Array.init (m * p) (fun _ -> random.NextGaussian() + (if trial % 2 = 0 then 1.5 else 0.0))
+
                     let r = MinimumNormPoint.Find(ReadOnlySpan pts, m, p)
                     Expect.floatClose Accuracy.high (Array.sum r.Weights) 1.0 "Σλ = 1"
                     Expect.isTrue (r.Weights |> Array.forall (fun l -> l >= 0.0)) "λ ≥ 0"
                     let x2 = r.Norm * r.Norm
+
                     for i in 0 .. m - 1 do
                         let d = Seq.sum (seq { for k in 0 .. p - 1 -> r.Point.[k] * pts.[i * p + k] })
                         Expect.isGreaterThanOrEqual (d - x2) (-1e-9) $"optimality against point {i} (trial {trial})"
@@ -100,7 +131,11 @@ let tests =
             let off = measure f u
             let g = [| -1.0; 1.0 |]
             let lambda = g.[0] * u.[0] + g.[1] * u.[1]
-            let t = sqrt ((g.[0] - lambda * u.[0]) ** 2.0 + (g.[1] - lambda * u.[1]) ** 2.0) / sqrt 2.0
+
+            let t =
+                sqrt ((g.[0] - lambda * u.[0]) ** 2.0 + (g.[1] - lambda * u.[1]) ** 2.0)
+                / sqrt 2.0
+
             Expect.floatClose { absolute = 1e-4; relative = 0.0 } off.Value t "not stationary off the kink"
         }
         test "max of two linear functions: Clarke-KKT on the ridge at (1, 1, 0)/√2, not at (½, ½, 1/√2)" {
@@ -132,6 +167,7 @@ let tests =
             Expect.isTrue c.Converged $"gradient sampling converges: measure {c.Measure}"
             Expect.isGreaterThanOrEqual c.Value best.Value "N does not decrease"
             Expect.isLessThan (Kkt.clarke 1e-7 1L f c.Direction).Value 1e-5 "the end point is certified"
+
             for r in Analysis.layerNormRatios p.Network c.Direction do
                 Expect.floatClose { absolute = 1e-5; relative = 0.0 } r 1.0 "‖W_l‖² = ‖W_(l+1)‖² at a Clarke-KKT point (claim 13, p = 1)"
             // A random direction is not.

@@ -18,24 +18,38 @@ open NeuronPursuit.Testing
 type DiagonalQuadratic(eigenvalues: float[]) =
     interface IObjective<Dual<float>> with
         member _.Dimension = eigenvalues.Length
+
         member _.Value(u) =
             let mutable s = Dual<float>(0.0, 0.0)
+
             for i in 0 .. eigenvalues.Length - 1 do
                 s <- s + Dual<float>(eigenvalues.[i], 0.0) * u.[i] * u.[i]
+
             s
+
         member _.ValueAndGradient(u, gradient) =
             let mutable s = Dual<float>(0.0, 0.0)
+
             for i in 0 .. eigenvalues.Length - 1 do
                 let li = Dual<float>(eigenvalues.[i], 0.0)
                 gradient.[i] <- Dual<float>(2.0, 0.0) * li * u.[i]
                 s <- s + li * u.[i] * u.[i]
+
             s
 
-let private unitVector k i = Array.init k (fun j -> if j = i then 1.0 else 0.0)
+let private unitVector k i =
+    Array.init k (fun j -> if j = i then 1.0 else 0.0)
 
-let private twoLayerCase = { Kind = NetworkKind.TwoLayer; InputDimension = 3; Widths = [ 5 ]; ActivationSpec = "relu-power:2"; SampleCount = 25; Seed = 41L }
+let private twoLayerCase =
+    { Kind = NetworkKind.TwoLayer
+      InputDimension = 3
+      Widths = [ 5 ]
+      ActivationSpec = "relu-power:2"
+      SampleCount = 25
+      Seed = 41L }
 
-let private bestKkt (case: NetworkCase) = Kkt.best (Kkt.options 1e-12 50000) 8 5L (fun () -> Problem.ncf case.Problem)
+let private bestKkt (case: NetworkCase) =
+    Kkt.best (Kkt.options 1e-12 50000) 8 5L (fun () -> Problem.ncf case.Problem)
 
 let tests =
     testList "KKT toolkit" [
@@ -61,7 +75,12 @@ let tests =
 
         test "permutations: distance 0 to a permuted copy, positive to a different point, clusters merge copies" {
             let net = Net.feedForward 3 [ 4; 3 ] (Activation.reluPower 2)
-            let case = { twoLayerCase with Kind = NetworkKind.FeedForward; Widths = [ 4; 3 ] }
+
+            let case =
+                { twoLayerCase with
+                    Kind = NetworkKind.FeedForward
+                    Widths = [ 4; 3 ] }
+
             let a = case.WeightVector 0
             let b = Array.copy a
             PermutationSymmetry.Permute(net.Layout, Span b, 1, [| 2; 0; 3; 1 |])
@@ -78,20 +97,35 @@ let tests =
         }
 
         test "deduplicated restarts of a two-layer NCF: fewer clusters than restarts, members within tolerance" {
-            let points = Kkt.search (Kkt.options 1e-11 50000) 12 3L (fun () -> Problem.ncf twoLayerCase.Problem)
-            let clusters = Kkt.deduplicate twoLayerCase.Network.Layout 1e-5 (points |> List.filter (fun p -> p.Converged))
+            let points =
+                Kkt.search (Kkt.options 1e-11 50000) 12 3L (fun () -> Problem.ncf twoLayerCase.Problem)
+
+            let clusters =
+                Kkt.deduplicate twoLayerCase.Network.Layout 1e-5 (points |> List.filter (fun p -> p.Converged))
+
             Expect.isLessThan clusters.Length 12 "restarts meet at the same points up to permutation"
+
             for c in clusters do
                 Expect.isLessThanOrEqual c.MaxDistance 1e-5 "members close to the representative"
         }
 
         test "blow-up time from u(0) = c·u* equals 1/(L(L−2)N*c^{L−2}) to 1e-8 (L = 3 and L = 7)" {
-            for case, degree in [ twoLayerCase, 3; { twoLayerCase with Kind = NetworkKind.FeedForward; Widths = [ 3; 2 ]; ActivationSpec = "leaky-relu-power:0.2:2" }, 7 ] do
+            for case, degree in
+                [ twoLayerCase, 3
+                  { twoLayerCase with
+                      Kind = NetworkKind.FeedForward
+                      Widths = [ 3; 2 ]
+                      ActivationSpec = "leaky-relu-power:0.2:2" },
+                  7 ] do
                 let p = bestKkt case
                 Expect.isTrue p.Converged "KKT point converged"
+
                 for c in [ 0.5; 2.0 ] do
                     let r = Kkt.blowUp degree (Problem.ncf case.Problem) (Array.map ((*) c) p.Direction)
-                    let expected = 1.0 / (float degree * float (degree - 2) * p.Value * c ** float (degree - 2))
+
+                    let expected =
+                        1.0 / (float degree * float (degree - 2) * p.Value * c ** float (degree - 2))
+
                     Expect.isTrue r.BlewUp r.Message
                     expectCloseScalar 1e-8 expected r.Tau expected $"τ* (L = {degree}, c = {c})"
                     Expect.isGreaterThan (Vec.cosine r.LimitDirection p.Direction) (1.0 - 1e-9) "limit direction is u*"
@@ -99,15 +133,25 @@ let tests =
 
         test "blow-up time: N(u) = −‖u‖³ < 0 everywhere gives no blow-up; L = 2 is refused" {
             let case = twoLayerCase
+
             let negative =
                 { new IObjective<float> with
                     member _.Dimension = 4
-                    member _.Value(u) = -(pown (sqrt (u.[0] * u.[0] + u.[1] * u.[1] + u.[2] * u.[2] + u.[3] * u.[3])) 3)
+
+                    member _.Value(u) =
+                        -(pown (sqrt (u.[0] * u.[0] + u.[1] * u.[1] + u.[2] * u.[2] + u.[3] * u.[3])) 3)
+
                     member this.ValueAndGradient(u, g) =
                         let r = sqrt (u.[0] * u.[0] + u.[1] * u.[1] + u.[2] * u.[2] + u.[3] * u.[3])
-                        for i in 0 .. 3 do g.[i] <- -3.0 * r * u.[i]
+
+                        for i in 0..3 do
+                            g.[i] <- -3.0 * r * u.[i]
+
                         -(r * r * r) }
-            let r = BlowUpTime.Compute(negative, 3, ReadOnlySpan [| 0.5; 0.5; 0.5; 0.5 |], BlowUpOptions(MaxTau = 1e3))
+
+            let r =
+                BlowUpTime.Compute(negative, 3, ReadOnlySpan [| 0.5; 0.5; 0.5; 0.5 |], BlowUpOptions(MaxTau = 1e3))
+
             Expect.isFalse r.BlewUp r.Message
             let relu = Problem.ncf (case.Problem |> Problem.withActivation Activation.relu)
             Expect.throwsT<ArgumentException> (fun () -> Kkt.blowUp 2 relu (case.WeightVector 0) |> ignore) "L = 2"
@@ -121,7 +165,10 @@ let tests =
             expectCloseScalar 1e-8 1.0 (Vec.norm s.Final) 1.0 "unit norm kept"
             Expect.isLessThan (Kkt.residual n s.Final) 1e-5 "KKT residual at the end"
             Expect.isGreaterThan (value n s.Final) 0.0 "N > 0 at the end of the spherical flow"
-            let grown = Kkt.ncfFlow (Flow.tolerances 1e-11 1e-12) [] [ Flow.normReaches "double" true 2.0 ] n s.Final 200.0
+
+            let grown =
+                Kkt.ncfFlow (Flow.tolerances 1e-11 1e-12) [] [ Flow.normReaches "double" true 2.0 ] n s.Final 200.0
+
             Expect.isNonEmpty grown.Events "from there the NCF flow grows ‖u‖ to 2"
         }
 
@@ -159,18 +206,32 @@ let tests =
 
         test "residual NCF: zero residual at the teacher, and the restricted objective's gradient is the free part of Jᵀr" {
             let teacher = Problem.example "two-relu-teacher"
+
             let teacherWeights =
                 match teacher.TeacherWeights with
                 | null -> failwith "the teacher example has its weights"
                 | w -> w
+
             Expect.isLessThan (maxAbs (Problem.residual teacher teacherWeights)) 1e-12 "teacher fits exactly"
-            Expect.isLessThan (maxAbs (ResidualCorrelation.Residual(teacher.Network, teacher.Data, ReadOnlySpan teacherWeights))) 1e-12 "so does the core's"
-            let case = { twoLayerCase with Kind = NetworkKind.FeedForward; Widths = [ 3; 2 ] }
+
+            Expect.isLessThan
+                (maxAbs (ResidualCorrelation.Residual(teacher.Network, teacher.Data, ReadOnlySpan teacherWeights)))
+                1e-12
+                "so does the core's"
+
+            let case =
+                { twoLayerCase with
+                    Kind = NetworkKind.FeedForward
+                    Widths = [ 3; 2 ] }
+
             let net = case.Network
             let wbar = case.WeightVector 0
             let residual = case.SampleVector 0
             let free = [| 0; 2; 5; net.ParameterCount - 1 |]
-            let restricted = ResidualCorrelation.Restricted(net, case.Data, ReadOnlySpan residual, ReadOnlySpan wbar, free)
+
+            let restricted =
+                ResidualCorrelation.Restricted(net, case.Data, ReadOnlySpan residual, ReadOnlySpan wbar, free)
+
             let z = [| 0.3; -0.2; 0.1; 0.5 |]
             let g = Array.zeroCreate 4
             restricted.ValueAndGradient(ReadOnlySpan z, Span g) |> ignore

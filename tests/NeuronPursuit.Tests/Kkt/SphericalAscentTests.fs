@@ -17,29 +17,43 @@ open NeuronPursuit.Testing
 type private QuadraticForm(eigenvalues: float[], q: float[]) =
     let k = eigenvalues.Length
     let a = Array2D.zeroCreate<float> k k
+
     do
         // Q = I − 2qqᵀ, A = Q Λ Qᵀ.
-        let qm = Array2D.init k k (fun i j -> (if i = j then 1.0 else 0.0) - 2.0 * q.[i] * q.[j])
+        let qm =
+            Array2D.init k k (fun i j -> (if i = j then 1.0 else 0.0) - 2.0 * q.[i] * q.[j])
+
         for i in 0 .. k - 1 do
             for j in 0 .. k - 1 do
                 a.[i, j] <- Seq.sum (seq { for l in 0 .. k - 1 -> qm.[i, l] * eigenvalues.[l] * qm.[j, l] })
-    member _.Eigenvector(l: int) = Array.init k (fun i -> (if i = l then 1.0 else 0.0) - 2.0 * q.[i] * q.[l])
+
+    member _.Eigenvector(l: int) =
+        Array.init k (fun i -> (if i = l then 1.0 else 0.0) - 2.0 * q.[i] * q.[l])
+
     interface IObjective<float> with
         member _.Dimension = k
+
         member this.Value(u) =
             let mutable s = 0.0
+
             for i in 0 .. k - 1 do
                 for j in 0 .. k - 1 do
                     s <- s + u.[i] * a.[i, j] * u.[j]
+
             s
+
         member this.ValueAndGradient(u, gradient) =
             let mutable s = 0.0
+
             for i in 0 .. k - 1 do
                 let mutable row = 0.0
+
                 for j in 0 .. k - 1 do
                     row <- row + a.[i, j] * u.[j]
+
                 gradient.[i] <- 2.0 * row
                 s <- s + u.[i] * row
+
             s
 
 let private quadratic () =
@@ -53,13 +67,21 @@ let private ncfCases =
       NetworkKind.FeedForward, [ 3; 2 ], "leaky-relu-power:0.1:2"
       NetworkKind.SumOfPowers, [ 4 ], "relu-power:3" ]
     |> List.mapi (fun i (kind, widths, activation) ->
-        { Kind = kind; InputDimension = 4; Widths = widths; ActivationSpec = activation; SampleCount = 30; Seed = 100L + int64 i })
+        { Kind = kind
+          InputDimension = 4
+          Widths = widths
+          ActivationSpec = activation
+          SampleCount = 30
+          Seed = 100L + int64 i })
 
 let tests =
     testList "Spherical ascent (KKT points)" [
         test "finds the top eigenvector of a quadratic form: value max λ and |cos| = 1 to 1e-10" {
             let form = quadratic ()
-            let best = Kkt.best (SphericalAscentOptions()) 8 5L (fun () -> objective "quadratic form" form)
+
+            let best =
+                Kkt.best (SphericalAscentOptions()) 8 5L (fun () -> objective "quadratic form" form)
+
             let v = form.Eigenvector 2 // λ = 2.5 is the largest
             let cosine = abs (Array.fold2 (fun s a b -> s + a * b) 0.0 best.Direction v)
             Expect.isTrue best.Converged "converged"
@@ -68,14 +90,23 @@ let tests =
         }
         test "every restart's end point satisfies the KKT condition: residual ≤ tolerance and ∇N = λu" {
             let form = quadratic ()
-            let points = Kkt.search (SphericalAscentOptions()) 12 3L (fun () -> objective "quadratic form" form)
+
+            let points =
+                Kkt.search (SphericalAscentOptions()) 12 3L (fun () -> objective "quadratic form" form)
+
             for point in points do
                 Expect.isTrue point.Converged $"restart {point.Restart} converged"
                 let g = Array.zeroCreate 8
-                let value = (form :> IObjective<float>).ValueAndGradient(ReadOnlySpan point.Direction, Span g)
+
+                let value =
+                    (form :> IObjective<float>).ValueAndGradient(ReadOnlySpan point.Direction, Span g)
                 // Euler: λ = ⟨∇N, u⟩ = 2N for this 2-homogeneous N.
                 let tangential = Array.map2 (fun gi ui -> gi - 2.0 * value * ui) g point.Direction
-                let size = sqrt (Array.sumBy (fun x -> x * x) tangential) / sqrt (Array.sumBy (fun x -> x * x) g)
+
+                let size =
+                    sqrt (Array.sumBy (fun x -> x * x) tangential)
+                    / sqrt (Array.sumBy (fun x -> x * x) g)
+
                 Expect.isLessThan size 1e-8 $"restart {point.Restart}: ‖∇N − 2N·u‖/‖∇N‖ = {size:e2}"
         }
         test "KKT points of network NCFs: residual ≤ 1e-9, unit norm, λ = L·N (Euler) and N ≥ N(u₀)" {
@@ -108,15 +139,22 @@ let tests =
             let make () = (Problem.ncf case.Problem).Objective
             let one = KktSearch.Run(make, 6, 42L, parallelism = 1)
             let two = KktSearch.Run(make, 6, 42L, parallelism = 2)
+
             for a, b in Seq.zip one two do
                 Expect.equal a.Restart b.Restart "same order"
                 Expect.equal a.Direction b.Direction $"restart {a.Restart}: same direction"
                 Expect.equal a.Value b.Value "same value"
+
             let other = KktSearch.Run(make, 6, 43L)
-            Expect.notEqual (one |> Seq.map (fun p -> p.Value) |> Seq.toList) (other |> Seq.map (fun p -> p.Value) |> Seq.toList) "another seed, other restarts"
+
+            Expect.notEqual
+                (one |> Seq.map (fun p -> p.Value) |> Seq.toList)
+                (other |> Seq.map (fun p -> p.Value) |> Seq.toList)
+                "another seed, other restarts"
         }
         test "a zero start direction is refused with an error naming it" {
             let f = objective "quadratic form" (quadratic ())
+
             try
                 Kkt.ascent (SphericalAscentOptions()) f (Array.zeroCreate 8) |> ignore
                 failtest "expected an ArgumentException"

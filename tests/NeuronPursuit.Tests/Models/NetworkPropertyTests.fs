@@ -18,7 +18,9 @@ open NeuronPursuit.Testing
 let private tolDouble = 1e-12
 let private tolDoubleDouble = 9000.0 * 4.93e-32
 
-let private config = { FsCheckConfig.defaultConfig with maxTest = 400 }
+let private config =
+    { FsCheckConfig.defaultConfig with
+        maxTest = 400 }
 
 let inline private d (x: 'T) = Scalar.ToDouble x
 
@@ -46,7 +48,11 @@ let inline eulerError (toT: NetworkCase -> int -> float[] -> 'T[]) (case: Networ
     let L = Scalar.FromDouble<'T>(float (Net.degree net))
     let lhs = Vec.dot g w
     let rhs = L * Vec.dot c h
-    let scale = Array.fold2 (fun s a b -> s + abs (d (a * b))) 0.0 g w + abs (d L) * Array.fold2 (fun s a b -> s + abs (d (a * b))) 0.0 c h
+
+    let scale =
+        Array.fold2 (fun s a b -> s + abs (d (a * b))) 0.0 g w
+        + abs (d L) * Array.fold2 (fun s a b -> s + abs (d (a * b))) 0.0 c h
+
     abs (d (lhs - rhs)) / (scale + 1e-300)
 
 /// The worst relative violation over all hidden neurons of ⟨a, ∇ₐℓ⟩ = p ⟨b, ∇_bℓ⟩ for ℓ = cᵀH,
@@ -58,44 +64,48 @@ let inline conservationError (toT: NetworkCase -> int -> float[] -> 'T[]) (case:
     let c: 'T[] = toT case 1 (case.SampleVector 0)
     let g = jacobianTv net data w c
     let p = Scalar.FromDouble<'T>(float net.Activation.Degree.Value)
+
     let pairSum (indices: int[]) =
-        indices |> Array.fold (fun s k -> s + w.[k] * g.[k]) (Scalar.FromDouble<'T> 0.0),
-        indices |> Array.sumBy (fun k -> abs (d (w.[k] * g.[k])))
+        indices |> Array.fold (fun s k -> s + w.[k] * g.[k]) (Scalar.FromDouble<'T> 0.0), indices |> Array.sumBy (fun k -> abs (d (w.[k] * g.[k])))
+
     [ for layer in 1 .. net.HiddenWidths.Count do
-        for neuron in 0 .. net.HiddenWidths.[layer - 1] - 1 do
-            let incoming, incomingScale = pairSum (net.Layout.IncomingIndices(layer, neuron))
-            let outgoing, outgoingScale = pairSum (net.Layout.OutgoingIndices(layer, neuron))
-            let scale = incomingScale + abs (d p) * outgoingScale
-            yield abs (d (incoming - p * outgoing)) / (scale + 1e-300) ]
+          for neuron in 0 .. net.HiddenWidths.[layer - 1] - 1 do
+              let incoming, incomingScale = pairSum (net.Layout.IncomingIndices(layer, neuron))
+              let outgoing, outgoingScale = pairSum (net.Layout.OutgoingIndices(layer, neuron))
+              let scale = incomingScale + abs (d p) * outgoingScale
+              yield abs (d (incoming - p * outgoing)) / (scale + 1e-300) ]
     |> List.max
 
 let private check (what: string) (tol: float) (error: float) =
-    if not (error <= tol) then failwithf "%s: relative error %.3e exceeds %.1e" what error tol
+    if not (error <= tol) then
+        failwithf "%s: relative error %.3e exceeds %.1e" what error tol
 
 let private cases = Arbitraries.defaultCases
 let private scaledCases = Arb.zip (cases, Arbitraries.scaleFactor)
+
 /// The per-neuron law needs every hidden neuron's outgoing weights to be trainable.
-let private withOutgoing = Arbitraries.networkCases (Shapes.withOutgoingWeights Shapes.defaults)
+let private withOutgoing =
+    Arbitraries.networkCases (Shapes.withOutgoingWeights Shapes.defaults)
 
 let tests =
     testList "Homogeneous network invariants" [
-        testPropertyWithConfig config "homogeneity H(X; c·w) = c^L H(X; w) (double)" <|
-            Prop.forAll scaledCases (fun input -> check "homogeneity" tolDouble (homogeneityError Precision.double input))
+        testPropertyWithConfig config "homogeneity H(X; c·w) = c^L H(X; w) (double)"
+        <| Prop.forAll scaledCases (fun input -> check "homogeneity" tolDouble (homogeneityError Precision.double input))
 
-        testPropertyWithConfig config "homogeneity H(X; c·w) = c^L H(X; w) (double-double)" <|
-            Prop.forAll scaledCases (fun input -> check "homogeneity" tolDoubleDouble (homogeneityError Precision.doubleDouble input))
+        testPropertyWithConfig config "homogeneity H(X; c·w) = c^L H(X; w) (double-double)"
+        <| Prop.forAll scaledCases (fun input -> check "homogeneity" tolDoubleDouble (homogeneityError Precision.doubleDouble input))
 
-        testPropertyWithConfig config "Euler's identity <grad_w c'H, w> = L c'H (double)" <|
-            Prop.forAll cases (fun case -> check "Euler" tolDouble (eulerError Precision.double case))
+        testPropertyWithConfig config "Euler's identity <grad_w c'H, w> = L c'H (double)"
+        <| Prop.forAll cases (fun case -> check "Euler" tolDouble (eulerError Precision.double case))
 
-        testPropertyWithConfig config "Euler's identity <grad_w c'H, w> = L c'H (double-double)" <|
-            Prop.forAll cases (fun case -> check "Euler" tolDoubleDouble (eulerError Precision.doubleDouble case))
+        testPropertyWithConfig config "Euler's identity <grad_w c'H, w> = L c'H (double-double)"
+        <| Prop.forAll cases (fun case -> check "Euler" tolDoubleDouble (eulerError Precision.doubleDouble case))
 
-        testPropertyWithConfig config "per-neuron conservation <a, grad_a> = p <b, grad_b> (double)" <|
-            Prop.forAll withOutgoing (fun case -> check "conservation" tolDouble (conservationError Precision.double case))
+        testPropertyWithConfig config "per-neuron conservation <a, grad_a> = p <b, grad_b> (double)"
+        <| Prop.forAll withOutgoing (fun case -> check "conservation" tolDouble (conservationError Precision.double case))
 
-        testPropertyWithConfig config "per-neuron conservation <a, grad_a> = p <b, grad_b> (double-double)" <|
-            Prop.forAll withOutgoing (fun case -> check "conservation" tolDoubleDouble (conservationError Precision.doubleDouble case))
+        testPropertyWithConfig config "per-neuron conservation <a, grad_a> = p <b, grad_b> (double-double)"
+        <| Prop.forAll withOutgoing (fun case -> check "conservation" tolDoubleDouble (conservationError Precision.doubleDouble case))
 
         test "homogeneity degree is 1 + p + ... + p^(L-1), and p for the sum of powers" {
             let sigma = Activation.leakyReluPower 0.1 2
@@ -106,7 +116,14 @@ let tests =
         }
 
         test "a non-homogeneous activation has no degree, and breaks homogeneity" {
-            let case = { Kind = NetworkKind.SumOfPowers; InputDimension = 3; Widths = [ 4 ]; ActivationSpec = "perturbed-relu-power:2:0.5"; SampleCount = 5; Seed = 11L }
+            let case =
+                { Kind = NetworkKind.SumOfPowers
+                  InputDimension = 3
+                  Widths = [ 4 ]
+                  ActivationSpec = "perturbed-relu-power:2:0.5"
+                  SampleCount = 5
+                  Seed = 11L }
+
             Expect.throwsT<System.ArgumentException> (fun () -> Net.degree case.Network |> ignore) "no degree"
             let w = case.WeightVector 0
             let h = outputs case.Network case.Data w
@@ -117,7 +134,14 @@ let tests =
         test "a violated identity is detected: Euler's identity with a wrong degree fails" {
             // The same computation as eulerError with L + 1 in place of L must show a large error,
             // so the property above is able to fail.
-            let case = { Kind = NetworkKind.TwoLayer; InputDimension = 3; Widths = [ 4 ]; ActivationSpec = "relu-power:2"; SampleCount = 5; Seed = 11L }
+            let case =
+                { Kind = NetworkKind.TwoLayer
+                  InputDimension = 3
+                  Widths = [ 4 ]
+                  ActivationSpec = "relu-power:2"
+                  SampleCount = 5
+                  Seed = 11L }
+
             let net = case.Network
             let w = case.WeightVector 0
             let c = case.SampleVector 0

@@ -11,8 +11,10 @@ open NeuronPursuit.Core.Numerics
 let private randomSystem (n: int) (shift: float) (seed: int64) =
     let random = SeededRandom(seed)
     let a = Array.init (n * n) (fun _ -> random.NextGaussian())
+
     for i in 0 .. n - 1 do
         a.[i * n + i] <- a.[i * n + i] + shift
+
     let b = Array.init n (fun _ -> random.NextGaussian())
     a, b
 
@@ -34,14 +36,18 @@ let private solveDoubleDouble (n: int) (a: float[]) (b: float[]) =
 let private relativeResidual (n: int) (a: float[]) (x: float[]) (b: float[]) =
     let mutable worst = 0.0
     let mutable norm = 0.0
+
     for i in 0 .. n - 1 do
         let mutable r = -b.[i]
         let mutable rowSum = 0.0
+
         for j in 0 .. n - 1 do
             r <- r + a.[i * n + j] * x.[j]
             rowSum <- rowSum + abs a.[i * n + j]
+
         worst <- max worst (abs r)
         norm <- max norm rowSum
+
     worst / (norm * (x |> Array.map abs |> Array.max))
 
 let tests =
@@ -63,7 +69,9 @@ let tests =
             let n = 40
             let a0, b = randomSystem n 0.0 11L
             // Rows shifted cyclically by one and the diagonal zeroed: no solve without row interchanges.
-            let a = Array.init (n * n) (fun k -> let i, j = k / n, k % n in if i = j then 0.0 else a0.[((i + 1) % n) * n + j])
+            let a =
+                Array.init (n * n) (fun k -> let i, j = k / n, k % n in if i = j then 0.0 else a0.[((i + 1) % n) * n + j])
+
             let x = solveDouble n a b
             let exact = solveDoubleDouble n a b
             let error = Array.map2 (fun u v -> abs (u - v)) x exact |> Array.max
@@ -76,9 +84,11 @@ let tests =
             let n = 60
             let half = n / 2
             let a, b = randomSystem n 0.0 13L
+
             for i in 0 .. half - 1 do
                 for j in 0 .. half - 1 do
                     a.[i * n + j] <- if i = j then 1e-13 else 0.0
+
             let x = solveDouble n a b
             let exact = solveDoubleDouble n a b
             let error = Array.map2 (fun u v -> abs (u - v)) x exact |> Array.max
@@ -91,8 +101,10 @@ let tests =
             // the second panel and so also passes through the block update.
             let n = 37
             let a, _ = randomSystem n 0.0 3L
+
             for i in 0 .. n - 1 do
                 a.[i * n + 35] <- 0.0
+
             Expect.isFalse (LuDecomposition<float>(n).TryFactor(ReadOnlySpan a)) "double"
             Expect.isFalse (LuDecomposition<DoubleDouble>(n).TryFactor(ReadOnlySpan(Array.map (fun (v: float) -> DoubleDouble(v)) a))) "double-double"
         }

@@ -11,10 +11,12 @@ open FsCheck
 open FsCheck.FSharp
 open NeuronPursuit.Core.Numerics
 
-let private dd (s: string) = DoubleDouble.Parse(s, CultureInfo.InvariantCulture)
+let private dd (s: string) =
+    DoubleDouble.Parse(s, CultureInfo.InvariantCulture)
 
 /// |a − b| / |b| evaluated in double-double, then rounded.
-let private relative (a: DoubleDouble) (b: DoubleDouble) = double (DoubleDouble.Abs(a - b) / DoubleDouble.Abs b)
+let private relative (a: DoubleDouble) (b: DoubleDouble) =
+    double (DoubleDouble.Abs(a - b) / DoubleDouble.Abs b)
 
 /// The documented bound: 2⁻¹⁰⁴ ≈ 4.9e-32 times a few hundred (the k·ln 2 reduction for |x| up to 700).
 let private bound = 1e-29
@@ -44,9 +46,12 @@ let private apply name (x: DoubleDouble) =
     | other -> failwithf "unknown function %s" other
 
 /// Uniform double in [lo, hi] from an integer draw.
-let private uniform lo hi = Gen.choose (0, 1_000_000) |> Gen.map (fun k -> lo + (hi - lo) * float k / 1e6)
+let private uniform lo hi =
+    Gen.choose (0, 1_000_000) |> Gen.map (fun k -> lo + (hi - lo) * float k / 1e6)
 
-let private config = { FsCheckConfig.defaultConfig with maxTest = 300 }
+let private config =
+    { FsCheckConfig.defaultConfig with
+        maxTest = 300 }
 
 let private tangent (d: Dual<float>) = d.Tangent
 
@@ -58,31 +63,36 @@ let tests =
                 Expect.isLessThanOrEqual error bound $"relative error {error:e3}"
             }
 
-        testPropertyWithConfig config "log(exp(x)) = x and exp(log(y)) = y in double-double" <|
-            Prop.forAll (Arb.fromGen (Gen.zip (uniform -40.0 40.0) (uniform 1e-3 1e3))) (fun (x, y) ->
-                let xd = DoubleDouble.op_Implicit x / dd "3"
-                let yd = DoubleDouble.op_Implicit y / dd "7"
-                let e1 = double (DoubleDouble.Abs(DoubleDouble.Log(DoubleDouble.Exp xd) - xd)) / (abs (double xd) + 1.0)
-                let e2 = relative (DoubleDouble.Exp(DoubleDouble.Log yd)) yd
-                Expect.isLessThanOrEqual e1 bound "log∘exp"
-                Expect.isLessThanOrEqual e2 bound "exp∘log")
+        testPropertyWithConfig config "log(exp(x)) = x and exp(log(y)) = y in double-double"
+        <| Prop.forAll (Arb.fromGen (Gen.zip (uniform -40.0 40.0) (uniform 1e-3 1e3))) (fun (x, y) ->
+            let xd = DoubleDouble.op_Implicit x / dd "3"
+            let yd = DoubleDouble.op_Implicit y / dd "7"
 
-        testPropertyWithConfig config "exp(a + b) = exp(a)·exp(b) in double-double" <|
-            Prop.forAll (Arb.fromGen (Gen.zip (uniform -20.0 20.0) (uniform -20.0 20.0))) (fun (a, b) ->
-                let ad = DoubleDouble.op_Implicit a / dd "3"
-                let bd = DoubleDouble.op_Implicit b / dd "11"
-                Expect.isLessThanOrEqual (relative (DoubleDouble.Exp(ad + bd)) (DoubleDouble.Exp ad * DoubleDouble.Exp bd)) bound "addition theorem")
+            let e1 =
+                double (DoubleDouble.Abs(DoubleDouble.Log(DoubleDouble.Exp xd) - xd))
+                / (abs (double xd) + 1.0)
 
-        testPropertyWithConfig config "expm1 and logp1 keep relative accuracy for tiny arguments" <|
-            Prop.forAll (Arb.fromGen (Gen.zip (uniform -1.0 1.0) (Gen.choose (8, 30)))) (fun (m, k) ->
-                let x = DoubleDouble.op_Implicit m * DoubleDouble.Pow(dd "10", -k) / dd "3"
-                // Four Taylor terms: the remainder is x⁵/120 ≈ (x⁴/120)·|x|, below 1e-30 relative for |x| ≤ 1e-8.
-                let x2 = x * x
-                let expm1Series = x + x2 / dd "2" + x2 * x / dd "6" + x2 * x2 / dd "24"
-                let logp1Series = x - x2 / dd "2" + x2 * x / dd "3" - x2 * x2 / dd "4"
-                if double x <> 0.0 then
-                    Expect.isLessThanOrEqual (relative (DoubleDouble.ExpM1 x) expm1Series) bound "expm1"
-                    Expect.isLessThanOrEqual (relative (DoubleDouble.LogP1 x) logp1Series) bound "logp1")
+            let e2 = relative (DoubleDouble.Exp(DoubleDouble.Log yd)) yd
+            Expect.isLessThanOrEqual e1 bound "log∘exp"
+            Expect.isLessThanOrEqual e2 bound "exp∘log")
+
+        testPropertyWithConfig config "exp(a + b) = exp(a)·exp(b) in double-double"
+        <| Prop.forAll (Arb.fromGen (Gen.zip (uniform -20.0 20.0) (uniform -20.0 20.0))) (fun (a, b) ->
+            let ad = DoubleDouble.op_Implicit a / dd "3"
+            let bd = DoubleDouble.op_Implicit b / dd "11"
+            Expect.isLessThanOrEqual (relative (DoubleDouble.Exp(ad + bd)) (DoubleDouble.Exp ad * DoubleDouble.Exp bd)) bound "addition theorem")
+
+        testPropertyWithConfig config "expm1 and logp1 keep relative accuracy for tiny arguments"
+        <| Prop.forAll (Arb.fromGen (Gen.zip (uniform -1.0 1.0) (Gen.choose (8, 30)))) (fun (m, k) ->
+            let x = DoubleDouble.op_Implicit m * DoubleDouble.Pow(dd "10", -k) / dd "3"
+            // Four Taylor terms: the remainder is x⁵/120 ≈ (x⁴/120)·|x|, below 1e-30 relative for |x| ≤ 1e-8.
+            let x2 = x * x
+            let expm1Series = x + x2 / dd "2" + x2 * x / dd "6" + x2 * x2 / dd "24"
+            let logp1Series = x - x2 / dd "2" + x2 * x / dd "3" - x2 * x2 / dd "4"
+
+            if double x <> 0.0 then
+                Expect.isLessThanOrEqual (relative (DoubleDouble.ExpM1 x) expm1Series) bound "expm1"
+                Expect.isLessThanOrEqual (relative (DoubleDouble.LogP1 x) logp1Series) bound "logp1")
 
         test "special values of exp and log" {
             Expect.equal (DoubleDouble.Exp(dd "-1000")) DoubleDouble.Zero "exp underflows to 0"
@@ -91,28 +101,34 @@ let tests =
             Expect.isTrue (DoubleDouble.IsNaN(DoubleDouble.Log(dd "-1"))) "log of a negative number is NaN"
         }
 
-        testPropertyWithConfig config "Dual<double> tangents of exp, expm1, exp2, exp10 are the analytic derivatives" <|
-            Prop.forAll (Arb.fromGen (uniform -5.0 5.0)) (fun x ->
-                let v = Dual<float>(x, 1.0)
-                let close a b what = Expect.floatClose Accuracy.veryHigh a b what
-                close (tangent (Dual<float>.Exp v)) (exp x) "exp"
-                close (tangent (Dual<float>.ExpM1 v)) (exp x) "expm1"
-                close (tangent (Dual<float>.Exp2 v)) (2.0 ** x * log 2.0) "exp2"
-                close (tangent (Dual<float>.Exp10 v)) (10.0 ** x * log 10.0) "exp10")
+        testPropertyWithConfig config "Dual<double> tangents of exp, expm1, exp2, exp10 are the analytic derivatives"
+        <| Prop.forAll (Arb.fromGen (uniform -5.0 5.0)) (fun x ->
+            let v = Dual<float>(x, 1.0)
 
-        testPropertyWithConfig config "Dual<double> tangents of log, logp1, log2, log10 are the analytic derivatives" <|
-            Prop.forAll (Arb.fromGen (uniform 0.01 50.0)) (fun x ->
-                let v = Dual<float>(x, 1.0)
-                let close a b what = Expect.floatClose Accuracy.veryHigh a b what
-                close (tangent (Dual<float>.Log v)) (1.0 / x) "log"
-                close (tangent (Dual<float>.LogP1 v)) (1.0 / (1.0 + x)) "logp1"
-                close (tangent (Dual<float>.Log2 v)) (1.0 / (x * log 2.0)) "log2"
-                close (tangent (Dual<float>.Log10 v)) (1.0 / (x * log 10.0)) "log10"
-                close (tangent (Dual<float>.Log(v, Dual<float>(3.0, 0.0)))) (1.0 / (x * log 3.0)) "log base 3")
+            let close a b what =
+                Expect.floatClose Accuracy.veryHigh a b what
 
-        testPropertyWithConfig config "Dual<DoubleDouble> tangent of exp∘log is 1 to double-double accuracy" <|
-            Prop.forAll (Arb.fromGen (uniform 0.1 10.0)) (fun x ->
-                let v = Dual<DoubleDouble>(DoubleDouble.op_Implicit x / dd "3", DoubleDouble.One)
-                let r = Dual<DoubleDouble>.Exp(Dual<DoubleDouble>.Log v)
-                Expect.isLessThanOrEqual (double (DoubleDouble.Abs(r.Tangent - DoubleDouble.One))) bound "d/dx exp(log x) = 1")
+            close (tangent (Dual<float>.Exp v)) (exp x) "exp"
+            close (tangent (Dual<float>.ExpM1 v)) (exp x) "expm1"
+            close (tangent (Dual<float>.Exp2 v)) (2.0 ** x * log 2.0) "exp2"
+            close (tangent (Dual<float>.Exp10 v)) (10.0 ** x * log 10.0) "exp10")
+
+        testPropertyWithConfig config "Dual<double> tangents of log, logp1, log2, log10 are the analytic derivatives"
+        <| Prop.forAll (Arb.fromGen (uniform 0.01 50.0)) (fun x ->
+            let v = Dual<float>(x, 1.0)
+
+            let close a b what =
+                Expect.floatClose Accuracy.veryHigh a b what
+
+            close (tangent (Dual<float>.Log v)) (1.0 / x) "log"
+            close (tangent (Dual<float>.LogP1 v)) (1.0 / (1.0 + x)) "logp1"
+            close (tangent (Dual<float>.Log2 v)) (1.0 / (x * log 2.0)) "log2"
+            close (tangent (Dual<float>.Log10 v)) (1.0 / (x * log 10.0)) "log10"
+            close (tangent (Dual<float>.Log(v, Dual<float>(3.0, 0.0)))) (1.0 / (x * log 3.0)) "log base 3")
+
+        testPropertyWithConfig config "Dual<DoubleDouble> tangent of exp∘log is 1 to double-double accuracy"
+        <| Prop.forAll (Arb.fromGen (uniform 0.1 10.0)) (fun x ->
+            let v = Dual<DoubleDouble>(DoubleDouble.op_Implicit x / dd "3", DoubleDouble.One)
+            let r = Dual<DoubleDouble>.Exp(Dual<DoubleDouble>.Log v)
+            Expect.isLessThanOrEqual (double (DoubleDouble.Abs(r.Tangent - DoubleDouble.One))) bound "d/dx exp(log x) = 1")
     ]

@@ -42,11 +42,18 @@ let tests =
         test "mean normalisation divides value and derivative by n" {
             let h = [| 0.5; -1.0; 2.0 |]
             let y = [| 1.0; 1.0; -1.0 |]
-            for sumLoss, meanLoss in [ squareLoss, squareLossMean; logisticLoss, (LogisticLoss(LossNormalisation.Mean) :> ILoss) ] do
+
+            for sumLoss, meanLoss in
+                [ squareLoss, squareLossMean
+                  logisticLoss, (LogisticLoss(LossNormalisation.Mean) :> ILoss) ] do
                 let sumValue, sumDerivative = evaluate sumLoss h y
                 let meanValue, meanDerivative = evaluate meanLoss h y
                 Expect.floatClose Accuracy.veryHigh meanValue (sumValue / 3.0) "value"
-                Expect.sequenceEqual (meanDerivative |> Array.map (fun x -> Math.Round(x * 3.0, 12))) (sumDerivative |> Array.map (fun x -> Math.Round(x, 12))) "derivative"
+
+                Expect.sequenceEqual
+                    (meanDerivative |> Array.map (fun x -> Math.Round(x * 3.0, 12)))
+                    (sumDerivative |> Array.map (fun x -> Math.Round(x, 12)))
+                    "derivative"
         }
         test "square loss is ½Σ(h − y)² with derivative h − y" {
             let value, derivative = evaluate squareLoss [| 1.0; 4.0 |] [| 0.0; 2.0 |]
@@ -56,14 +63,26 @@ let tests =
         test "the registry parses every form; a logistic factor S scales value and derivative by S" {
             let h = [| 0.5; -1.0; 2.0 |]
             let y = [| 1.0; 1.0; -1.0 |]
-            for spec, expected in [ "square", squareLoss; "square-mean", squareLossMean; "logistic", logisticLoss
-                                    "logistic-mean", (LogisticLoss(LossNormalisation.Mean) :> ILoss) ] do
+
+            for spec, expected in
+                [ "square", squareLoss
+                  "square-mean", squareLossMean
+                  "logistic", logisticLoss
+                  "logistic-mean", (LogisticLoss(LossNormalisation.Mean) :> ILoss) ] do
                 Expect.equal (evaluate (Losses.Parse spec) h y) (evaluate expected h y) $"{spec}"
-            for spec, plain in [ "logistic:2.5", logisticLoss; "logistic-mean:2.5", (LogisticLoss(LossNormalisation.Mean) :> ILoss) ] do
+
+            for spec, plain in
+                [ "logistic:2.5", logisticLoss
+                  "logistic-mean:2.5", (LogisticLoss(LossNormalisation.Mean) :> ILoss) ] do
                 let value, derivative = evaluate (Losses.Parse spec) h y
                 let plainValue, plainDerivative = evaluate plain h y
                 Expect.floatClose Accuracy.veryHigh value (2.5 * plainValue) $"{spec}: value"
-                Expect.sequenceEqual (derivative |> Array.map (fun x -> Math.Round(x, 12))) (plainDerivative |> Array.map (fun x -> Math.Round(2.5 * x, 12))) $"{spec}: derivative"
+
+                Expect.sequenceEqual
+                    (derivative |> Array.map (fun x -> Math.Round(x, 12)))
+                    (plainDerivative |> Array.map (fun x -> Math.Round(2.5 * x, 12)))
+                    $"{spec}: derivative"
+
             for bad in [ "hinge"; "logistic:0"; "logistic:-1"; "square:2" ] do
                 let e = Expect.throwsC (fun () -> Losses.Parse bad |> ignore) id
                 Expect.stringStarts e.Message "loss:" $"'{bad}': names the loss"

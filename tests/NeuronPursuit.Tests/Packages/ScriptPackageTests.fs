@@ -14,14 +14,20 @@ open NeuronPursuit.Tests.Support
 
 /// Runs a program in a folder; fails with its output unless it exits 0; returns stdout.
 let private run (dir: string) (program: string) (args: string list) =
-    let info = ProcessStartInfo(program, WorkingDirectory = dir, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false)
-    for a in args do info.ArgumentList.Add a
+    let info =
+        ProcessStartInfo(program, WorkingDirectory = dir, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false)
+
+    for a in args do
+        info.ArgumentList.Add a
+
     use proc = Process.Start info |> nonNull
     let stdout = proc.StandardOutput.ReadToEndAsync()
     let stderr = proc.StandardError.ReadToEndAsync()
+
     if not (proc.WaitForExit 900_000) then
         proc.Kill true
         failtest $"{program} {String.Join(' ', args)} did not finish within 15 minutes"
+
     Expect.equal proc.ExitCode 0 $"{program} {String.Join(' ', args)} in {dir}:\n{stdout.Result}\n{stderr.Result}"
     stdout.Result
 
@@ -35,21 +41,44 @@ let tests =
             let elsewhere = Path.Combine(work, "elsewhere")
             let figures = Path.Combine(work, "figures")
             Directory.CreateDirectory elsewhere |> ignore
+
             try
                 run work "git" [ "clone"; "--quiet"; root; clone ] |> ignore
                 run clone "dotnet" [ "fsi"; "build.fsx"; "pack" ] |> ignore
-                let packages = Directory.GetFiles(Path.Combine(clone, "artifacts"), "*.nupkg") |> Array.map Path.GetFileName |> Array.sort
-                Expect.equal packages [| "NeuronPursuit.Core.0.1.0.nupkg"; "NeuronPursuit.FSharp.0.1.0.nupkg"; "NeuronPursuit.Sweeps.0.1.0.nupkg"; "NeuronPursuit.Testing.0.1.0.nupkg" |] "the versioned packages"
+
+                let packages =
+                    Directory.GetFiles(Path.Combine(clone, "artifacts"), "*.nupkg")
+                    |> Array.map Path.GetFileName
+                    |> Array.sort
+
+                Expect.equal
+                    packages
+                    [| "NeuronPursuit.Core.0.1.0.nupkg"
+                       "NeuronPursuit.FSharp.0.1.0.nupkg"
+                       "NeuronPursuit.Sweeps.0.1.0.nupkg"
+                       "NeuronPursuit.Testing.0.1.0.nupkg" |]
+                    "the versioned packages"
                 // The script and its helper, as a user would copy them, with the clone's packages as a source.
                 let artifacts = Path.Combine(clone, "artifacts")
                 let source = $"#i \"nuget: {artifacts}\""
+
                 for name in [ "early-phase.fsx"; "load.fsx" ] do
                     let lines = File.ReadAllLines(Path.Combine(clone, "scripts", name))
                     Expect.isTrue (lines |> Array.contains "#r \"nuget: NeuronPursuit.FSharp, 0.1.0\"") $"{name} references the package"
-                    let copy = lines |> Array.collect (fun l -> if l.StartsWith "#r \"nuget: NeuronPursuit" then [| source; l |] else [| l |])
+
+                    let copy =
+                        lines
+                        |> Array.collect (fun l ->
+                            if l.StartsWith "#r \"nuget: NeuronPursuit" then
+                                [| source; l |]
+                            else
+                                [| l |])
+
                     File.WriteAllLines(Path.Combine(elsewhere, name), copy)
+
                 let output = run elsewhere "dotnet" [ "fsi"; "early-phase.fsx"; figures ]
                 Expect.stringContains output "wrote" "the script ran to its figures"
+
                 for figure in [ "norm-over-delta"; "cosine-to-kkt" ] do
                     let png = Path.Combine(figures, figure + ".png")
                     Expect.isTrue (File.Exists png) $"{figure}.png drawn"
@@ -58,6 +87,9 @@ let tests =
                     Expect.isGreaterThan (Browser.ink png) 0.02 $"{figure}: not blank"
                     Expect.isTrue (File.Exists(Path.Combine(figures, figure + ".csv"))) $"{figure}.csv written"
             finally
-                try Directory.Delete(work, true) with _ -> ()
+                try
+                    Directory.Delete(work, true)
+                with _ ->
+                    ()
         }
     ]

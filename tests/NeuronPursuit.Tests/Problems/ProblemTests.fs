@@ -29,7 +29,10 @@ let tests =
 
         test "a specification overrides the example's network, activation and initial point, and the name says so" {
             let example = Problem.example "two-relu-teacher"
-            let p = Problem.parse "example=two-relu-teacher net=ff widths=4,2 activation=relu-power:2 init-scale=1e-3 seed=7"
+
+            let p =
+                Problem.parse "example=two-relu-teacher net=ff widths=4,2 activation=relu-power:2 init-scale=1e-3 seed=7"
+
             Expect.equal (Net.widths p.Network) [ 4; 2 ] "widths"
             Expect.equal (Problem.degree p) 7 "degree 1 + 2 + 4"
             Expect.equal p.Name "two-relu-teacher/ff:4,2/relu-power:2" "name"
@@ -38,7 +41,11 @@ let tests =
             let q = Problem.example "deep" |> Problem.withActivation (Activation.leakyRelu 0.2)
             Expect.equal q.Name "deep/leaky-relu:0.2" "withActivation names the change"
             Expect.equal (Net.widths q.Network) (Net.widths (Problem.example "deep").Network) "and keeps the architecture"
-            Expect.sequenceEqual (Problem.w0 (Problem.withScale 2e-3 q)) (Array.map ((*) 2e-3) (Problem.w0 (Problem.withScale 1.0 q))) "withScale scales w(0)"
+
+            Expect.sequenceEqual
+                (Problem.w0 (Problem.withScale 2e-3 q))
+                (Array.map ((*) 2e-3) (Problem.w0 (Problem.withScale 1.0 q)))
+                "withScale scales w(0)"
         }
 
         test "a bad specification is refused with one line naming its key" {
@@ -53,6 +60,7 @@ let tests =
                   "example=fig1 init-scale=-1", "init-scale"
                   "example=fig1 samples=many", "samples" ] do
                 let e = Expect.throwsC (fun () -> Problem.parse text |> ignore) id
+
                 match e with
                 | :? SpecificationException as s ->
                     Expect.equal s.Key key $"'{text}': the key"
@@ -62,24 +70,40 @@ let tests =
         }
 
         test "weight blocks: the layers partition the weights; a neuron's block is its incoming and outgoing weights" {
-            for p in [ Problem.example "deep"; Problem.example "two-layer-relu2"; Problem.example "fig1" ] do
+            for p in
+                [ Problem.example "deep"
+                  Problem.example "two-layer-relu2"
+                  Problem.example "fig1" ] do
                 let layout = p.Network.Layout
-                let layerIndices = Problem.layers p |> List.collect (fun b -> List.ofArray b.Indices)
+
+                let layerIndices =
+                    Problem.layers p |> List.collect (fun b -> List.ofArray b.Indices)
+
                 Expect.equal layerIndices [ 0 .. Problem.dimension p - 1 ] $"{p.Name}: layers partition 0..P-1"
                 let neurons = Problem.blocks p
                 Expect.equal neurons.Length (List.sum (Net.widths p.Network)) $"{p.Name}: one block per hidden neuron"
+
                 for b in neurons do
-                    let expected = Array.append (layout.IncomingIndices(b.Layer, b.Neuron.Value)) (layout.OutgoingIndices(b.Layer, b.Neuron.Value))
+                    let expected =
+                        Array.append (layout.IncomingIndices(b.Layer, b.Neuron.Value)) (layout.OutgoingIndices(b.Layer, b.Neuron.Value))
+
                     Expect.sequenceEqual b.Indices expected $"{p.Name}: {b.Name}"
-                    if p.Name = "fig1" then Expect.equal b.Indices.Length 2 "sum of powers: incoming weights only (d = 2)"
+
+                    if p.Name = "fig1" then
+                        Expect.equal b.Indices.Length 2 "sum of powers: incoming weights only (d = 2)"
         }
 
         test "block norms and support: only the neurons above a fraction of the largest block norm" {
             let p = Problem.example "two-layer-relu2"
             let w = Array.zeroCreate (Problem.dimension p)
             let blocks = Problem.blocks p
-            for k in blocks.[1].Indices do w.[k] <- 1.0
-            for k in blocks.[4].Indices do w.[k] <- 0.1
+
+            for k in blocks.[1].Indices do
+                w.[k] <- 1.0
+
+            for k in blocks.[4].Indices do
+                w.[k] <- 0.1
+
             let norms = Problem.blockNorms p w
             expectCloseScalar 1e-15 1.0 norms.[1] (sqrt (float blocks.[1].Indices.Length)) "‖w_{l1n1}‖"
             Expect.sequenceEqual (Problem.support 0.5 p w) [| false; true; false; false; false; false |] "support at 1/2"
@@ -92,7 +116,15 @@ let tests =
             expectCloseScalar 1e-14 (Vec.dot y y) (Problem.lossAtOrigin p) (0.5 * Vec.dot y y) "ℒ(0) = ½‖y‖²"
             let mean = Problem.withLoss squareLossMean p
             expectCloseScalar 1e-14 (Vec.dot y y) (Problem.lossAtOrigin mean) (0.5 * Vec.dot y y / float y.Length) "mean: ½‖y‖²/n"
-            let case = { Kind = NetworkKind.TwoLayer; InputDimension = 5; Widths = [ 2 ]; ActivationSpec = "relu"; SampleCount = 100; Seed = 1L }
+
+            let case =
+                { Kind = NetworkKind.TwoLayer
+                  InputDimension = 5
+                  Widths = [ 2 ]
+                  ActivationSpec = "relu"
+                  SampleCount = 100
+                  Seed = 1L }
+
             let u = case.WeightVector 0
             let c = case.SampleVector 0
             let h = Problem.outputs p u

@@ -16,10 +16,12 @@ open NeuronPursuit.Core.Objectives
 open NeuronPursuit.Core.Pursuit
 open NeuronPursuit.Tests.Support.NpRunner
 
-let private teacher () = (Problem.example "two-relu-teacher").Data
+let private teacher () =
+    (Problem.example "two-relu-teacher").Data
 
 /// The two-ReLU teacher as a two-layer net (width 2) in the feed-forward layout: rows (1, 1, 0, 0, 0), (0, 0, 1, 0, 0), outputs (1, −1).
-let private teacherWeights () = [| 1.0; 1.0; 0.0; 0.0; 0.0; 0.0; 0.0; 1.0; 0.0; 0.0; 1.0; -1.0 |]
+let private teacherWeights () =
+    [| 1.0; 1.0; 0.0; 0.0; 0.0; 0.0; 0.0; 1.0; 0.0; 0.0; 1.0; -1.0 |]
 
 let tests =
     testList "Neuron Pursuit as a learner" [
@@ -27,30 +29,58 @@ let tests =
             let net = FeedForwardNetwork(5, [| 3; 2 |], Activations.Relu)
             let w = Array.init net.ParameterCount (fun i -> float i)
             let mutable grown = [||]
-            let wider = NetworkGrowth.AddNeuron(net, ReadOnlySpan w, 1, ReadOnlySpan [| 1.0; 2.0; 3.0; 4.0; 5.0 |], ReadOnlySpan [| 6.0; 7.0 |], &grown)
+
+            let wider =
+                NetworkGrowth.AddNeuron(net, ReadOnlySpan w, 1, ReadOnlySpan [| 1.0; 2.0; 3.0; 4.0; 5.0 |], ReadOnlySpan [| 6.0; 7.0 |], &grown)
+
             let mutable back = [||]
             let narrower = NetworkGrowth.RemoveNeuron(wider, ReadOnlySpan grown, 1, 3, &back)
             Expect.equal (List.ofSeq narrower.HiddenWidths) [ 3; 2 ] "widths"
             Expect.equal back w "weights"
-            Expect.throwsT<ArgumentException> (fun () -> NetworkGrowth.RemoveNeuron(FeedForwardNetwork(5, [| 1; 2 |], Activations.Relu), ReadOnlySpan(Array.zeroCreate 13), 1, 0, &back) |> ignore) "a layer's last neuron stays"
+
+            Expect.throwsT<ArgumentException>
+                (fun () ->
+                    NetworkGrowth.RemoveNeuron(FeedForwardNetwork(5, [| 1; 2 |], Activations.Relu), ReadOnlySpan(Array.zeroCreate 13), 1, 0, &back)
+                    |> ignore)
+                "a layer's last neuron stays"
         }
         test "pruning removes a neuron the exact fit does not need, and keeps the teacher's" {
             let data = teacher ()
             let net = FeedForwardNetwork(5, [| 2 |], Activations.Relu)
             let mutable w = [||]
             // A third neuron with incoming weights but a zero output weight: the fit does not need it.
-            let wider = NetworkGrowth.AddNeuron(net, ReadOnlySpan(teacherWeights ()), 1, ReadOnlySpan [| 0.3; -0.2; 0.1; 0.5; 0.0 |], ReadOnlySpan [| 0.0 |], &w)
-            let origins: Collections.Generic.IReadOnlyList<Collections.Generic.IReadOnlyList<int>> = [| [| 1; 2; 3 |] :> Collections.Generic.IReadOnlyList<int> |]
-            let outcome = NeuronPruning.Run(wider, w, origins, data, PursuitOptions(PruneEpochs = 2000, Parallelism = 2))
+            let wider =
+                NetworkGrowth.AddNeuron(
+                    net,
+                    ReadOnlySpan(teacherWeights ()),
+                    1,
+                    ReadOnlySpan [| 0.3; -0.2; 0.1; 0.5; 0.0 |],
+                    ReadOnlySpan [| 0.0 |],
+                    &w
+                )
+
+            let origins: Collections.Generic.IReadOnlyList<Collections.Generic.IReadOnlyList<int>> =
+                [| [| 1; 2; 3 |] :> Collections.Generic.IReadOnlyList<int> |]
+
+            let outcome =
+                NeuronPruning.Run(wider, w, origins, data, PursuitOptions(PruneEpochs = 2000, Parallelism = 2))
+
             Expect.equal (List.ofSeq outcome.Network.HiddenWidths) [ 2 ] "back to the teacher's width"
             Expect.equal (List.ofSeq outcome.Origins.[0]) [ 1; 2 ] "the neuron of iteration 3 went"
             let kept = outcome.Trials |> Seq.filter (fun t -> t.Kept) |> List.ofSeq
             Expect.equal kept.Length 1 "one removal kept"
             Expect.equal kept.Head.Epochs 0L "it needed no refit"
-            Expect.isTrue (outcome.Trials |> Seq.filter (fun t -> t.Pass = 2) |> Seq.forall (fun t -> not t.Success)) "neither teacher neuron can go"
+
+            Expect.isTrue
+                (outcome.Trials
+                 |> Seq.filter (fun t -> t.Pass = 2)
+                 |> Seq.forall (fun t -> not t.Success))
+                "neither teacher neuron can go"
         }
         test "NP with pruning on the teacher: width 2, exact, the trials logged" {
-            let r = Pursuit.run Pursuit.defaults (Problem.parse "example=two-relu-teacher net=ff widths=1 loss=square-mean")
+            let r =
+                Pursuit.run Pursuit.defaults (Problem.parse "example=two-relu-teacher net=ff widths=1 loss=square-mean")
+
             Expect.equal (List.ofSeq r.Network.HiddenWidths) [ 2 ] "width 2"
             Expect.isLessThan r.FinalLoss 1e-6 "exact"
             Expect.isNonEmpty r.Pruning "pruning tried both neurons"
@@ -60,17 +90,29 @@ let tests =
             let data = teacher ()
             // Noisy labels: later iterations fit the noise.
             let random = SeededRandom 4L
-            let noisy = Data.withLabels (data.Y.ToArray() |> Array.map (fun y -> y + 0.5 * random.NextGaussian())) data
+
+            let noisy =
+                Data.withLabels (data.Y.ToArray() |> Array.map (fun y -> y + 0.5 * random.NextGaussian())) data
+
             let struct (train, held) = DataSplit.Split(noisy, 0.3, 2L)
             let options = PursuitOptions(Patience = 2, MaxIterations = 12, MaxNeurons = 12)
             let r = Pursuit.learn ignore null options 1 Activation.relu train (Some held)
             let recorded = [ for it in r.Iterations -> it.ValidationLoss ]
             Expect.isTrue (recorded |> List.forall Double.IsFinite) "a validation loss after every iteration"
-            let heldLoss = TrainingLoss.Create(options.Loss, r.Network, held).Value(ReadOnlySpan r.Weights)
+
+            let heldLoss =
+                TrainingLoss.Create(options.Loss, r.Network, held).Value(ReadOnlySpan r.Weights)
+
             Expect.isLessThanOrEqual heldLoss (List.min recorded) "the returned network is at least as good as every iteration's end"
-            Expect.isTrue (r.StopReason = PursuitStopReason.Patience || r.Iterations.Count = options.MaxIterations) $"stopped by patience or the limit: {r.StopReason}"
+
+            Expect.isTrue
+                (r.StopReason = PursuitStopReason.Patience
+                 || r.Iterations.Count = options.MaxIterations)
+                $"stopped by patience or the limit: {r.StopReason}"
+
             if r.StopReason = PursuitStopReason.Patience then
                 Expect.equal (r.Iterations.Count - r.ReturnedIteration) options.Patience "exactly the patience after the best"
+
             let without = Pursuit.learn ignore null options 1 Activation.relu train None
             Expect.isTrue (without.Iterations |> Seq.forall (fun it -> Double.IsNaN it.ValidationLoss)) "no validation, no validation losses"
         }
@@ -84,30 +126,47 @@ let tests =
             let kernel = TrainingLoss.Create(LogisticLoss(LossNormalisation.Mean), net, classes)
             let g = Array.zeroCreate w.Length
             kernel.ValueAndGradient(ReadOnlySpan w, Span g) |> ignore
+
             for k in 0 .. w.Length - 1 do
                 let up, down = Array.copy w, Array.copy w
                 up.[k] <- up.[k] + 1e-6
                 down.[k] <- down.[k] - 1e-6
                 let fd = (kernel.Value(ReadOnlySpan up) - kernel.Value(ReadOnlySpan down)) / 2e-6
                 Expect.floatClose { absolute = 1e-8; relative = 1e-6 } g.[k] fd $"coordinate {k}"
+
             let rho = Array.zeroCreate classes.Count
             kernel.Residual(ReadOnlySpan w, Span rho)
             let h = Derivatives.outputs net classes w
+
             for i in 0 .. classes.Count - 1 do
-                Expect.floatClose { absolute = 1e-14; relative = 1e-12 } rho.[i] (labels.[i] / (1.0 + exp (labels.[i] * h.[i]))) $"ρ_{i} = y/(1 + e^(yH))"
+                Expect.floatClose
+                    { absolute = 1e-14; relative = 1e-12 }
+                    rho.[i]
+                    (labels.[i] / (1.0 + exp (labels.[i] * h.[i])))
+                    $"ρ_{i} = y/(1 + e^(yH))"
         }
         test "logistic NP separates the teacher's sign classes" {
             let data = teacher ()
-            let classes = Data.withLabels (data.Y.ToArray() |> Array.map (fun y -> if y > 0.0 then 1.0 else -1.0)) data
+
+            let classes =
+                Data.withLabels (data.Y.ToArray() |> Array.map (fun y -> if y > 0.0 then 1.0 else -1.0)) data
+
             let loss = LogisticLoss(LossNormalisation.Mean)
-            let r = Pursuit.learn ignore null (PursuitOptions(Loss = loss, MaxIterations = 4)) 1 Activation.relu classes None
-            let model = Pursuit.model (Preprocessing.Identity 5) loss [ for k in 1..5 -> $"x{k}" ] "y" r
+
+            let r =
+                Pursuit.learn ignore null (PursuitOptions(Loss = loss, MaxIterations = 4)) 1 Activation.relu classes None
+
+            let model =
+                Pursuit.model (Preprocessing.Identity 5) loss [ for k in 1..5 -> $"x{k}" ] "y" r
+
             let _, metrics = Pursuit.evaluate model classes
             Expect.isGreaterThan metrics.Accuracy 0.95 "training accuracy"
             Expect.isLessThan metrics.LogLoss (log 2.0) "better than the zero network"
         }
         test "preprocessing: standardised training inputs, a constant input, labels mapped back; a constant column stays finite" {
-            let raw = Data.ofRows [| [| 1.0; 5.0 |]; [| 3.0; 5.0 |]; [| 5.0; 5.0 |] |] [| 10.0; 20.0; 30.0 |]
+            let raw =
+                Data.ofRows [| [| 1.0; 5.0 |]; [| 3.0; 5.0 |]; [| 5.0; 5.0 |] |] [| 10.0; 20.0; 30.0 |]
+
             let pre = Preprocessing.Fit(raw, true, true, true)
             let z = pre.Apply raw
             Expect.equal z.InputDimension 3 "two inputs and the constant"
@@ -121,18 +180,28 @@ let tests =
         test "the model file round-trips: the loaded model predicts what the trained one does" {
             let data = teacher ()
             let pre = Pursuit.preprocessing true true Losses.SquareMean data
-            let r = Pursuit.learn ignore null (PursuitOptions(MaxIterations = 2)) 2 Activation.relu (pre.Apply data) None
-            let model = Pursuit.model pre Losses.SquareMean [ "a"; "b"; "c"; "d"; "e" ] "target" r
+
+            let r =
+                Pursuit.learn ignore null (PursuitOptions(MaxIterations = 2)) 2 Activation.relu (pre.Apply data) None
+
+            let model =
+                Pursuit.model pre Losses.SquareMean [ "a"; "b"; "c"; "d"; "e" ] "target" r
+
             let dir = tempDir ()
             Pursuit.save dir model
             let loaded = Pursuit.load dir
             Expect.equal (List.ofSeq loaded.InputNames) [ "a"; "b"; "c"; "d"; "e" ] "input names"
             Expect.equal loaded.LabelName "target" "label name"
-            let rows = [| for i in 0 .. 9 -> data.Sample(i).ToArray() |]
+            let rows = [| for i in 0..9 -> data.Sample(i).ToArray() |]
             Expect.equal (Pursuit.predict loaded rows) (Pursuit.predict model rows) "same predictions, bit for bit"
             let direct = Derivatives.outputs r.Network (pre.Apply data) r.Weights
             Expect.floatClose Accuracy.high (Pursuit.predict model rows).[3] (pre.ToLabel direct.[3]) "prediction = shift + scale·H"
-            File.WriteAllText(Path.Combine(dir, "model.json"), File.ReadAllText(Path.Combine(dir, "model.json")).Replace("\"version\": 1", "\"version\": 99"))
+
+            File.WriteAllText(
+                Path.Combine(dir, "model.json"),
+                File.ReadAllText(Path.Combine(dir, "model.json")).Replace("\"version\": 1", "\"version\": 99")
+            )
+
             Expect.throwsT<InputFormatException> (fun () -> Pursuit.load dir |> ignore) "a future version is refused"
         }
         test "seeded splits: reproducible, disjoint, complete, sizes round(f·n)" {
@@ -148,35 +217,67 @@ let tests =
             Expect.throwsT<ArgumentException> (fun () -> DataSplit.Split(data, 1.0, 1L) |> ignore) "f = 1"
         }
         test "metrics: R² and accuracy on hand-computed cases" {
-            let m = PredictionMetrics.Regression(ReadOnlySpan [| 1.0; 2.0; 3.0 |], ReadOnlySpan [| 1.0; 2.0; 4.0 |])
+            let m =
+                PredictionMetrics.Regression(ReadOnlySpan [| 1.0; 2.0; 3.0 |], ReadOnlySpan [| 1.0; 2.0; 4.0 |])
+
             Expect.floatClose Accuracy.high m.Mse (1.0 / 3.0) "MSE"
             Expect.floatClose Accuracy.high m.R2 (1.0 - 1.0 / (14.0 / 3.0)) "R² = 1 − SSE/SST"
-            let c = PredictionMetrics.Classification(ReadOnlySpan [| 2.0; -1.0; 0.5; -3.0 |], ReadOnlySpan [| 1.0; 1.0; -1.0; -1.0 |])
+
+            let c =
+                PredictionMetrics.Classification(ReadOnlySpan [| 2.0; -1.0; 0.5; -3.0 |], ReadOnlySpan [| 1.0; 1.0; -1.0; -1.0 |])
+
             Expect.floatClose Accuracy.high c.Accuracy 0.5 "two of four signs right"
-            let expected = ([ 2.0; -1.0; -0.5; 3.0 ] |> List.sumBy (fun z -> log (1.0 + exp -z))) / 4.0
+
+            let expected =
+                ([ 2.0; -1.0; -0.5; 3.0 ] |> List.sumBy (fun z -> log (1.0 + exp -z))) / 4.0
+
             Expect.floatClose Accuracy.high c.LogLoss expected "log-loss"
         }
         test "lookahead and pruning give the same result with 1 or 2 threads" {
             let data = HypercubeExample.TrainingSet(2L, 200)
+
             let run threads =
-                NeuronPursuitTrainer.Run(data, 2, Activations.Relu, PursuitOptions(MaxIterations = 3, MaxEpochs = 4000, PruneEpochs = 500,
-                                                                                 LossTolerance = 0.5, Lookahead = 2, Parallelism = threads))
+                NeuronPursuitTrainer.Run(
+                    data,
+                    2,
+                    Activations.Relu,
+                    PursuitOptions(MaxIterations = 3, MaxEpochs = 4000, PruneEpochs = 500, LossTolerance = 0.5, Lookahead = 2, Parallelism = threads)
+                )
+
             let a, b = run 1, run 2
             Expect.equal b.Weights a.Weights "weights"
-            Expect.equal [ for i in b.Iterations -> [ for t in i.Alternatives -> t.Loss ] ] [ for i in a.Iterations -> [ for t in i.Alternatives -> t.Loss ] ] "the lookahead's trials"
+
+            Expect.equal
+                [ for i in b.Iterations -> [ for t in i.Alternatives -> t.Loss ] ]
+                [ for i in a.Iterations -> [ for t in i.Alternatives -> t.Loss ] ]
+                "the lookahead's trials"
+
             Expect.equal [ for t in b.Pruning -> t.LossRefitted ] [ for t in a.Pruning -> t.LossRefitted ] "the pruning trials"
         }
         test "every candidate carries its Clarke measure, and the one-sided leading term finds the demo's stalled neuron" {
             // Data seed 2 of the demo: with the linearised rule the (3, 2) net after iteration 4 saw no layer-1 candidate
             // worth more than ~1e-4 (docs/pursuit.md); the exact leading term values it at ~0.3.
             let data = HypercubeExample.TrainingSet(2L)
-            let options k = PursuitOptions(MaxIterations = 5, Kinks = k, PruneEpochs = 0)
-            let exact = NeuronPursuitTrainer.Run(data, 2, Activations.Relu, options KinkRule.OneSided)
+
+            let options k =
+                PursuitOptions(MaxIterations = 5, Kinks = k, PruneEpochs = 0)
+
+            let exact =
+                NeuronPursuitTrainer.Run(data, 2, Activations.Relu, options KinkRule.OneSided)
+
             let fourth = exact.Iterations.[3]
             Expect.equal (List.ofSeq fourth.WidthsBefore) [ 2; 2 ] "iteration 4 grows (2, 2)"
             Expect.isGreaterThan fourth.LayerValues.[0] 0.2 "the one-sided layer-1 value"
-            Expect.isTrue (exact.Iterations |> Seq.skip 1 |> Seq.forall (fun it -> it.LayerClarke.Count = 2 && it.LayerClarke |> Seq.forall (fun c -> c >= 0.0))) "Clarke measures logged"
-            let linearised = NeuronPursuitTrainer.Run(data, 2, Activations.Relu, options KinkRule.Linearised)
+
+            Expect.isTrue
+                (exact.Iterations
+                 |> Seq.skip 1
+                 |> Seq.forall (fun it -> it.LayerClarke.Count = 2 && it.LayerClarke |> Seq.forall (fun c -> c >= 0.0)))
+                "Clarke measures logged"
+
+            let linearised =
+                NeuronPursuitTrainer.Run(data, 2, Activations.Relu, options KinkRule.Linearised)
+
             Expect.isLessThan linearised.Iterations.[4].LayerValues.[0] 1e-3 "the linearised rule misses it at (3, 2)"
         }
     ]

@@ -18,7 +18,7 @@ open NeuronPursuit.Testing
 
 let private gaussianData (seed: int64) (n: int) (d: int) (target: float[] -> float) =
     let random = SeededRandom seed
-    let x = Array.zeroCreate<float> (n * d)
+    let x = Array.zeroCreate<float>(n * d)
     random.FillGaussian(Span x)
     let y = Array.init n (fun i -> target x.[i * d .. i * d + d - 1])
     DataSet<float>(ReadOnlySpan x, ReadOnlySpan y, d)
@@ -30,7 +30,8 @@ let private reluProblem (depth: int) (data: DataSet<float>) =
     Problem.create "pursuit" "test data" (Net.feedForward data.InputDimension (List.replicate depth 1) Activation.relu) data 1L
 
 /// The built-in teacher data y = relu(x1 + x2) − relu(x3) (n = 100, d = 5).
-let private teacherData () = (Problem.example "two-relu-teacher").Data
+let private teacherData () =
+    (Problem.example "two-relu-teacher").Data
 
 /// Central finite differences of an objective's value along every coordinate.
 let private numericGradient (f: IObjective<float>) (u: float[]) (h: float) =
@@ -54,7 +55,10 @@ let private randomWeights (seed: int64) (count: int) =
 /// A (3, 2) net in d = 5 on Gaussian data, with random weights and a label vector unrelated to it.
 let private deepCase (activation: string) =
     let net = FeedForwardNetwork(5, [| 3; 2 |], Activations.Parse activation)
-    let data = gaussianData 11L 40 5 (fun x -> relu (x.[0] - x.[1]) - 0.5 * relu (x.[2] + x.[4]))
+
+    let data =
+        gaussianData 11L 40 5 (fun x -> relu (x.[0] - x.[1]) - 0.5 * relu (x.[2] + x.[4]))
+
     net, data, randomWeights 5L net.ParameterCount
 
 let private lossGradient (net: FeedForwardNetwork) (data: DataSet<float>) (w: float[]) =
@@ -101,14 +105,18 @@ let private kernelTests =
             let j2 = Array.zeroCreate<float> n
             evaluator.OutputSensitivities(ReadOnlySpan w, 2, Span j2)
             Expect.allEqual j2 1.0 "J ≡ 1 for the last hidden layer"
-            let j1 = Array.zeroCreate<float> (2 * n)
+            let j1 = Array.zeroCreate<float>(2 * n)
             evaluator.OutputSensitivities(ReadOnlySpan w, 1, Span j1)
             let w3 = w.[w.Length - 2 ..]
-            let w2 = w.[15 .. 20]
+            let w2 = w.[15..20]
+
             for i in 0 .. n - 1 do
                 let x = data.Sample(i).ToArray()
-                let h1 = Array.init 3 (fun j -> relu (Array.sum (Array.init 5 (fun k -> w.[j * 5 + k] * x.[k]))))
-                for m in 0 .. 1 do
+
+                let h1 =
+                    Array.init 3 (fun j -> relu (Array.sum (Array.init 5 (fun k -> w.[j * 5 + k] * x.[k]))))
+
+                for m in 0..1 do
                     let z = Array.sum (Array.init 3 (fun j -> w2.[m * 3 + j] * h1.[j]))
                     let expected = if z > 0.0 then w3.[m] else 0.0
                     Expect.floatClose Accuracy.veryHigh j1.[m * n + i] expected $"J₂[{m}, {i}]"
@@ -142,11 +150,15 @@ let private objectiveTests =
                 let g = lossGradient net data w
                 let incoming = net.Layout.Blocks.[layer - 1]
                 let outgoing = net.Layout.Blocks.[layer]
+
                 for j in 0 .. incoming.Rows - 1 do
                     let a = w.[incoming.Index(j, 0) .. incoming.Index(j, 0) + incoming.Columns - 1]
                     let b = randomWeights (int64 j) outgoing.Rows
                     let value = objective.Value(ReadOnlySpan(Array.append a b))
-                    let expected = -(Array.sum (Array.init outgoing.Rows (fun m -> b.[m] * g.[outgoing.Index(m, j)])))
+
+                    let expected =
+                        -(Array.sum (Array.init outgoing.Rows (fun m -> b.[m] * g.[outgoing.Index(m, j)])))
+
                     expectCloseScalar 1e-12 (abs expected + 1e-3) value expected $"neuron {j}"
             }
         test "a duplicate of the last hidden neuron at a stationary point has value 0 to rounding" {
@@ -159,9 +171,16 @@ let private objectiveTests =
             let evaluator = FeatureMajorEvaluator(net, data.X)
             evaluator.Forward(ReadOnlySpan w)
             let h2 = evaluator.PostActivations(2).ToArray()
-            w.[21] <- Array.sum (Array.map2 (*) h2 (data.Y.ToArray())) / Array.sum (Array.map (fun v -> v * v) h2)
+
+            w.[21] <-
+                Array.sum (Array.map2 (*) h2 (data.Y.ToArray()))
+                / Array.sum (Array.map (fun v -> v * v) h2)
+
             let objective = CandidateSearch(net, data, ReadOnlySpan w).Objective(2).Invoke()
-            let nonStationary = CandidateSearch(net, data, ReadOnlySpan(Array.append w.[.. 20] [| w.[21] * 0.9 |])).Objective(2).Invoke()
+
+            let nonStationary =
+                CandidateSearch(net, data, ReadOnlySpan(Array.append w.[..20] [| w.[21] * 0.9 |])).Objective(2).Invoke()
+
             for b in [ 0.6; -0.8 ] do
                 let u = [| 0.8; b |]
                 Expect.isLessThan (abs (objective.Value(ReadOnlySpan u))) 1e-15 $"N₂ of the duplicate, b = {b}"
@@ -173,13 +192,17 @@ let private objectiveTests =
 /// max over the angle of a of |g(a)|/2, g(a) = (1/n)Σ yᵢ relu(aᵀxᵢ), at (a/√2, sign g/√2).
 let private bruteForceMaximiser (data: DataSet<float>) =
     let n = data.Count
+
     let g (theta: float) =
         let a0, a1 = cos theta, sin theta
         let mutable s = 0.0
+
         for i in 0 .. n - 1 do
             let x = data.Sample i
             s <- s + data.Y.[i] * relu (a0 * x.[0] + a1 * x.[1])
+
         s / float n
+
     let grid = Array.init 200_000 (fun k -> 2.0 * Math.PI * float k / 200_000.0)
     let best = grid |> Array.maxBy (fun t -> abs (g t))
     let value = g best
@@ -195,7 +218,9 @@ let private initialWeights (it: PursuitIteration) =
 let private algorithmTests =
     testList "algorithm" [
         test "the first iteration starts at δ₀ times the NCF maximiser" {
-            let data = gaussianData 21L 60 2 (fun x -> relu (x.[0] + 0.5 * x.[1]) - relu (-x.[1]))
+            let data =
+                gaussianData 21L 60 2 (fun x -> relu (x.[0] + 0.5 * x.[1]) - relu (-x.[1]))
+
             let expected, value = bruteForceMaximiser data
             let options = PursuitOptions(MaxIterations = 1, InitialScale = 0.2)
             let r = Pursuit.run options (reluProblem 1 data)
@@ -204,10 +229,17 @@ let private algorithmTests =
             expectCloseScalar 1e-6 value first.LayerValues.[0] value "N(u*)"
         }
         test "the initial sign option picks the best restart with that output sign" {
-            let data = gaussianData 21L 60 2 (fun x -> relu (x.[0] + 0.5 * x.[1]) - relu (-x.[1]))
-            let best = (Pursuit.run (PursuitOptions(MaxIterations = 1)) (reluProblem 1 data)).Iterations.[0]
+            let data =
+                gaussianData 21L 60 2 (fun x -> relu (x.[0] + 0.5 * x.[1]) - relu (-x.[1]))
+
+            let best =
+                (Pursuit.run (PursuitOptions(MaxIterations = 1)) (reluProblem 1 data)).Iterations.[0]
+
             let sign = -(Math.Sign (initialWeights best).[2])
-            let forced = (Pursuit.run (PursuitOptions(MaxIterations = 1, InitialSign = sign)) (reluProblem 1 data)).Iterations.[0]
+
+            let forced =
+                (Pursuit.run (PursuitOptions(MaxIterations = 1, InitialSign = sign)) (reluProblem 1 data)).Iterations.[0]
+
             Expect.equal (Math.Sign (initialWeights forced).[2]) sign "output weight sign"
             Expect.isLessThan forced.LayerValues.[0] best.LayerValues.[0] "a smaller KKT value than the maximiser"
         }
@@ -217,16 +249,26 @@ let private algorithmTests =
             Expect.equal r.StopReason PursuitStopReason.LossTolerance "stopped by the loss tolerance"
             Expect.isLessThan r.FinalLoss 1e-6 "exact fit"
             // The two neurons are the teacher's up to a positive rescaling (ReLU): compare directions of incoming rows.
-            let rows = [ for j in 0 .. 1 -> r.Weights.[j * 5 .. j * 5 + 4] ]
-            let unit (v: float[]) = let s = sqrt (Array.sumBy (fun x -> x * x) v) in Array.map (fun x -> x / s) v
+            let rows = [ for j in 0..1 -> r.Weights.[j * 5 .. j * 5 + 4] ]
+
+            let unit (v: float[]) =
+                let s = sqrt (Array.sumBy (fun x -> x * x) v) in Array.map (fun x -> x / s) v
+
             let teacher = [ unit [| 1.0; 1.0; 0.0; 0.0; 0.0 |]; [| 0.0; 0.0; 1.0; 0.0; 0.0 |] ]
+
             for t in teacher do
-                let best = rows |> List.map (fun row -> Array.sum (Array.map2 (*) (unit row) t)) |> List.max
+                let best =
+                    rows
+                    |> List.map (fun row -> Array.sum (Array.map2 (*) (unit row) t))
+                    |> List.max
+
                 Expect.isGreaterThan best 0.999 "a learned neuron points along each teacher neuron"
         }
         test "a (1, 1) net after GD: the layer-2 candidate is ≈ 0 and layer 1 is chosen (demo, before iteration 2)" {
             // docs/claims.md NP-3 expects ~0 (1e-16 to 1e-6): the inner stop rule leaves ‖∇ℒ‖ small, not 0.
-            let r = Pursuit.run (PursuitOptions(MaxIterations = 2)) (Problem.example "hypercube")
+            let r =
+                Pursuit.run (PursuitOptions(MaxIterations = 2)) (Problem.example "hypercube")
+
             let second = r.Iterations.[1]
             Expect.isLessThan (abs second.LayerValues.[1]) 1e-6 "layer-2 value (a duplicate is useless at stationarity)"
             Expect.isGreaterThan second.LayerValues.[0] 0.05 "layer-1 value"
@@ -238,13 +280,21 @@ let private plateauTests =
     testList "inner stop rule" [
         test "waits through a flat plateau and stops after the drop; the rule without the decrease test stops on the plateau" {
             // ℒ = 1 − 1e-12·t for 5000 epochs (a plateau), then falls to 0.5, then is flat.
-            let loss (t: int) = if t < 5000 then 1.0 - 1e-12 * float t elif t < 5100 then 1.0 - 0.005 * float (t - 5000) else 0.5
+            let loss (t: int) =
+                if t < 5000 then 1.0 - 1e-12 * float t
+                elif t < 5100 then 1.0 - 0.005 * float (t - 5000)
+                else 0.5
+
             let stopAt (options: PursuitOptions) =
                 let rule = InnerStopRule options
                 let mutable reason = InnerStopReason.EpochCap
                 let mutable t = 0
-                while not (rule.ShouldStop(int64 t, loss t, &reason)) do t <- t + 1
+
+                while not (rule.ShouldStop(int64 t, loss t, &reason)) do
+                    t <- t + 1
+
                 t, reason
+
             let t, reason = stopAt (PursuitOptions())
             Expect.equal reason InnerStopReason.Converged "converged"
             Expect.equal t 6100 "one window after the loss stopped changing"
@@ -255,11 +305,17 @@ let private plateauTests =
             // δ = 1e-5 makes the plateau after the addition long and flat (ℒ changes by ~1e-9 per 1000 epochs).
             let data = HypercubeExample.TrainingSet(1L, 300)
             let options = PursuitOptions(MaxIterations = 2, NeuronScale = 1e-5)
-            let run (o: PursuitOptions) = NeuronPursuitTrainer.Run(data, 2, Activations.Relu, o).Iterations.[1].Minimisation
+
+            let run (o: PursuitOptions) =
+                NeuronPursuitTrainer.Run(data, 2, Activations.Relu, o).Iterations.[1].Minimisation
+
             let good = run options
             Expect.isLessThan good.LossAfter (0.97 * good.LossBefore) "escaped: the loss fell"
             Expect.isGreaterThan good.Epochs 1000L "after more than one window"
-            let naive = run (PursuitOptions(MaxIterations = 2, NeuronScale = 1e-5, DecreaseFactor = 1.0))
+
+            let naive =
+                run (PursuitOptions(MaxIterations = 2, NeuronScale = 1e-5, DecreaseFactor = 1.0))
+
             Expect.equal naive.Reason InnerStopReason.Converged "the naive rule declares convergence"
             Expect.isGreaterThan naive.LossAfter (0.999 * naive.LossBefore) "while still on the plateau"
         }
@@ -268,9 +324,15 @@ let private plateauTests =
             let net = FeedForwardNetwork(5, [| 2 |], Activations.Relu)
             let w0 = randomWeights 3L net.ParameterCount |> Array.map ((*) 0.1)
             let wGd = Array.copy w0
-            let gd = GradientDescentMinimiser.Minimise(net, data, Span wGd, PursuitOptions(MaxEpochs = 3000))
+
+            let gd =
+                GradientDescentMinimiser.Minimise(net, data, Span wGd, PursuitOptions(MaxEpochs = 3000))
+
             let wFlow = Array.copy w0
-            let flow = GradientFlowMinimiser.Minimise(net, data, Span wFlow, PursuitOptions(MaxEpochs = 3000, Minimiser = MinimiserKind.GradientFlow))
+
+            let flow =
+                GradientFlowMinimiser.Minimise(net, data, Span wFlow, PursuitOptions(MaxEpochs = 3000, Minimiser = MinimiserKind.GradientFlow))
+
             Expect.equal flow.Epochs gd.Epochs "epochs"
             expectClose 1e-10 (maxAbs wGd) wFlow wGd "weights"
         }
@@ -286,7 +348,10 @@ let private descentTests =
             let r = Pursuit.descend 50 Pursuit.defaults net data w
             Expect.equal r.Epochs 50L "the whole budget (no stop rule)"
             let f = lossWith squareLossMean net data
-            let manual = Seq.fold (fun (v: float[]) _ -> Array.map2 (fun vi gi -> vi - Pursuit.defaults.LearningRate * gi) v (grad f v)) w0 [ 1 .. 50 ]
+
+            let manual =
+                Seq.fold (fun (v: float[]) _ -> Array.map2 (fun vi gi -> vi - Pursuit.defaults.LearningRate * gi) v (grad f v)) w0 [ 1..50 ]
+
             expectClose 1e-12 (maxAbs manual) w manual "w after 50 epochs"
             expectCloseScalar 1e-12 r.LossAfter r.LossAfter (value f w) "the reported loss"
         }
@@ -296,33 +361,51 @@ let private growthTests =
     testList "growth and reproducibility" [
         test "a new neuron goes last in its layer with row δa and column δb; the old weights keep their places" {
             let net, data, w = deepCase "relu"
-            let grown, w2 = NetworkGrowth.AddNeuron(net, ReadOnlySpan w, 1, ReadOnlySpan [| 1.0; 2.0; 3.0; 4.0; 5.0 |], ReadOnlySpan [| 0.0; 0.0 |])
+
+            let grown, w2 =
+                NetworkGrowth.AddNeuron(net, ReadOnlySpan w, 1, ReadOnlySpan [| 1.0; 2.0; 3.0; 4.0; 5.0 |], ReadOnlySpan [| 0.0; 0.0 |])
+
             Expect.equal (List.ofSeq grown.HiddenWidths) [ 4; 2 ] "widths"
-            Expect.equal w2.[15 .. 19] [| 1.0; 2.0; 3.0; 4.0; 5.0 |] "new row"
-            Expect.equal w2.[.. 14] w.[.. 14] "old rows"
+            Expect.equal w2.[15..19] [| 1.0; 2.0; 3.0; 4.0; 5.0 |] "new row"
+            Expect.equal w2.[..14] w.[..14] "old rows"
             // With a zero outgoing column the function is unchanged.
             let before = SquareLossKernel(net, data).Value(ReadOnlySpan w)
             let after = SquareLossKernel(grown, data).Value(ReadOnlySpan w2)
             Expect.equal after before "same function"
-            let grown2, w3 = NetworkGrowth.AddNeuron(grown, ReadOnlySpan w2, 2, ReadOnlySpan [| 1.0 |], ReadOnlySpan [| 7.0 |])
+
+            let grown2, w3 =
+                NetworkGrowth.AddNeuron(grown, ReadOnlySpan w2, 2, ReadOnlySpan [| 1.0 |], ReadOnlySpan [| 7.0 |])
+
             Expect.equal (List.ofSeq grown2.HiddenWidths) [ 4; 3 ] "widths"
             Expect.equal w3.[w3.Length - 1] 7.0 "new outgoing weight last"
             Expect.equal w3.[20 + 8 .. 20 + 11] [| 1.0; 0.0; 0.0; 0.0 |] "new row padded with zeros"
         }
         test "runs are reproducible bit for bit, with 1 or 2 threads" {
             let data = HypercubeExample.TrainingSet(2L, 200)
-            let run threads = NeuronPursuitTrainer.Run(data, 2, Activations.Relu, PursuitOptions(MaxIterations = 3, MaxEpochs = 4000, Parallelism = threads))
+
+            let run threads =
+                NeuronPursuitTrainer.Run(data, 2, Activations.Relu, PursuitOptions(MaxIterations = 3, MaxEpochs = 4000, Parallelism = threads))
+
             let a, b, c = run 1, run 2, run 2
             Expect.equal b.Weights a.Weights "weights, 2 vs 1 threads"
             Expect.equal c.Weights b.Weights "weights, two runs"
-            let values (r: PursuitResult) = [ for i in r.Iterations -> List.ofSeq i.LayerValues, i.Minimisation.Epochs ]
+
+            let values (r: PursuitResult) =
+                [ for i in r.Iterations -> List.ofSeq i.LayerValues, i.Minimisation.Epochs ]
+
             Expect.equal (values b) (values a) "log"
-            let other = NeuronPursuitTrainer.Run(data, 2, Activations.Relu, PursuitOptions(MaxIterations = 3, MaxEpochs = 4000, Seed = 2L))
+
+            let other =
+                NeuronPursuitTrainer.Run(data, 2, Activations.Relu, PursuitOptions(MaxIterations = 3, MaxEpochs = 4000, Seed = 2L))
+
             Expect.notEqual other.Weights a.Weights "another seed gives another run"
         }
         test "several neurons per iteration: the best candidates of distinct layers" {
             let data = HypercubeExample.TrainingSet(1L, 200)
-            let r = NeuronPursuitTrainer.Run(data, 2, Activations.Relu, PursuitOptions(MaxIterations = 2, MaxEpochs = 3000, NeuronsPerIteration = 2))
+
+            let r =
+                NeuronPursuitTrainer.Run(data, 2, Activations.Relu, PursuitOptions(MaxIterations = 2, MaxEpochs = 3000, NeuronsPerIteration = 2))
+
             let second = r.Iterations.[1]
             let positive = second.LayerValues |> Seq.filter (fun v -> v > 1e-8) |> Seq.length
             Expect.equal second.ChosenLayers.Count positive "one per layer with a positive value"
@@ -344,13 +427,19 @@ let private growthTests =
         }
         test "bad options are rejected with the option's name" {
             let data = HypercubeExample.TrainingSet(1L, 50)
-            for o, name in [ PursuitOptions(NeuronScale = 0.0), "delta"; PursuitOptions(LearningRate = -1.0), "eta"
-                             PursuitOptions(InitialSign = 2), "initial-sign"; PursuitOptions(DecreaseFactor = 1.5), "decrease-factor" ] do
+
+            for o, name in
+                [ PursuitOptions(NeuronScale = 0.0), "delta"
+                  PursuitOptions(LearningRate = -1.0), "eta"
+                  PursuitOptions(InitialSign = 2), "initial-sign"
+                  PursuitOptions(DecreaseFactor = 1.5), "decrease-factor" ] do
                 let message =
                     try
                         NeuronPursuitTrainer.Run(data, 2, Activations.Relu, o) |> ignore
                         "no exception"
-                    with :? ArgumentException as e -> e.Message
+                    with :? ArgumentException as e ->
+                        e.Message
+
                 Expect.stringStarts message name "names the option"
         }
     ]
@@ -370,4 +459,13 @@ let private statisticsTests =
         }
     ]
 
-let tests = testList "Pursuit" [ kernelTests; objectiveTests; algorithmTests; plateauTests; descentTests; growthTests; statisticsTests ]
+let tests =
+    testList "Pursuit" [
+        kernelTests
+        objectiveTests
+        algorithmTests
+        plateauTests
+        descentTests
+        growthTests
+        statisticsTests
+    ]

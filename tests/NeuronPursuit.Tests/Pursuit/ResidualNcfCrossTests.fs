@@ -26,7 +26,14 @@ open NeuronPursuit.Testing
 /// A (2,2) three-layer net on Gaussian data, random weights, and a random unit direction u = (a, b) for a
 /// new neuron in `layer`; returns N_l(u) from NP and the restricted full-network difference at scale s.
 let private bothAtWith (kinks: KinkRule) (activation: string) (layer: int) (scales: float list) =
-    let case = { Kind = NetworkKind.FeedForward; InputDimension = 3; Widths = [ 2; 2 ]; ActivationSpec = activation; SampleCount = 40; Seed = 77L }
+    let case =
+        { Kind = NetworkKind.FeedForward
+          InputDimension = 3
+          Widths = [ 2; 2 ]
+          ActivationSpec = activation
+          SampleCount = 40
+          Seed = 77L }
+
     let net = case.Network :?> FeedForwardNetwork
     let data = case.Data
     let w = case.WeightVector 0
@@ -38,19 +45,29 @@ let private bothAtWith (kinks: KinkRule) (activation: string) (layer: int) (scal
     let npValue = (ncf :> IObjective<float>).Value(ReadOnlySpan u)
     // The grown network with the new neuron at zero, and the indices of its weights.
     let grown, wGrown =
-        let g = NetworkGrowth.AddNeuron(net, ReadOnlySpan w, layer, ReadOnlySpan(Array.zeroCreate a.Length), ReadOnlySpan(Array.zeroCreate b.Length))
+        let g =
+            NetworkGrowth.AddNeuron(net, ReadOnlySpan w, layer, ReadOnlySpan(Array.zeroCreate a.Length), ReadOnlySpan(Array.zeroCreate b.Length))
+
         g
+
     let neuron = grown.HiddenWidths.[layer - 1] - 1
-    let free = Array.append (grown.Layout.IncomingIndices(layer, neuron)) (grown.Layout.OutgoingIndices(layer, neuron))
+
+    let free =
+        Array.append (grown.Layout.IncomingIndices(layer, neuron)) (grown.Layout.OutgoingIndices(layer, neuron))
+
     let residual = ResidualCorrelation.Residual(grown, data, ReadOnlySpan wGrown)
-    let restricted = ResidualCorrelation.Restricted(grown, data, ReadOnlySpan residual, ReadOnlySpan wGrown, free)
+
+    let restricted =
+        ResidualCorrelation.Restricted(grown, data, ReadOnlySpan residual, ReadOnlySpan wGrown, free)
+
     let at0 = restricted.Value(ReadOnlySpan(Array.zeroCreate free.Length))
     let p = float net.Activation.Degree.Value
     let n = float data.Count
+
     npValue,
     [ for s in scales ->
-        let z = Array.append (Array.map (fun x -> s * x) a) (Array.map (fun x -> s * x) b)
-        (restricted.Value(ReadOnlySpan z) - at0) / (n * Math.Pow(s, 1.0 + p)) ]
+          let z = Array.append (Array.map (fun x -> s * x) a) (Array.map (fun x -> s * x) b)
+          (restricted.Value(ReadOnlySpan z) - at0) / (n * Math.Pow(s, 1.0 + p)) ]
 
 let private bothAt = bothAtWith KinkRule.OneSided
 
@@ -59,6 +76,7 @@ let tests =
         test "last hidden layer: the two constructions agree to rounding at every scale" {
             for activation in [ "relu"; "relu-power:2" ] do
                 let npValue, toolkit = bothAt activation 2 [ 1.0; 1e-2 ]
+
                 for value in toolkit do
                     Expect.floatClose { absolute = 1e-9; relative = 1e-9 } value npValue $"{activation}: {value} vs {npValue}"
         }
@@ -66,6 +84,7 @@ let tests =
             // The value difference f(s·u) − f(0) is divided by n·s², which lifts rounding: s = 1e-3 and 1e-4
             // keep that below 1e-6 relative while the O(s²) moves of layer-2 pre-activations rarely cross a kink.
             let npValue, toolkit = bothAt "leaky-relu:0.1" 1 [ 1e-3; 1e-4 ]
+
             for value in toolkit do
                 Expect.floatClose { absolute = 1e-8; relative = 1e-3 } value npValue $"{value} vs {npValue}"
         }
@@ -77,7 +96,14 @@ let tests =
             Expect.isGreaterThan (abs (toolkit.[1] - linearised)) 1e-3 $"the linearised rule differs at the kink: {toolkit.[1]} vs {linearised}"
         }
         test "inner layer, ReLU: the one-sided N_l's gradient matches central differences away from its kinks" {
-            let case = { Kind = NetworkKind.FeedForward; InputDimension = 3; Widths = [ 2; 2 ]; ActivationSpec = "relu"; SampleCount = 40; Seed = 77L }
+            let case =
+                { Kind = NetworkKind.FeedForward
+                  InputDimension = 3
+                  Widths = [ 2; 2 ]
+                  ActivationSpec = "relu"
+                  SampleCount = 40
+                  Seed = 77L }
+
             let net = case.Network :?> FeedForwardNetwork
             let w = case.WeightVector 0
             let ncf = CandidateSearch(net, case.Data, ReadOnlySpan w).Objective(1).Invoke()
@@ -87,11 +113,17 @@ let tests =
             let g = Array.zeroCreate u.Length
             (ncf :> IObjective<float>).ValueAndGradient(ReadOnlySpan u, Span g) |> ignore
             let h = 1e-7
+
             for k in 0 .. u.Length - 1 do
                 let up, down = Array.copy u, Array.copy u
                 up.[k] <- up.[k] + h
                 down.[k] <- down.[k] - h
-                let fd = ((ncf :> IObjective<float>).Value(ReadOnlySpan up) - (ncf :> IObjective<float>).Value(ReadOnlySpan down)) / (2.0 * h)
+
+                let fd =
+                    ((ncf :> IObjective<float>).Value(ReadOnlySpan up)
+                     - (ncf :> IObjective<float>).Value(ReadOnlySpan down))
+                    / (2.0 * h)
+
                 Expect.floatClose { absolute = 1e-6; relative = 1e-5 } g.[k] fd $"coordinate {k}"
         }
         test "inner layer, ReLU²: the full difference tends to N_l at rate O(s^(1+p)) = O(s³)" {

@@ -33,7 +33,8 @@ let teacherCsv () =
     fileIn "teacher.csv" (fun path -> NeuronPursuit.Data.writeCsv path (NeuronPursuit.Problem.example "two-relu-teacher").Data)
 
 /// The root of DIR/run.json.
-let runJson (dir: string) = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "run.json"))).RootElement
+let runJson (dir: string) =
+    JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "run.json"))).RootElement
 
 /// Asserts a failed run: the exit code, exactly one line on stderr starting "np: " and containing `fragment`, no trace.
 let expectOneLineError (code: int) (fragment: string) (exitCode, _out: string, err: string) =

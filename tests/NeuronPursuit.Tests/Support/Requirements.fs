@@ -15,8 +15,10 @@ let underBuild = Environment.GetEnvironmentVariable "NP_BUILD_TEST" = "1"
 /// Fails (under the build) or skips (otherwise) unless the requirement holds.
 let require (available: bool) (what: string) =
     if not available then
-        if underBuild then failtest $"{what} is missing (dotnet fsi build.fsx test provides it)"
-        else skiptest $"{what} is missing: run the suite through dotnet fsi build.fsx test"
+        if underBuild then
+            failtest $"{what} is missing (dotnet fsi build.fsx test provides it)"
+        else
+            skiptest $"{what} is missing: run the suite through dotnet fsi build.fsx test"
 
 /// The repository's root: the first folder above the test assembly that holds NeuronPursuit.sln.
 let repositoryRoot () =
@@ -25,9 +27,14 @@ let repositoryRoot () =
         | null -> failtest "the repository root (NeuronPursuit.sln) is not above the test assembly"
         | dir when File.Exists(Path.Combine(dir.FullName, "NeuronPursuit.sln")) -> dir.FullName
         | dir -> up dir.Parent
+
     up (DirectoryInfo AppContext.BaseDirectory)
 
 /// Requires the packages of `dotnet fsi build.fsx pack` in the repository's artifacts/ folder.
 let requirePackages () =
     let artifacts = Path.Combine(repositoryRoot (), "artifacts")
-    require (Directory.Exists artifacts && Directory.GetFiles(artifacts, "*.nupkg").Length >= 3) "the packages for scripts (artifacts/*.nupkg)"
+
+    require
+        (Directory.Exists artifacts
+         && Directory.GetFiles(artifacts, "*.nupkg").Length >= 3)
+        "the packages for scripts (artifacts/*.nupkg)"

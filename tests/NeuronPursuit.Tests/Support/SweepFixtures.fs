@@ -14,7 +14,8 @@ let shortFlowOptions =
     """ "example": "two-relu-teacher", "net": "two-layer", "activation": "relu-power:2", "t-end": 1, "times": "linear:3", "observe": "loss" """
 
 /// Metrics every test sweep collects.
-let metrics = """{ "final_loss": "result.final_loss", "final_norm": "result.final_norm", "evaluations": "result.statistics.evaluations" }"""
+let metrics =
+    """{ "final_loss": "result.final_loss", "final_norm": "result.final_norm", "evaluations": "result.statistics.evaluations" }"""
 
 /// A flow sweep of short flows over the given axes (JSON object text), with extra options (", key: value" text).
 let flowSpec (axes: string) (extraOptions: string) =
@@ -27,7 +28,8 @@ let writeSpec (text: string) =
     path
 
 /// A path for a sweep folder that does not exist yet.
-let freshFolder () = Path.Combine(NpRunner.tempDir (), "sweep")
+let freshFolder () =
+    Path.Combine(NpRunner.tempDir (), "sweep")
 
 /// The rows of DIR/results.db.
 let rows (dir: string) =
@@ -41,14 +43,16 @@ let integrity (dir: string) =
 
 /// Every file under a folder with its size and content hash, sorted: equal snapshots mean nothing was written.
 let snapshot (dir: string) =
-    if not (Directory.Exists dir) then []
+    if not (Directory.Exists dir) then
+        []
     else
         [ for f in Directory.EnumerateFiles(dir, "*", SearchOption.AllDirectories) |> Seq.sort ->
-            let bytes = File.ReadAllBytes f
-            Path.GetRelativePath(dir, f), bytes.Length, Convert.ToHexString(Security.Cryptography.SHA256.HashData bytes) ]
+              let bytes = File.ReadAllBytes f
+              Path.GetRelativePath(dir, f), bytes.Length, Convert.ToHexString(Security.Cryptography.SHA256.HashData bytes) ]
 
 /// The np apphost built beside the tests (the same np the in-process runner is).
-let npBinary = Path.Combine(AppContext.BaseDirectory, if OperatingSystem.IsWindows() then "np.exe" else "np")
+let npBinary =
+    Path.Combine(AppContext.BaseDirectory, if OperatingSystem.IsWindows() then "np.exe" else "np")
 
 /// Runs a Slurm test when NP_SLURM = 1; fails with the reason when the cluster could not start; skips, saying why,
 /// when the tests run outside the README's test command (no NP_SLURM at all).

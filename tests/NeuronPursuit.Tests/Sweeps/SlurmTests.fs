@@ -16,12 +16,16 @@ open NeuronPursuit.Tests.Support.SweepFixtures
 /// Polls `np sweep status` until no task is queued or running (exit code other than 3); returns its exit code and output.
 let private waitFor (dir: string) =
     let deadline = DateTime.UtcNow.AddMinutes 5.0
+
     let rec loop () =
         let code, out, err = np [ "sweep"; "status"; dir ]
+
         if code = 3 && DateTime.UtcNow < deadline then
             Thread.Sleep 1000
             loop ()
-        else code, out, err
+        else
+            code, out, err
+
     loop ()
 
 /// A folder whose name holds quotes, $( ), backticks, a semicolon and a space.
@@ -29,14 +33,32 @@ let private hostileFolder () =
     let parent = tempDir ()
     parent, Path.Combine(parent, "we ird $(touch PWNED) `touch PWNED2` \"q\" 's'; x")
 
-let private metrics (dir: string) = rows dir |> List.map (fun r -> r.Index, (nonNull r.Metrics).ToJson())
+let private metrics (dir: string) =
+    rows dir |> List.map (fun r -> r.Index, (nonNull r.Metrics).ToJson())
 
 let tests =
-    testSequenced <| testList "np sweep submit --slurm" [
+    testSequenced
+    <| testList "np sweep submit --slurm" [
         slurmTest "a 6-task sweep through sbatch completes and equals the local executor's, bit for bit" (fun () ->
-            let spec = writeSpec (flowSpec """{ "init-scale": [0.1, 0.2, 0.3], "seed": "1..2" }""" "")
+            let spec =
+                writeSpec (flowSpec """{ "init-scale": [0.1, 0.2, 0.3], "seed": "1..2" }""" "")
+
             let parent, dir = hostileFolder ()
-            let code, out, err = np [ "sweep"; "submit"; spec; "--out"; dir; "--slurm"; "--max-parallel"; "2"; "--time"; "10" ]
+
+            let code, out, err =
+                np [
+                    "sweep"
+                    "submit"
+                    spec
+                    "--out"
+                    dir
+                    "--slurm"
+                    "--max-parallel"
+                    "2"
+                    "--time"
+                    "10"
+                ]
+
             Expect.equal code 0 $"submitted; stderr: {err}"
             Expect.stringContains out "(--array=0-5%2)" "one array of six, two at a time"
             let script = File.ReadAllText(Path.Combine(dir, "slurm", "submit-1.sbatch"))
@@ -48,17 +70,22 @@ let tests =
             Expect.equal code 0 err
             Expect.equal (metrics dir) (metrics local) "Slurm and local metrics equal, bit for bit"
             let rs = rows dir
+
             for r in rs do
                 Expect.isTrue ((nonNull r.SlurmJob).EndsWith $"_{r.Index}") $"task {r.Index} ran as its array element ({r.SlurmJob})"
                 Expect.equal r.Attempts 1 "once"
+
             Expect.isTrue (File.Exists(Path.Combine(dir, "slurm", $"{(nonNull rs.[0].SlurmJob).Split('_').[0]}_0.out"))) "Slurm's log of element 0"
             // The jobs ran in the folder, the tests here: no file the folder's name would have made by running.
             for place in [ parent; dir; "." ] do
                 Expect.isEmpty (Directory.GetFiles(place, "PWNED*")) $"nothing ran from the folder's name in {place}"
+
             Expect.equal (integrity dir) "ok" "database sound")
 
         slurmTest "a failing cell is recorded with its message, the exit code says so, and a resubmission runs only it" (fun () ->
-            let spec = writeSpec (flowSpec """{ "widths": ["2", "x", "3"] }""" """, "init-scale": 0.1 """)
+            let spec =
+                writeSpec (flowSpec """{ "widths": ["2", "x", "3"] }""" """, "init-scale": 0.1 """)
+
             let dir = freshFolder ()
             let code, _, err = np [ "sweep"; "submit"; spec; "--out"; dir; "--slurm" ]
             Expect.equal code 0 err
@@ -81,5 +108,9 @@ let tests =
             Expect.equal (second |> List.map (fun r -> r.Attempts)) [ 1; 2; 1 ] "only task 1 ran again"
             Expect.equal second.[0].FinishedUtc first.[0].FinishedUtc "task 0 untouched"
             Expect.equal second.[2].FinishedUtc first.[2].FinishedUtc "task 2 untouched"
-            Expect.isTrue ((nonNull second.[1].SlurmJob).EndsWith "_1" && second.[1].SlurmJob <> first.[1].SlurmJob) "a new job ran it")
+
+            Expect.isTrue
+                ((nonNull second.[1].SlurmJob).EndsWith "_1"
+                 && second.[1].SlurmJob <> first.[1].SlurmJob)
+                "a new job ran it")
     ]

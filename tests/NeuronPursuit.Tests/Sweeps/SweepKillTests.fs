@@ -16,12 +16,20 @@ open NeuronPursuit.Tests.Support.SweepFixtures
 let private tasksIn (dir: string) =
     [ for proc in Directory.EnumerateDirectories "/proc" do
           let name = Path.GetFileName proc |> nonNull
+
           if name |> Seq.forall Char.IsDigit then
-              let cmdline = try File.ReadAllText(Path.Combine(proc, "cmdline")) with _ -> ""
-              if cmdline.Contains(dir + "/tasks/") then yield int name ]
+              let cmdline =
+                  try
+                      File.ReadAllText(Path.Combine(proc, "cmdline"))
+                  with _ ->
+                      ""
+
+              if cmdline.Contains(dir + "/tasks/") then
+                  yield int name ]
 
 let tests =
-    testSequenced <| testList "np sweep kill and resume" [
+    testSequenced
+    <| testList "np sweep kill and resume" [
         test "SIGKILL mid-run: integrity ok, orphans end, finished tasks are not rerun, all done after a rerun" {
             // Six Euler flows of 80,000 steps (about two seconds each), two at a time.
             let spec =
@@ -29,24 +37,47 @@ let tests =
                     $"""{{ "command": "flow", "axes": {{ "seed": "1..6" }}, "metrics": {metrics},
                           "options": {{ "example": "two-relu-teacher", "net": "two-layer", "widths": "4", "activation": "relu-power:2",
                                         "init-scale": 0.1, "t-end": 80, "method": "euler", "step": 1e-3, "times": "linear:3", "observe": "loss" }} }}"""
+
             let dir = freshFolder ()
-            let info = ProcessStartInfo(npBinary, UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true)
-            for a in [ "sweep"; "run"; spec; "--out"; dir; "--workers"; "2" ] do info.ArgumentList.Add a
+
+            let info =
+                ProcessStartInfo(npBinary, UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true)
+
+            for a in [ "sweep"; "run"; spec; "--out"; dir; "--workers"; "2" ] do
+                info.ArgumentList.Add a
+
             use sweep = Process.Start info |> nonNull
             let output = sweep.StandardOutput.ReadToEndAsync()
             let errors = sweep.StandardError.ReadToEndAsync()
             // Kill once at least one task is done and others are running.
             let deadline = DateTime.UtcNow.AddMinutes 4.0
             let mutable ready = false
+
             while not ready && DateTime.UtcNow < deadline && not sweep.HasExited do
                 Thread.Sleep 100
+
                 if File.Exists(Path.Combine(dir, SweepFolder.DatabaseFile)) then
-                    let rs = try rows dir with _ -> []
-                    ready <- rs |> List.exists (fun r -> r.Status = TaskStatus.Done) && rs |> List.exists (fun r -> r.Status = TaskStatus.Running)
+                    let rs =
+                        try
+                            rows dir
+                        with _ ->
+                            []
+
+                    ready <-
+                        rs |> List.exists (fun r -> r.Status = TaskStatus.Done)
+                        && rs |> List.exists (fun r -> r.Status = TaskStatus.Running)
+
             if not ready then
                 sweep.WaitForExit(1000) |> ignore
-                let said = if sweep.HasExited then $"; it exited with {sweep.ExitCode}: {output.Result} {errors.Result}" else ""
+
+                let said =
+                    if sweep.HasExited then
+                        $"; it exited with {sweep.ExitCode}: {output.Result} {errors.Result}"
+                    else
+                        ""
+
                 failtest $"the sweep did not reach a state with finished and running tasks{said}"
+
             sweep.Kill()
             sweep.WaitForExit()
             Expect.equal (integrity dir) "ok" "PRAGMA integrity_check after SIGKILL"
@@ -57,9 +88,11 @@ let tests =
             // The tasks the killed sweep was running end by themselves (they watch their parent).
             let mutable orphans = tasksIn dir
             let until = DateTime.UtcNow.AddSeconds 10.0
+
             while not orphans.IsEmpty && DateTime.UtcNow < until do
                 Thread.Sleep 100
                 orphans <- tasksIn dir
+
             Expect.isEmpty orphans "no task of the killed sweep is still running"
 
             let code, out, err = np [ "sweep"; "run"; spec; "--out"; dir; "--workers"; "2" ]
@@ -67,11 +100,17 @@ let tests =
             Expect.stringContains out $"({6 - finished.Length} run now, {finished.Length} done before)" "only the unfinished tasks ran"
             let after = rows dir
             Expect.equal (after |> List.map (fun r -> r.Status)) (List.replicate 6 TaskStatus.Done) "all done"
+
             for r in finished do
                 let now = after.[r.Index]
                 Expect.equal now.Attempts 1 $"task {r.Index} ran once"
                 Expect.equal now.FinishedUtc r.FinishedUtc $"task {r.Index} not rerun"
-                Expect.equal (now.Metrics |> Option.ofObj |> Option.map (fun m -> m.ToJson())) (r.Metrics |> Option.ofObj |> Option.map (fun m -> m.ToJson())) "same metrics"
+
+                Expect.equal
+                    (now.Metrics |> Option.ofObj |> Option.map (fun m -> m.ToJson()))
+                    (r.Metrics |> Option.ofObj |> Option.map (fun m -> m.ToJson()))
+                    "same metrics"
+
             Expect.equal (integrity dir) "ok" "sound at the end"
         }
     ]

@@ -12,7 +12,8 @@ open NeuronPursuit.Sweeps
 open NeuronPursuit.Tests.Support.NpRunner
 open NeuronPursuit.Tests.Support.SweepFixtures
 
-let private run (spec: string) (dir: string) = np [ "sweep"; "run"; spec; "--out"; dir; "--workers"; "2" ]
+let private run (spec: string) (dir: string) =
+    np [ "sweep"; "run"; spec; "--out"; dir; "--workers"; "2" ]
 
 let private metric (name: string) (r: TaskRecord) = (nonNull r.Metrics).[name].GetRawText()
 
@@ -27,9 +28,12 @@ let private badSpecs =
       "a function sweep", """{ "function": "f", "axes": { "seed": [1] } }""", "runs in an F# script" ]
 
 let tests =
-    testSequenced <| testList "np sweep run" [
+    testSequenced
+    <| testList "np sweep run" [
         test "a sweep runs every task as np flow and records the metrics of its run.json, equal to np flow run directly" {
-            let spec = writeSpec (flowSpec """{ "init-scale": [0.1, 0.2], "seed": "1..2" }""" "")
+            let spec =
+                writeSpec (flowSpec """{ "init-scale": [0.1, 0.2], "seed": "1..2" }""" "")
+
             let dir = freshFolder ()
             let code, out, err = run spec dir
             Expect.equal code 0 $"exit code; stderr: {err}"
@@ -37,18 +41,54 @@ let tests =
             let rs = rows dir
             Expect.equal (rs |> List.map (fun r -> r.Status)) (List.replicate 4 TaskStatus.Done) "all done"
             Expect.equal (rs |> List.map (fun r -> r.Attempts)) [ 1; 1; 1; 1 ] "one attempt each"
+
             for r in rs do
                 let record = runJson (Path.Combine(dir, "tasks", string r.Index))
-                Expect.equal (metric "final_loss" r) (record.GetProperty("result").GetProperty("final_loss").GetRawText()) "the run record's number, as written"
+
+                Expect.equal
+                    (metric "final_loss" r)
+                    (record.GetProperty("result").GetProperty("final_loss").GetRawText())
+                    "the run record's number, as written"
+
                 Expect.isTrue (File.Exists(Path.Combine(dir, "tasks", string r.Index, "result.json"))) "result file"
             // Task 3 = init-scale 0.2, seed 2: np flow with the same options gives the same bits.
             let direct = tempDir ()
+
             let code, _, err =
-                np [ "flow"; "--example"; "two-relu-teacher"; "--net"; "two-layer"; "--activation"; "relu-power:2"; "--t-end"; "1"
-                     "--times"; "linear:3"; "--observe"; "loss"; "--init-scale"; "0.2"; "--seed"; "2"; "--out"; direct ]
+                np [
+                    "flow"
+                    "--example"
+                    "two-relu-teacher"
+                    "--net"
+                    "two-layer"
+                    "--activation"
+                    "relu-power:2"
+                    "--t-end"
+                    "1"
+                    "--times"
+                    "linear:3"
+                    "--observe"
+                    "loss"
+                    "--init-scale"
+                    "0.2"
+                    "--seed"
+                    "2"
+                    "--out"
+                    direct
+                ]
+
             Expect.equal code 0 err
-            Expect.equal (metric "final_loss" rs.[3]) ((runJson direct).GetProperty("result").GetProperty("final_loss").GetRawText()) "same final loss"
-            Expect.equal (metric "evaluations" rs.[3]) ((runJson direct).GetProperty("result").GetProperty("statistics").GetProperty("evaluations").GetRawText()) "same work"
+
+            Expect.equal
+                (metric "final_loss" rs.[3])
+                ((runJson direct).GetProperty("result").GetProperty("final_loss").GetRawText())
+                "same final loss"
+
+            Expect.equal
+                (metric "evaluations" rs.[3])
+                ((runJson direct).GetProperty("result").GetProperty("statistics").GetProperty("evaluations").GetRawText())
+                "same work"
+
             Expect.equal (integrity dir) "ok" "database sound"
 
             // Run again: nothing to do.
@@ -62,7 +102,9 @@ let tests =
         }
 
         test "a failing cell is recorded with np's message while the others finish; exit 1; a rerun retries only it" {
-            let spec = writeSpec (flowSpec """{ "widths": ["2", "x", "3"] }""" """, "init-scale": 0.1 """)
+            let spec =
+                writeSpec (flowSpec """{ "widths": ["2", "x", "3"] }""" """, "init-scale": 0.1 """)
+
             let dir = freshFolder ()
             let code, out, err = run spec dir
             Expect.equal code 1 "exit code says a task failed"
@@ -89,16 +131,30 @@ let tests =
                 $"""{{ "command": "flow", "options": {{ {shortFlowOptions} }}, "axes": {{ "init-scale": [0.05, 0.1, 0.2], "seed": "1..2" }},
                       "metrics": {metrics},
                       "report": {{ "figures": [ {{ "metric": "final_loss", "against": "init-scale", "x": "ln(x)", "fit": true, "note": "a note" }} ] }} }}"""
+
             let dir = freshFolder ()
-            let code, _, err = run (writeSpec (text """{ "final_loss": "result.final_loss" }""")) dir
+
+            let code, _, err =
+                run (writeSpec (text """{ "final_loss": "result.final_loss" }""")) dir
+
             Expect.equal code 0 err
             // A rerun with one more metric is the same sweep: nothing runs, the new metric is read from each run.json.
-            let code, out, err = run (writeSpec (text """{ "final_loss": "result.final_loss", "steps": "result.statistics.accepted_steps" }""")) dir
+            let code, out, err =
+                run (writeSpec (text """{ "final_loss": "result.final_loss", "steps": "result.statistics.accepted_steps" }""")) dir
+
             Expect.equal code 0 err
             Expect.stringContains out "(0 run now, 6 done before)" "nothing rerun"
+
             for r in rows dir do
-                let steps = (runJson (Path.Combine(dir, "tasks", string r.Index))).GetProperty("result").GetProperty("statistics").GetProperty("accepted_steps").GetRawText()
+                let steps =
+                    (runJson (Path.Combine(dir, "tasks", string r.Index)))
+                        .GetProperty("result")
+                        .GetProperty("statistics")
+                        .GetProperty("accepted_steps")
+                        .GetRawText()
+
                 Expect.equal (metric "steps" r) steps "the added metric"
+
             let code, out, err = np [ "sweep"; "report"; dir ]
             Expect.equal code 0 err
             Expect.stringContains out "summary.csv, report.md, figures/final_loss-vs-init-scale.png" "files"
@@ -116,7 +172,22 @@ let tests =
         test "submit --dry-run writes the sbatch script and submits nothing; bad Slurm options are refused" {
             let spec = writeSpec (flowSpec """{ "seed": "1..3" }""" "")
             let dir = freshFolder ()
-            let code, out, err = np [ "sweep"; "submit"; spec; "--out"; dir; "--slurm"; "--dry-run"; "--partition"; "debug"; "--cpus-per-task"; "1" ]
+
+            let code, out, err =
+                np [
+                    "sweep"
+                    "submit"
+                    spec
+                    "--out"
+                    dir
+                    "--slurm"
+                    "--dry-run"
+                    "--partition"
+                    "debug"
+                    "--cpus-per-task"
+                    "1"
+                ]
+
             Expect.equal code 0 err
             Expect.stringContains out "#SBATCH --array=0-2\n" "the array"
             Expect.stringContains out "#SBATCH --partition=debug\n" "the partition"
@@ -128,48 +199,80 @@ let tests =
 
         testList "bad input: one line, exit 2, nothing written" [
             for name, text, fragment in badSpecs do
-                yield test name {
+                yield
+                    test name {
+                        let dir = freshFolder ()
+                        let result = run (writeSpec text) dir
+                        expectOneLineError 2 fragment result
+                        Expect.isFalse (Directory.Exists dir) "no folder"
+                    }
+            yield
+                test "a missing specification file" {
                     let dir = freshFolder ()
-                    let result = run (writeSpec text) dir
-                    expectOneLineError 2 fragment result
+                    expectOneLineError 2 "no such sweep specification" (run "/nonexistent/sweep.json" dir)
                     Expect.isFalse (Directory.Exists dir) "no folder"
                 }
-            yield test "a missing specification file" {
-                let dir = freshFolder ()
-                expectOneLineError 2 "no such sweep specification" (run "/nonexistent/sweep.json" dir)
-                Expect.isFalse (Directory.Exists dir) "no folder"
-            }
-            yield test "workers below 1" {
-                let dir = freshFolder ()
-                expectOneLineError 2 "--workers: must be at least 1" (np [ "sweep"; "run"; writeSpec (flowSpec """{ "seed": [1] }""" ""); "--out"; dir; "--workers"; "0" ])
-                Expect.isFalse (Directory.Exists dir) "no folder"
-            }
-            yield test "a problem option on np sweep" {
-                expectOneLineError 2 "--example: np sweep takes no problem options" (np [ "sweep"; "status"; tempDir (); "--example"; "fig1" ])
-            }
-            yield test "a folder holding a different sweep is refused and left unchanged" {
-                let dir = freshFolder ()
-                let delta = """, "init-scale": 0.1 """
-                let code, _, err = run (writeSpec (flowSpec """{ "seed": [1] }""" delta)) dir
-                Expect.equal code 0 err
-                let before = snapshot dir
-                expectOneLineError 2 "holds a different sweep (its axes.seed differ)" (run (writeSpec (flowSpec """{ "seed": [1, 2] }""" delta)) dir)
-                expectOneLineError 2 "holds a different sweep (its options differ)" (run (writeSpec (flowSpec """{ "seed": [1] }""" (delta + """, "rtol": 1e-9 """))) dir)
-                Expect.equal (snapshot dir) before "nothing changed"
-            }
-            yield test "a folder holding other files is refused and left unchanged" {
-                let dir = tempDir ()
-                File.WriteAllText(Path.Combine(dir, "notes.txt"), "mine")
-                let before = snapshot dir
-                expectOneLineError 2 "is not empty and holds no sweep" (run (writeSpec (flowSpec """{ "seed": [1] }""" "")) dir)
-                Expect.equal (snapshot dir) before "nothing changed"
-            }
-            yield test "status of a folder without a sweep, and run-task out of range" {
-                expectOneLineError 2 "holds no sweep" (np [ "sweep"; "status"; tempDir () ])
-                let dir = freshFolder ()
-                let code, _, err = run (writeSpec (flowSpec """{ "seed": [1] }""" """, "init-scale": 0.1 """)) dir
-                Expect.equal code 0 err
-                expectOneLineError 2 "--index: the sweep in" (np [ "sweep"; "run-task"; dir; "--index"; "5" ])
-            }
+            yield
+                test "workers below 1" {
+                    let dir = freshFolder ()
+
+                    expectOneLineError
+                        2
+                        "--workers: must be at least 1"
+                        (np [
+                            "sweep"
+                            "run"
+                            writeSpec (flowSpec """{ "seed": [1] }""" "")
+                            "--out"
+                            dir
+                            "--workers"
+                            "0"
+                        ])
+
+                    Expect.isFalse (Directory.Exists dir) "no folder"
+                }
+            yield
+                test "a problem option on np sweep" {
+                    expectOneLineError 2 "--example: np sweep takes no problem options" (np [ "sweep"; "status"; tempDir (); "--example"; "fig1" ])
+                }
+            yield
+                test "a folder holding a different sweep is refused and left unchanged" {
+                    let dir = freshFolder ()
+                    let delta = """, "init-scale": 0.1 """
+                    let code, _, err = run (writeSpec (flowSpec """{ "seed": [1] }""" delta)) dir
+                    Expect.equal code 0 err
+                    let before = snapshot dir
+
+                    expectOneLineError
+                        2
+                        "holds a different sweep (its axes.seed differ)"
+                        (run (writeSpec (flowSpec """{ "seed": [1, 2] }""" delta)) dir)
+
+                    expectOneLineError
+                        2
+                        "holds a different sweep (its options differ)"
+                        (run (writeSpec (flowSpec """{ "seed": [1] }""" (delta + """, "rtol": 1e-9 """))) dir)
+
+                    Expect.equal (snapshot dir) before "nothing changed"
+                }
+            yield
+                test "a folder holding other files is refused and left unchanged" {
+                    let dir = tempDir ()
+                    File.WriteAllText(Path.Combine(dir, "notes.txt"), "mine")
+                    let before = snapshot dir
+                    expectOneLineError 2 "is not empty and holds no sweep" (run (writeSpec (flowSpec """{ "seed": [1] }""" "")) dir)
+                    Expect.equal (snapshot dir) before "nothing changed"
+                }
+            yield
+                test "status of a folder without a sweep, and run-task out of range" {
+                    expectOneLineError 2 "holds no sweep" (np [ "sweep"; "status"; tempDir () ])
+                    let dir = freshFolder ()
+
+                    let code, _, err =
+                        run (writeSpec (flowSpec """{ "seed": [1] }""" """, "init-scale": 0.1 """)) dir
+
+                    Expect.equal code 0 err
+                    expectOneLineError 2 "--index: the sweep in" (np [ "sweep"; "run-task"; dir; "--index"; "5" ])
+                }
         ]
     ]

@@ -12,9 +12,11 @@ open NeuronPursuit.Sweeps
 open NeuronPursuit.Sweeps.Slurm
 open NeuronPursuit.Cli
 
-let private parse (json: string) = SweepSpec.Parse(json, SweepCatalog.commands)
+let private parse (json: string) =
+    SweepSpec.Parse(json, SweepCatalog.commands)
 
-let private flow (options: string) (axes: string) = $"""{{ "command": "flow", "options": {{ {options} }}, "axes": {axes} }}"""
+let private flow (options: string) (axes: string) =
+    $"""{{ "command": "flow", "options": {{ {options} }}, "axes": {axes} }}"""
 
 /// Asserts that parsing fails with this key and a problem containing the fragment.
 let private refused (json: string) (key: string) (fragment: string) =
@@ -77,20 +79,36 @@ let tests =
         }
 
         test "metric and report sections are validated: names, paths, axes, metrics, formulas" {
-            let withMetrics (m: string) = $"""{{ "command": "flow", "axes": {{ "seed": [1, 2] }}, "metrics": {m} }}"""
+            let withMetrics (m: string) =
+                $"""{{ "command": "flow", "axes": {{ "seed": [1, 2] }}, "metrics": {m} }}"""
+
             refused (withMetrics """{ "loss": "final_loss" }""") "metrics.loss" "must start at a key of run.json"
             refused (withMetrics """{ "loss": "result.events[name=escape" }""") "metrics.loss" "not a path"
             refused (withMetrics """{ "status": "result.status" }""") "metrics.status" "column every task has"
             refused (withMetrics """{ "seed": "result.final_loss" }""") "metrics.seed" "also an axis"
+
             let withReport (r: string) =
                 $"""{{ "command": "flow", "axes": {{ "seed": [1, 2], "init-scale": [0.1] }}, "metrics": {{ "loss": "result.final_loss" }}, "report": {r} }}"""
+
             refused (withReport """{ "figures": [ { "metric": "los", "against": "seed" } ] }""") "report.figures[0].metric" "not a metric"
             refused (withReport """{ "figures": [ { "metric": "loss", "against": "delta" } ] }""") "report.figures[0].against" "not an axis"
             refused (withReport """{ "figures": [ { "metric": "loss", "against": "seed", "x": "ln(1/x" } ] }""") "report.figures[0].x" "expected ')'"
-            refused (withReport """{ "figures": [ { "metric": "loss", "against": "seed", "y": "foo(y)" } ] }""") "report.figures[0].y" "unknown name 'foo'"
+
+            refused
+                (withReport """{ "figures": [ { "metric": "loss", "against": "seed", "y": "foo(y)" } ] }""")
+                "report.figures[0].y"
+                "unknown name 'foo'"
+
             refused (withReport """{ "replicates": "trial" }""") "report.replicates" "not an axis"
-            refused (withReport """{ "figures": [ { "metric": "loss", "against": "seed", "colour": "red" } ] }""") "report.figures[0].colour" "not a figure key"
-            let spec = parse (withReport """{ "figures": [ { "metric": "loss", "against": "init-scale", "x": "ln(1/x)", "fit": true } ] }""")
+
+            refused
+                (withReport """{ "figures": [ { "metric": "loss", "against": "seed", "colour": "red" } ] }""")
+                "report.figures[0].colour"
+                "not a figure key"
+
+            let spec =
+                parse (withReport """{ "figures": [ { "metric": "loss", "against": "init-scale", "x": "ln(1/x)", "fit": true } ] }""")
+
             Expect.equal spec.Report.Replicates "seed" "seed is the default replicate axis"
             Expect.isTrue spec.Report.Figures.[0].Fit "fit read"
         }
@@ -98,11 +116,25 @@ let tests =
         test "a product expands row-major (first axis slowest), a zip pairs values, both deterministic" {
             let spec = parse (flow "" """{ "seed": "1..2", "widths": ["3", "4", "5"] }""")
             Expect.equal spec.Grid.Count 6 "2 × 3 tasks"
-            Expect.equal [ for t in spec.Grid.Tasks() -> values t ]
-                [ """{"seed":1,"widths":"3"}"""; """{"seed":1,"widths":"4"}"""; """{"seed":1,"widths":"5"}"""
-                  """{"seed":2,"widths":"3"}"""; """{"seed":2,"widths":"4"}"""; """{"seed":2,"widths":"5"}""" ] "order"
-            Expect.equal (values (spec.Grid.Task 4)) (values ((parse (flow "" """{ "seed": "1..2", "widths": ["3", "4", "5"] }""")).Grid.Task 4)) "the same task from a fresh expansion"
-            let zipped = parse """{ "command": "flow", "axes": { "seed": [1, 2], "init-scale": [0.1, 0.01] }, "combine": "zip" }"""
+
+            Expect.equal
+                [ for t in spec.Grid.Tasks() -> values t ]
+                [ """{"seed":1,"widths":"3"}"""
+                  """{"seed":1,"widths":"4"}"""
+                  """{"seed":1,"widths":"5"}"""
+                  """{"seed":2,"widths":"3"}"""
+                  """{"seed":2,"widths":"4"}"""
+                  """{"seed":2,"widths":"5"}""" ]
+                "order"
+
+            Expect.equal
+                (values (spec.Grid.Task 4))
+                (values ((parse (flow "" """{ "seed": "1..2", "widths": ["3", "4", "5"] }""")).Grid.Task 4))
+                "the same task from a fresh expansion"
+
+            let zipped =
+                parse """{ "command": "flow", "axes": { "seed": [1, 2], "init-scale": [0.1, 0.01] }, "combine": "zip" }"""
+
             Expect.equal [ for t in zipped.Grid.Tasks() -> values t ] [ """{"seed":1,"init-scale":0.1}"""; """{"seed":2,"init-scale":0.01}""" ] "zip"
             Expect.throwsT<ArgumentOutOfRangeException> (fun () -> spec.Grid.Task 6 |> ignore) "index past the end"
         }
@@ -120,16 +152,26 @@ let tests =
         }
 
         test "a switch is passed when true and left out when false; metrics and report changes keep the identity" {
-            let spec = parse """{ "command": "check escape-time-L2", "axes": { "full": [false, true] }, "metrics": { "v": "result.checks[0].verdict" } }"""
+            let spec =
+                parse """{ "command": "check escape-time-L2", "axes": { "full": [false, true] }, "metrics": { "v": "result.checks[0].verdict" } }"""
+
             Expect.equal (List.ofSeq (spec.Arguments(spec.Grid.Task 0, "o"))) [ "check"; "escape-time-L2"; "--out"; "o" ] "false: no flag"
             Expect.equal (List.ofSeq (spec.Arguments(spec.Grid.Task 1, "o"))) [ "check"; "escape-time-L2"; "--full"; "--out"; "o" ] "true: the flag"
-            let other = parse """{ "command": "check escape-time-L2", "axes": { "full": [false, true] }, "metrics": { "w": "result.checks[0].reason" } }"""
+
+            let other =
+                parse """{ "command": "check escape-time-L2", "axes": { "full": [false, true] }, "metrics": { "w": "result.checks[0].reason" } }"""
+
             Expect.isNull (spec.DifferenceFrom other) "metrics are not part of the identity"
         }
 
         test "metric paths find properties, indices (negative from the end) and filters; absent values are null" {
             use doc = JsonDocument.Parse runRecord
-            let find (path: string) = MetricPath.Parse("m", path).Find(doc.RootElement) |> Option.ofNullable |> Option.map (fun e -> e.GetRawText())
+
+            let find (path: string) =
+                MetricPath.Parse("m", path).Find(doc.RootElement)
+                |> Option.ofNullable
+                |> Option.map (fun e -> e.GetRawText())
+
             Expect.equal (find "result.final_loss") (Some "0.25") "property"
             Expect.equal (find "result.events[name=escape].time") (Some "42.5") "filter"
             Expect.equal (find "result.events[-1].name") (Some "\"escape\"") "negative index"
@@ -137,12 +179,18 @@ let tests =
             Expect.equal (find "result.checks[0].key_numbers.slope") (Some "\"0.0086\"") "nested"
             Expect.equal (find "result.events[name=saddle].time") None "no such event"
             Expect.equal (find "result.events[5].time") None "index past the end"
-            let spec = parse """{ "command": "flow", "axes": { "seed": [1] }, "metrics": { "t": "result.events[name=escape].time", "n": "result.missing" } }"""
+
+            let spec =
+                parse
+                    """{ "command": "flow", "axes": { "seed": [1] }, "metrics": { "t": "result.events[name=escape].time", "n": "result.missing" } }"""
+
             Expect.equal (spec.ExtractMetrics(doc.RootElement).ToJson()) """{"t":42.5,"n":null}""" "metrics of a run record"
         }
 
         test "report formulas: precedence, right-associative powers, functions, labels" {
-            let e (text: string) x y = TransformExpression.Parse("f", text).Evaluate(x, y)
+            let e (text: string) x y =
+                TransformExpression.Parse("f", text).Evaluate(x, y)
+
             Expect.floatClose Accuracy.veryHigh (e "ln(1/x)" (exp -2.0) 0.0) 2.0 "ln(1/x)"
             Expect.equal (e "x*y" 3.0 4.0) 12.0 "x*y"
             Expect.equal (e "2^3^2" 0.0 0.0) 512.0 "right-associative"
@@ -151,6 +199,7 @@ let tests =
             Expect.floatClose Accuracy.veryHigh (e "log10(x) + sqrt(y) + abs(-1) + exp(0)" 100.0 9.0) 7.0 "functions"
             Expect.equal (e "1.5e-3 * x" 2.0 0.0) 3e-3 "number with exponent"
             Expect.equal (TransformExpression.Parse("f", "ln(1/x)").Label("init-scale", "escape_time")) "ln(1/init-scale)" "label"
+
             for bad in [ "x +"; "(x"; "2 ** x"; "z"; "ln x" ] do
                 Expect.throwsT<SweepSpecException> (fun () -> TransformExpression.Parse("f", bad) |> ignore) bad
         }
@@ -159,26 +208,49 @@ let tests =
             Expect.equal (ArrayIndices.Format([ 0..5 ], Nullable 2)) "0-5%2" "range with throttle"
             Expect.equal (ArrayIndices.Format([ 9; 1; 3; 4; 5 ], Nullable())) "1,3-5,9" "compressed"
             Expect.equal (ArrayIndices.Format([ 7 ], Nullable())) "7" "one"
-            for partition, time in [ "a;b", "1"; "debug", "1:00 ; rm"; "x\n#SBATCH --uid=0", "1"; "debug", "$(id)" ] do
-                Expect.throwsT<SweepSpecException> (fun () -> SlurmOptions(partition, time, Nullable(), Nullable()).Validate() |> ignore) $"{partition} {time}"
+
+            for partition, time in
+                [ "a;b", "1"
+                  "debug", "1:00 ; rm"
+                  "x\n#SBATCH --uid=0", "1"
+                  "debug", "$(id)" ] do
+                Expect.throwsT<SweepSpecException>
+                    (fun () -> SlurmOptions(partition, time, Nullable(), Nullable()).Validate() |> ignore)
+                    $"{partition} {time}"
+
             let ok = SlurmOptions("debug,long", "1-12:00:00", Nullable 2, Nullable 3).Validate()
             let script = SbatchScript.Text("0-5%3", ok)
             Expect.stringContains script "#SBATCH --array=0-5%3\n" "array"
             Expect.stringContains script "#SBATCH --partition=debug,long\n" "partition"
             Expect.stringContains script "mapfile -d '' -t np < slurm/command" "reads the command file"
-            let hostile = [ "/opt/n p/np"; "sweep"; "run-task"; "/d/$(touch x) `id` \"q\" 's'; \n x" ]
+
+            let hostile =
+                [ "/opt/n p/np"; "sweep"; "run-task"; "/d/$(touch x) `id` \"q\" 's'; \n x" ]
+
             let bytes = SbatchScript.CommandBytes hostile
-            let back = Encoding.UTF8.GetString(bytes).Split('\000') |> Array.filter (fun s -> s <> "") |> List.ofArray
+
+            let back =
+                Encoding.UTF8.GetString(bytes).Split('\000')
+                |> Array.filter (fun s -> s <> "")
+                |> List.ofArray
+
             Expect.equal back hostile "NUL-separated arguments read back as given"
         }
 
         test "squeue and sacct output map to task states; unexpanded arrays and other jobs are skipped" {
-            let elements = SlurmQueue.ParseSqueue "12_3|RUNNING|None\n12_4|PENDING|JobArrayTaskLimit\n12_[5-7%2]|PENDING|JobArrayTaskLimit\n13|RUNNING|None\n" |> List.ofSeq
+            let elements =
+                SlurmQueue.ParseSqueue "12_3|RUNNING|None\n12_4|PENDING|JobArrayTaskLimit\n12_[5-7%2]|PENDING|JobArrayTaskLimit\n13|RUNNING|None\n"
+                |> List.ofSeq
+
             Expect.equal [ for e in elements -> e.Id, e.State ] [ "12_3", "RUNNING"; "12_4", "PENDING" ] "parsed"
+
             let mapped (e: SlurmElement) =
                 let struct (status, error) = SlurmQueue.Map e
                 status, error
-            let map line = SlurmQueue.ParseSacct line |> Seq.exactlyOne |> mapped
+
+            let map line =
+                SlurmQueue.ParseSacct line |> Seq.exactlyOne |> mapped
+
             Expect.equal (fst (map "12_4|CANCELLED by 0|0:15")) TaskStatus.Cancelled "cancelled"
             Expect.equal (fst (map "12_4|TIMEOUT|0:0")) TaskStatus.TimedOut "timed out"
             let status, error = map "12_4|COMPLETED|0:0"
@@ -192,9 +264,22 @@ let tests =
         test "a result file round-trips; a torn or missing one reads as none" {
             let dir = NeuronPursuit.Tests.Support.NpRunner.tempDir ()
             let path = IO.Path.Combine(dir, "result.json")
+
             let outcome =
-                TaskOutcome(Index = 3, Status = TaskStatus.Done, Parameters = """{"seed":2}""", Metrics = """{"loss":0.1000000000000000055511151231257827}""",
-                            WallSeconds = 1.5, Error = null, ExitCode = Nullable 0, Host = "h", SlurmJob = "7_3", StartedUtc = "a", FinishedUtc = "b")
+                TaskOutcome(
+                    Index = 3,
+                    Status = TaskStatus.Done,
+                    Parameters = """{"seed":2}""",
+                    Metrics = """{"loss":0.1000000000000000055511151231257827}""",
+                    WallSeconds = 1.5,
+                    Error = null,
+                    ExitCode = Nullable 0,
+                    Host = "h",
+                    SlurmJob = "7_3",
+                    StartedUtc = "a",
+                    FinishedUtc = "b"
+                )
+
             ResultFile.Write(path, outcome)
             let back = ResultFile.TryRead path
             Expect.equal (nonNull back) outcome "round trip"

@@ -12,14 +12,19 @@ open NeuronPursuit.Sweeps
 open NeuronPursuit.Tests.Support.NpRunner
 
 let tests =
-    testSequenced <| testList "Sweep (F# surface)" [
+    testSequenced
+    <| testList "Sweep (F# surface)" [
         test "Sweep.run sweeps an in-process function over a grid on two workers; failures recorded; a rerun retries only them" {
             let dir = Path.Combine(tempDir (), "fn")
-            let g = Sweep.grid [ Sweep.axis "delta" [ 1e-1; 1e-2; 1e-3 ]; Sweep.range "seed" 1L 4L ]
+
+            let g =
+                Sweep.grid [ Sweep.axis "delta" [ 1e-1; 1e-2; 1e-3 ]; Sweep.range "seed" 1L 4L ]
+
             Expect.equal g.Count 12 "3 × 4 tasks"
             let calls = ref 0
             let running = ref 0
             let most = ref 0
+
             let f (p: SweepValues) =
                 Interlocked.Increment calls |> ignore
                 let now = Interlocked.Increment running
@@ -27,9 +32,14 @@ let tests =
                 Thread.Sleep 150
                 Interlocked.Decrement running |> ignore
                 let delta, seed = p.Float "delta", p.Int "seed"
-                if seed = 3L && delta = 1e-2 then failwith "seed 3 diverges"
+
+                if seed = 3L && delta = 1e-2 then
+                    failwith "seed 3 diverges"
                 // An escape-time-like law, T = ln(1/δ)/(2·58) + seed/100, so the report has a slope to find.
-                [ "t", box (log (1.0 / delta) / 116.0 + float seed / 100.0); "escaped", box (seed <> 4L); "widths", box [ 4; 2 ] ]
+                [ "t", box (log (1.0 / delta) / 116.0 + float seed / 100.0)
+                  "escaped", box (seed <> 4L)
+                  "widths", box [ 4; 2 ] ]
+
             let summary = Sweep.runWith 2 "escape-law" dir g f
             Expect.equal (summary.Done, summary.Failed, summary.Ran) (11, 1, 12) "11 done, 1 failed"
             Expect.equal most.Value 2 "two tasks ran at once"
@@ -48,9 +58,18 @@ let tests =
             Expect.equal (again.Skipped, again.Ran, calls.Value) (11, 1, 1) "only the failed task ran again"
             // A different function name, or grid, in the same folder is refused.
             Expect.throwsT<SweepSpecException> (fun () -> Sweep.runWith 2 "other" dir g f |> ignore) "another function"
-            Expect.throwsT<SweepSpecException> (fun () -> Sweep.runWith 2 "escape-law" dir (Sweep.grid [ Sweep.axis "delta" [ 1e-1 ] ]) f |> ignore) "another grid"
 
-            let figure = { SweepReport.figure "t" "delta" with X = "ln(1/x)"; Fit = true }
+            Expect.throwsT<SweepSpecException>
+                (fun () ->
+                    Sweep.runWith 2 "escape-law" dir (Sweep.grid [ Sweep.axis "delta" [ 1e-1 ] ]) f
+                    |> ignore)
+                "another grid"
+
+            let figure =
+                { SweepReport.figure "t" "delta" with
+                    X = "ln(1/x)"
+                    Fit = true }
+
             let files = SweepReport.write dir "escape-law" (Some "seed") [ figure ]
             Expect.contains files "figures/t-vs-delta.png" "the figure"
             let md = File.ReadAllText(Path.Combine(dir, "report.md"))
