@@ -4,6 +4,7 @@
 # speed-up of a 40-task sweep of short flows with 2 workers against 1. One command, from the repository root:
 #
 #   bash bench/sweep/run.sh [REPEATS]        (default 3 repeats; the best of them is reported, as is usual for timings)
+#   NP=core/NeuronPursuit.Cli/bin/Release/publish/np bash bench/sweep/run.sh 1    (the ReadyToRun np of `dotnet publish`)
 #
 # It builds np (Release), times everything with the np it built, and for the Slurm part starts a one-node cluster of
 # its own (build/slurm-cluster.sh, in a temporary folder; stopped again at the end). Run it on a quiet machine: on a
@@ -30,8 +31,13 @@ cleanup() {
 }
 trap cleanup EXIT
 
-dotnet build core/NeuronPursuit.Cli -c Release -v q -nologo >/dev/null
-np="$PWD/core/NeuronPursuit.Cli/bin/Release/net10.0/np"
+# NP=PATH times another np, e.g. the ReadyToRun one of `dotnet publish` (README); by default the one built here.
+if [ -n "${NP:-}" ]; then
+  np=$(realpath "$NP")
+else
+  dotnet build core/NeuronPursuit.Cli -c Release -v q -nologo >/dev/null
+  np="$PWD/core/NeuronPursuit.Cli/bin/Release/net10.0/np"
+fi
 
 now() { date +%s.%N; }
 calc() { awk "BEGIN { printf \"%.6f\", $1 }"; }
