@@ -6,7 +6,8 @@
 //   clean         remove build outputs, packages and the documentation site
 //   tools         restore the local dotnet tools (.config/dotnet-tools.json: fsdocs, Fantomas)
 //   build         build the whole solution in Release
-//   pack          the versioned NuGet packages of the core, the sweeps, the F# surface and the Testing library → artifacts/
+//   pack          the versioned NuGet packages of the core, the sweeps, the F# surface and the Testing library → artifacts/,
+//                 and into the NuGet global packages folder, where scripts' `#r "nuget: …"` finds them
 //   docs          the documentation site (docs/ and scripts/ as literate pages, API reference) → output/docs/,
 //                 to be served over HTTP from that folder (links start at /)
 //   format        format the F# code with Fantomas
@@ -194,12 +195,39 @@ Target.create "pack" (fun _ ->
     for name in packages do
         dotnet [ "pack"; $"core/{name}"; "-c"; "Release"; "-o"; artifacts ]
     // The version stays the same from build to build, and NuGet never re-extracts a version it holds: drop the
-    // workbench's own packages from the global folder, so that the next restore takes these.
+    // workbench's own packages from the global folder, then restore them from artifacts/ into it (a throw-away project
+    // outside the repository, artifacts/ added to the machine's sources for that restore only). A script's
+    // `#r "nuget: NeuronPursuit.FSharp, <version>"` then resolves from the global folder with the machine's default
+    // NuGet configuration; no file of the repository names a package source.
     for name in packages do
         let extracted = Path.Combine(globalPackages (), name.ToLowerInvariant(), version)
 
         if Directory.Exists extracted then
-            Directory.Delete(extracted, true))
+            Directory.Delete(extracted, true)
+
+    let installer =
+        Path.Combine(Path.GetTempPath(), $"np-pack-install-{Guid.NewGuid():N}")
+
+    Directory.CreateDirectory installer |> ignore
+
+    try
+        let references =
+            packages
+            |> List.map (fun name -> $"    <PackageReference Include=\"{name}\" Version=\"{version}\" />")
+            |> String.concat "\n"
+
+        File.WriteAllText(
+            Path.Combine(installer, "install.csproj"),
+            $"<Project Sdk=\"Microsoft.NET.Sdk\">\n  <PropertyGroup><TargetFramework>net10.0</TargetFramework></PropertyGroup>\n  <ItemGroup>\n{references}\n  </ItemGroup>\n</Project>\n"
+        )
+
+        dotnet [
+            "restore"
+            Path.Combine(installer, "install.csproj")
+            $"-p:RestoreAdditionalProjectSources={artifacts}"
+        ]
+    finally
+        Directory.Delete(installer, true))
 
 /// The site's sources, put together in output/docs-src: docs/ as it is, and scripts/ under scripts/ without the lines
 /// above a script's title (its #! and SPDX lines), so that a page starts with its title.
