@@ -39,15 +39,7 @@ let private write (path: string) (model: PursuitModel) (predictions: float[]) =
         for y in predictions do
             sb.Append(r y).Append('\n') |> ignore
     // Written beside the target and renamed over it: the file appears only when complete.
-    let temporary =
-        Path.Combine(Path.GetDirectoryName(Path.GetFullPath path) |> nonNull, $".{Path.GetFileName path}.partial-{Guid.NewGuid():N}")
-
-    try
-        File.WriteAllText(temporary, sb.ToString())
-        File.Move(temporary, path, true)
-    finally
-        if File.Exists temporary then
-            File.Delete temporary
+    NeuronPursuit.Sweeps.AtomicFile.Write(path, sb.ToString())
 
 /// `np predict --model DIR --data FILE.csv --out PRED.csv`: returns 0; bad input raises (one line, exit 2, nothing written).
 let run (problemArgs: ParseResults<NpArgs>) (args: ParseResults<PredictArgs>) (out: TextWriter) =

@@ -319,19 +319,19 @@ type PursueResultRecord =
         ValidationMetrics: MetricsRecord option
     }
 
-/// Where the minimisation of an iteration starts, in words.
-let private startOf (it: PursuitIteration) =
-    if it.Index = 1 then
+/// Where the minimisation of iteration k starts, in words.
+let private startOf (k: int) =
+    if k = 1 then
         "the initial network"
     else
-        $"the start of iteration {it.Index}"
+        $"the start of iteration {k}"
 
 /// The one-line warning when η is not below the stability limit 2/λ_max at the start of a minimisation, else None.
 let stabilityWarning (eta: float) (it: PursuitIteration) =
     match Option.ofNullable it.Minimisation.Sharpness with
     | Some s when eta >= s.StabilityLimit ->
         Some
-            $"η = {g4 eta} is not below 2/λ_max ≈ {g4 s.StabilityLimit} at {startOf it} (λ_max ≈ {g4 s.Value} of the loss Hessian): gradient descent is unstable there; --eta below {g4 s.StabilityLimit} is."
+            $"η = {g4 eta} is not below 2/λ_max ≈ {g4 s.StabilityLimit} at {startOf it.Index} (λ_max ≈ {g4 s.Value} of the loss Hessian): gradient descent is unstable there; --eta below {g4 s.StabilityLimit} is."
     | _ -> None
 
 /// For a run that diverged or whose neurons all died: the likely cause and the remedy in one line; else None.
@@ -342,11 +342,7 @@ let diagnosis (eta: float) (result: PursuitResult) =
     | PursuitStopReason.Diverged when result.Divergence.HasValue ->
         let struct (iteration: int, m: MinimisationResult) = result.Divergence.Value
 
-        let start =
-            if iteration = 1 then
-                "the initial network"
-            else
-                $"the start of iteration {iteration}"
+        let start = startOf iteration
 
         let kept =
             if iteration = 1 then

@@ -3,8 +3,8 @@ namespace NeuronPursuit.Sweeps;
 
 /// <summary>Writes a file so that a reader — on this host or another over a shared file system — sees the old file,
 /// the new one, or none, never a torn one: the bytes go to a temporary file in the same folder, flushed to disk, which
-/// is then renamed over the target.</summary>
-internal static class AtomicFile
+/// is then renamed over the target. Used for the sweeps' result files and for np predict's output.</summary>
+public static class AtomicFile
 {
     /// <summary>Writes the bytes atomically (creating the folder when missing).</summary>
     public static void Write(string path, byte[] bytes)
