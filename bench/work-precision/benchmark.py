@@ -16,7 +16,7 @@ Usage: benchmark.py OUT NP_BINARY. Environment (defaults in brackets):
   PROBLEMS ["two-layer three-layer"], RTOLS ["6 7 8 9 10 11 12 13"] (exponents),
   NP_METHODS ["dp5 dop853 lie2 rodas4 radau5 auto"], SCIPY_METHODS ["RK45 DOP853 Radau LSODA"],
   THREADS ["1 2"], ATOL [1e-14], CAP [60] seconds per run (a method's finer rtols are skipped after one over CAP),
-  DD_T_END [16], REF_RTOL [1e-15] of the reference (dop853 in double-double; reused when OUT/<problem>/ref/weights.csv exists).
+  DD_T_END [40], REF_RTOL [1e-15] of the reference (dop853 in double-double; reused when OUT/<problem>/ref/weights.csv exists).
 """
 import csv
 import json
@@ -107,7 +107,7 @@ def run_problem(out, np_bin, name):
                 break
     # np's fixed cost, and double-double against double (dp5, rtol 1e-8) on [0, DD_T_END]: the whole horizon takes
     # minutes in double-double. Three runs each, alternating; the median is kept.
-    dd_t = float(os.environ.get("DD_T_END", "16"))
+    dd_t = float(os.environ.get("DD_T_END", "40"))
     kinds = [("np fixed cost", 1e-9, "double", "t-end 1e-9"),
              ("np dp5 double", dd_t, "double", f"rtol 1e-8, t-end {dd_t:g}"),
              ("np dp5 double-double", dd_t, "double-double", f"rtol 1e-8, t-end {dd_t:g}")]
