@@ -161,7 +161,7 @@ def summary(all_rows):
         wall = {r["solver"]: r["wall_s"] for r in rows if r["rtol"] == ""}
         fixed, dd, dbl = wall["np fixed cost"], wall["np dp5 double-double"], wall["np dp5 double"]
         lines += ["", f"np fixed cost (process start, parse, t-end 1e-9, outputs; median of 3): {fixed:.3f} s.",
-                  f"np dp5 rtol 1e-8 on [0, {os.environ.get('DD_T_END', '16')}], double-double / double (medians of 3 "
+                  f"np dp5 rtol 1e-8 on [0, {os.environ.get('DD_T_END', '40')}], double-double / double (medians of 3 "
                   f"whole processes less the fixed cost): ({dd:.3f} − {fixed:.3f}) / ({dbl:.3f} − {fixed:.3f}) = "
                   f"{(dd - fixed) / (dbl - fixed):.2f}×."]
         lines += ["", "| solver | threads | rtol | error | time [s] | RHS evals | status |", "|---|---|---|---|---|---|---|"]
