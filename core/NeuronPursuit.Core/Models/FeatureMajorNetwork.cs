@@ -34,14 +34,6 @@ internal sealed class FeatureMajorNetwork
     /// <summary>Doubles of intermediates per chunk of samples (768 kB, inside the second-level cache).</summary>
     private const int ChunkBudget = 96 * 1024;
 
-    /// <summary>
-    /// The fewest samples per chunk (16 vectors of 8), whatever the budget: with wide layers a chunk that fits the
-    /// budget holds a few vectors of samples, so each weight loaded from memory feeds only that many multiply–adds and
-    /// each weight gradient is summed across lanes after that many; the intermediates of a wider chunk stream from the
-    /// next cache level in the kernels' blocked order instead.
-    /// </summary>
-    private const int MinimumChunk = 128;
-
     private readonly HomogeneousNetwork _network;
     private readonly IReadOnlyList<LayerBlock> _blocks;
     private readonly int[] _widths;          // k₀ = d, k₁ … k_{L−1}
@@ -84,7 +76,7 @@ internal sealed class FeatureMajorNetwork
         int half = FeatureMajorKernels.Padded(padded / 2);
         split &= half < padded;
         int perSample = 3 * hidden.Sum() + 2 * widest + 1;
-        int chunk = Math.Max(MinimumChunk, ChunkBudget / perSample / FeatureMajorKernels.SampleMultiple * FeatureMajorKernels.SampleMultiple);
+        int chunk = Math.Max(FeatureMajorKernels.SampleMultiple, ChunkBudget / perSample / FeatureMajorKernels.SampleMultiple * FeatureMajorKernels.SampleMultiple);
         _parts = split
             ? [new Part(this, 0, half, chunk), new Part(this, half, padded - half, chunk)]
             : [new Part(this, 0, padded, chunk)];
