@@ -10,7 +10,7 @@ namespace NeuronPursuit.Bench;
 /// Achieved GFLOP/s of loss + gradient (square loss, ReLU²) against this core's measured FMA peak, over
 /// n ∈ {200, 1000, 10⁴}, m ∈ {10, 50, 200, 1000}, depth 2 (two-layer, width m) and 3 (feed-forward, widths m, m),
 /// d = 20, double and double-double, and the paper-size shape (n = 200, d = 10, m = 50) (issue 13). Flop counts as in <see cref="LossGradientBenchmark.FlopCount"/>.
-/// Each figure is the best of five timings of repeated evaluations lasting at least 0.2 s (a wall-clock loop, not
+/// Each figure is the best of up to 100 timings of repeated evaluations lasting ≈ 2 ms each (a wall-clock loop, not
 /// BenchmarkDotNet: 48 shapes × 2 scalars would take hours there). Run with <c>DOTNET_PROCESSOR_COUNT=1</c> for one
 /// core (the kernels then never split the samples across two threads).
 /// </summary>
@@ -24,7 +24,9 @@ public static class KernelThroughput
 
     /// <summary>Prints the markdown table.</summary>
     /// <param name="out">Where to write.</param>
-    public static void Run(TextWriter @out)
+    /// <param name="doubleDouble">Whether to time double-double too (the columns show — otherwise).</param>
+    /// <param name="grid">Whether to time the grid of shapes (otherwise only the paper-size row).</param>
+    public static void Run(TextWriter @out, bool doubleDouble = true, bool grid = true)
     {
         double peak = FmaPeak();
         @out.WriteLine($"Processors used: {Environment.ProcessorCount}; Vector512 accelerated: {Vector512.IsHardwareAccelerated}; " +
@@ -32,19 +34,20 @@ public static class KernelThroughput
         @out.WriteLine();
         @out.WriteLine("| depth | n | m | P | flop | double µs | GFLOP/s | % peak | double-double µs | GFLOP/s | dd / double |");
         @out.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|");
-        foreach (int depth in new[] { 2, 3 })
-            foreach (int n in SampleCounts)
-                foreach (int m in Widths)
-                    Row(@out, peak, depth, n, m, BenchmarkProblem.InputDimension);
+        if (grid)
+            foreach (int depth in new[] { 2, 3 })
+                foreach (int n in SampleCounts)
+                    foreach (int m in Widths)
+                        Row(@out, peak, depth, n, m, BenchmarkProblem.InputDimension, doubleDouble);
         @out.WriteLine();
         @out.WriteLine("The paper-size right-hand side of the work-precision benchmark (n = 200, d = 10, m = 50, P = 550):");
         @out.WriteLine();
         @out.WriteLine("| depth | n | m | P | flop | double µs | GFLOP/s | % peak | double-double µs | GFLOP/s | dd / double |");
         @out.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|");
-        Row(@out, peak, 2, 200, 50, 10);
+        Row(@out, peak, 2, 200, 50, 10, doubleDouble);
     }
 
-    private static void Row(TextWriter @out, double peak, int depth, int n, int m, int d)
+    private static void Row(TextWriter @out, double peak, int depth, int n, int m, int d, bool doubleDouble)
     {
         string spec = depth == 2 ? $"net=two-layer widths={m} activation=relu-power:2" : $"net=ff widths={m},{m} activation=relu-power:2";
         var problem = BenchmarkProblem.Create(spec, seed: 42, weightScale: 0.2, samples: n, inputDimension: d);
@@ -54,7 +57,7 @@ public static class KernelThroughput
         double seconds = BestSeconds(() => objective.ValueAndGradient(problem.Weights, gradient));
         double gflops = flop / seconds / 1e9;
         string dd = "— | — | —";
-        if (flop <= DoubleDoubleFlopLimit)
+        if (doubleDouble && flop <= DoubleDoubleFlopLimit)
         {
             var objectiveDD = new LossObjective<DoubleDouble>(problem.Network, new SquareLoss(), problem.Data.To<DoubleDouble>());
             var wDD = Scalar.ToArray<DoubleDouble>(problem.Weights);
@@ -65,15 +68,19 @@ public static class KernelThroughput
         @out.WriteLine($"| {depth} | {n} | {m} | {problem.Network.ParameterCount} | {flop:G3} | {seconds * 1e6:F1} | {gflops:F1} | {100 * gflops / peak:F0} % | {dd} |");
     }
 
+    /// <summary>The shortest time per evaluation over up to 100 windows of ≈ 2 ms each (at least 5 windows, of one
+    /// evaluation each when it is longer): on a shared machine a short window often runs undisturbed, a long one rarely.</summary>
     private static double BestSeconds(Action evaluate)
     {
         evaluate();
         var clock = Stopwatch.StartNew();
         int repeats = 0;
         while (clock.Elapsed.TotalSeconds < 0.05 || repeats == 0) { evaluate(); repeats++; }
-        repeats = Math.Max(1, (int)(repeats * 0.2 / clock.Elapsed.TotalSeconds));
+        double each = clock.Elapsed.TotalSeconds / repeats;
+        repeats = Math.Max(1, (int)(0.002 / each));
+        int trials = Math.Clamp((int)(0.2 / (repeats * each)), 5, 100);
         double best = double.PositiveInfinity;
-        for (int trial = 0; trial < 5; trial++)
+        for (int trial = 0; trial < trials; trial++)
         {
             clock.Restart();
             for (int r = 0; r < repeats; r++) evaluate();
@@ -86,9 +93,9 @@ public static class KernelThroughput
     /// cover the FMA latency on two ports), the ceiling a kernel on this core can reach.</summary>
     private static double FmaPeak()
     {
-        const int iterations = 20_000_000;
+        const int iterations = 200_000;
         double best = 0.0;
-        for (int trial = 0; trial < 3; trial++)
+        for (int trial = 0; trial < 300; trial++)
         {
             var clock = Stopwatch.StartNew();
             double lanes = Vector512.IsHardwareAccelerated ? FmaChains512(iterations) : FmaChains256(iterations);

@@ -13,6 +13,7 @@ let allTests =
         Numerics.TranscendentalTests.tests
         Numerics.LuDecompositionTests.tests
         Numerics.DoubleDoubleKernelTests.tests
+        Numerics.FeatureMajorKernelTests.tests
         Models.NetworkPropertyTests.tests
         Models.DerivativeTests.tests
         Models.ValidationTests.tests

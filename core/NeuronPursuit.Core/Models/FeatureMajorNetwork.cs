@@ -44,6 +44,7 @@ internal sealed class FeatureMajorNetwork
     private readonly double[] _w;
     private readonly Part[] _parts;
     private readonly TwoWaySplit? _split;
+    private readonly PolynomialLeakyRelu? _relu;
     private ILoss? _loss;
     private bool _backward;
 
@@ -69,6 +70,7 @@ internal sealed class FeatureMajorNetwork
         _ones = new double[widest];
         Array.Fill(_ones, 1.0);
         _w = new double[network.ParameterCount];
+        _relu = network.Activation as PolynomialLeakyRelu;
 
         bool split = 6.0 * n * network.ParameterCount >= SplitWork && padded >= 2 * FeatureMajorKernels.SampleMultiple;
         int half = FeatureMajorKernels.Padded(padded / 2);
@@ -160,17 +162,31 @@ internal sealed class FeatureMajorNetwork
         ReadOnlySpan<double> w = _w;
         ReadOnlySpan<double> input = _inputs.AsSpan(start);
         int lda = Leading;
-        for (int l = 0; l < part.Activations.Length; l++)
+        int hidden = part.Activations.Length;
+        for (int l = 0; l < hidden; l++)
         {
             LayerBlock b = _blocks[l];
             double[] z = part.SignalA;
-            FeatureMajorKernels.CombineRows(w.Slice(b.Offset, b.Count), b.Columns, 1, b.Rows, b.Columns, input, lda, z, ld, length, accumulate: false);
+            if (_relu is not null)
+            {
+                // σ, σ′ and, after the last hidden layer, the readout h = c·A_{L−1}, from each tile of Z while it is in cache.
+                bool readout = l == hidden - 1;
+                double[]? c = readout ? (_network.Layout.FixedReadout ? _ones : _w) : null;
+                int offset = readout && !_network.Layout.FixedReadout ? _blocks[^1].Offset : 0;
+                FeatureMajorKernels.CombineRowsActivated(w.Slice(b.Offset, b.Count), b.Columns, 1, b.Rows, b.Columns, input, lda, z, ld, length,
+                    _relu.Alpha, _relu.Power, part.Activations[l], part.Derivatives[l], c, offset, readout ? _outputs : null, start);
+            }
+            else
+            {
+                FeatureMajorKernels.CombineRows(w.Slice(b.Offset, b.Count), b.Columns, 1, b.Rows, b.Columns, input, lda, z, ld, length, accumulate: false);
+                for (int j = 0; j < b.Rows; j++)
+                    _network.Activation.Evaluate<double>(z.AsSpan(j * ld, length), part.Activations[l].AsSpan(j * ld, length), part.Derivatives[l].AsSpan(j * ld, length));
+            }
             if (keepPreActivations is not null) z.AsSpan(0, b.Rows * ld).CopyTo(keepPreActivations[l]);
-            for (int j = 0; j < b.Rows; j++)
-                _network.Activation.Evaluate<double>(z.AsSpan(j * ld, length), part.Activations[l].AsSpan(j * ld, length), part.Derivatives[l].AsSpan(j * ld, length));
             input = part.Activations[l];
             lda = ld;
         }
+        if (_relu is not null) return;
         int last = _widths[^1];
         Span<double> h = _outputs.AsSpan(start);
         if (_network.Layout.FixedReadout)
@@ -211,16 +227,14 @@ internal sealed class FeatureMajorNetwork
 
             // G_{l−1} = (W_lᵀ G_l) ⊙ σ′(Z_{l−1}); a fixed readout is a row of ones.
             int width = _widths[l];
+            double[] derivative = part.Derivatives[l - 1];
             if (hasBlock)
             {
                 LayerBlock b = _blocks[l];
-                FeatureMajorKernels.CombineRows(w.Slice(b.Offset, b.Count), 1, b.Columns, width, rows, signal, ld, next, ld, length, accumulate: false);
+                FeatureMajorKernels.CombineRowsScaled(w.Slice(b.Offset, b.Count), 1, b.Columns, width, rows, signal, ld, next, ld, length, derivative);
             }
             else
-                FeatureMajorKernels.CombineRows(_ones, 1, 0, width, 1, signal, ld, next, ld, length, accumulate: false);
-            double[] derivative = part.Derivatives[l - 1];
-            for (int j = 0; j < width; j++)
-                FeatureMajorKernels.MultiplyInPlace(next.AsSpan(j * ld, length), derivative.AsSpan(j * ld, length), length);
+                FeatureMajorKernels.CombineRowsScaled(_ones, 1, 0, width, 1, signal, ld, next, ld, length, derivative);
             signal = next;
             (next, spare) = (spare, next);
         }

@@ -23,7 +23,9 @@ namespace NeuronPursuit.Core.Numerics;
 /// <see cref="ISimdDouble{TSelf}.Sum"/>), so results do not depend on anything else; they differ from the generic
 /// loops of <see cref="DenseKernels"/> by rounding only (both are backward stable). Both kernels are blocked for the
 /// caches (the inner dimension of <see cref="CombineRows"/> in blocks of 256, the samples of
-/// <see cref="InnerProducts"/> in blocks of 16 vectors) so that large layers stream from cache, not memory.
+/// <see cref="InnerProducts"/> in blocks of 1 MB of A, at least 16 vectors) so that large layers stream from cache, not
+/// memory. The row combination can finish each tile while it is in cache (<see cref="ITileEpilogue{TV}"/>: the
+/// activation and its derivative, the network's readout, the product by σ′ of the backward pass).
 /// </summary>
 internal static class FeatureMajorKernels
 {
@@ -51,8 +53,45 @@ internal static class FeatureMajorKernels
         ref double c = ref MemoryMarshal.GetReference(coefficients);
         ref double aRef = ref MemoryMarshal.GetReference(a);
         ref double zRef = ref MemoryMarshal.GetReference(z);
-        if (Simd512.IsSupported) CombineRows<Simd512>(ref c, rowStride, columnStride, rows, inner, ref aRef, lda, ref zRef, ldz, samples / Simd512.Count, accumulate);
-        else CombineRows<Simd256>(ref c, rowStride, columnStride, rows, inner, ref aRef, lda, ref zRef, ldz, samples / Simd256.Count, accumulate);
+        if (Simd512.IsSupported) CombineRows<Simd512, KeepTile<Simd512>>(ref c, rowStride, columnStride, rows, inner, ref aRef, lda, ref zRef, ldz, samples / Simd512.Count, accumulate, default);
+        else CombineRows<Simd256, KeepTile<Simd256>>(ref c, rowStride, columnStride, rows, inner, ref aRef, lda, ref zRef, ldz, samples / Simd256.Count, accumulate, default);
+    }
+
+    /// <summary>
+    /// Z = (C·A) ⊙ F: <see cref="CombineRows"/> (without accumulation) with each finished tile multiplied by the same
+    /// tile of <paramref name="factors"/> (Z's layout) while it is in cache; the same bits as the product followed by
+    /// <see cref="MultiplyInPlace"/> on each row.
+    /// </summary>
+    internal static void CombineRowsScaled(ReadOnlySpan<double> coefficients, int rowStride, int columnStride, int rows, int inner,
+        ReadOnlySpan<double> a, int lda, double[] z, int ldz, int samples, double[] factors)
+    {
+        ref double c = ref MemoryMarshal.GetReference(coefficients);
+        ref double aRef = ref MemoryMarshal.GetReference(a);
+        ref double zRef = ref MemoryMarshal.GetArrayDataReference(z);
+        if (Simd512.IsSupported) CombineRows<Simd512, ScaleTile<Simd512>>(ref c, rowStride, columnStride, rows, inner, ref aRef, lda, ref zRef, ldz, samples / Simd512.Count, false, new(factors));
+        else CombineRows<Simd256, ScaleTile<Simd256>>(ref c, rowStride, columnStride, rows, inner, ref aRef, lda, ref zRef, ldz, samples / Simd256.Count, false, new(factors));
+    }
+
+    /// <summary>
+    /// Z = C·A (without accumulation), then from each finished tile, while it is in cache, A' = σ(Z) into <paramref name="values"/> and
+    /// D = σ′(Z) into <paramref name="derivatives"/> (Z's layout) for σ(z) = max(z, αz)ᵖ, and, when
+    /// <paramref name="readout"/> is given, h[outputOffset + i] = Σⱼ readout[readoutOffset + j]·σ(Z[j, i]) (the network's
+    /// output, one row combination fused into the same sweep). The same bits as the product, the activation's own
+    /// double loop on each row, and <see cref="CombineRows"/> of the readout (see <see cref="ActivateTile{TV}"/>).
+    /// </summary>
+    internal static void CombineRowsActivated(ReadOnlySpan<double> coefficients, int rowStride, int columnStride, int rows, int inner,
+        ReadOnlySpan<double> a, int lda, double[] z, int ldz, int samples, double alpha, int power, double[] values, double[] derivatives,
+        double[]? readout, int readoutOffset, double[]? outputs, int outputOffset)
+    {
+        ref double c = ref MemoryMarshal.GetReference(coefficients);
+        ref double aRef = ref MemoryMarshal.GetReference(a);
+        ref double zRef = ref MemoryMarshal.GetArrayDataReference(z);
+        if (Simd512.IsSupported)
+            CombineRows<Simd512, ActivateTile<Simd512>>(ref c, rowStride, columnStride, rows, inner, ref aRef, lda, ref zRef, ldz, samples / Simd512.Count, false,
+                new(alpha, power, values, derivatives, readout, readoutOffset, outputs, outputOffset));
+        else
+            CombineRows<Simd256, ActivateTile<Simd256>>(ref c, rowStride, columnStride, rows, inner, ref aRef, lda, ref zRef, ldz, samples / Simd256.Count, false,
+                new(alpha, power, values, derivatives, readout, readoutOffset, outputs, outputOffset));
     }
 
     /// <summary>
@@ -88,41 +127,49 @@ internal static class FeatureMajorKernels
     /// <summary>Rows of A per block of the inner dimension: a block of A for one tile of samples stays in the first-level cache.</summary>
     private const int InnerBlock = 256;
 
-    /// <summary>Vectors of samples per block of <see cref="InnerProducts"/>: the block of every row of A stays in the second-level cache.</summary>
+    /// <summary>
+    /// Doubles of A per block of samples of <see cref="InnerProducts"/> (1 MB, half a second-level cache): the block of
+    /// every row of A stays in that cache while the tiles of G sweep it. Small A (few rows) gets long blocks, so that
+    /// each output is summed across lanes once per block, not once per few vectors.
+    /// </summary>
+    private const int SampleBlockBudget = 128 * 1024;
+
+    /// <summary>The fewest vectors of samples per block of <see cref="InnerProducts"/>.</summary>
     private const int SampleBlockVectors = 16;
 
-    private static void CombineRows<TV>(ref double c, nint rowStride, nint columnStride, int rows, int inner,
-        ref double a, nint lda, ref double z, nint ldz, int vectors, bool accumulate) where TV : struct, ISimdDouble<TV>
+    private static void CombineRows<TV, TE>(ref double c, nint rowStride, nint columnStride, int rows, int inner,
+        ref double a, nint lda, ref double z, nint ldz, int vectors, bool accumulate, TE epilogue)
+        where TV : struct, ISimdDouble<TV> where TE : struct, ITileEpilogue<TV>
     {
         // Blocks of the inner dimension (each element's chain of multiply–adds runs in order across the blocks,
         // through Z), then tiles of 3 vectors of samples, then tiles of 6 rows: the block of A for one tile of
-        // samples is reused by every row tile while it is in cache.
-        for (int k0 = 0; k0 < inner; k0 += InnerBlock)
+        // samples is reused by every row tile while it is in cache. In the last block the epilogue finishes each
+        // tile right after it is stored, while it is in the first-level cache.
+        for (int k0 = 0; k0 < inner || k0 == 0; k0 += InnerBlock)
         {
             int length = Math.Min(InnerBlock, inner - k0);
             bool add = accumulate || k0 > 0;
+            bool last = k0 + InnerBlock >= inner;
             ref double ck = ref Unsafe.Add(ref c, k0 * columnStride);
             ref double ak = ref Unsafe.Add(ref a, k0 * lda);
             int v = 0;
             for (; v + 2 < vectors; v += 3)
             {
                 ref double av = ref Unsafe.Add(ref ak, v * TV.Count);
-                ref double zv = ref Unsafe.Add(ref z, v * TV.Count);
                 int r = 0;
                 for (; r + 5 < rows; r += 6)
-                    CombineTile6x3<TV>(ref Unsafe.Add(ref ck, r * rowStride), rowStride, columnStride, length, ref av, lda, ref Unsafe.Add(ref zv, r * ldz), ldz, add);
+                    CombineTile6x3<TV, TE>(ref Unsafe.Add(ref ck, r * rowStride), rowStride, columnStride, length, ref av, lda, ref z, r * ldz + v * TV.Count, ldz, add, r, last, ref epilogue);
                 for (; r < rows; r++)
-                    CombineTile1x3<TV>(ref Unsafe.Add(ref ck, r * rowStride), columnStride, length, ref av, lda, ref Unsafe.Add(ref zv, r * ldz), ldz, add);
+                    CombineTile1x3<TV, TE>(ref Unsafe.Add(ref ck, r * rowStride), columnStride, length, ref av, lda, ref z, r * ldz + v * TV.Count, ldz, add, r, last, ref epilogue);
             }
             for (; v < vectors; v++)
             {
                 ref double av = ref Unsafe.Add(ref ak, v * TV.Count);
-                ref double zv = ref Unsafe.Add(ref z, v * TV.Count);
                 int r = 0;
                 for (; r + 5 < rows; r += 6)
-                    CombineTile6x1<TV>(ref Unsafe.Add(ref ck, r * rowStride), rowStride, columnStride, length, ref av, lda, ref Unsafe.Add(ref zv, r * ldz), ldz, add);
+                    CombineTile6x1<TV, TE>(ref Unsafe.Add(ref ck, r * rowStride), rowStride, columnStride, length, ref av, lda, ref z, r * ldz + v * TV.Count, ldz, add, r, last, ref epilogue);
                 for (; r < rows; r++)
-                    CombineTile1x1<TV>(ref Unsafe.Add(ref ck, r * rowStride), columnStride, length, ref av, lda, ref Unsafe.Add(ref zv, r * ldz), ldz, add);
+                    CombineTile1x1<TV, TE>(ref Unsafe.Add(ref ck, r * rowStride), columnStride, length, ref av, lda, ref z, r * ldz + v * TV.Count, ldz, add, r, last, ref epilogue);
             }
         }
     }
@@ -131,16 +178,16 @@ internal static class FeatureMajorKernels
     private static TV Start<TV>(ref double z, nint offset, bool accumulate) where TV : struct, ISimdDouble<TV> =>
         accumulate ? TV.Load(ref z, (nuint)offset) : TV.Zero;
 
-    private static void CombineTile6x3<TV>(ref double c, nint rs, nint cs, int inner, ref double a, nint lda, ref double z, nint ld, bool accumulate)
-        where TV : struct, ISimdDouble<TV>
+    private static void CombineTile6x3<TV, TE>(ref double c, nint rs, nint cs, int inner, ref double a, nint lda, ref double z, nint origin, nint ld, bool accumulate, int row, bool finish, ref TE e)
+        where TV : struct, ISimdDouble<TV> where TE : struct, ITileEpilogue<TV>
     {
         nint w = TV.Count;
-        TV z00 = Start<TV>(ref z, 0, accumulate), z01 = Start<TV>(ref z, w, accumulate), z02 = Start<TV>(ref z, 2 * w, accumulate);
-        TV z10 = Start<TV>(ref z, ld, accumulate), z11 = Start<TV>(ref z, ld + w, accumulate), z12 = Start<TV>(ref z, ld + 2 * w, accumulate);
-        TV z20 = Start<TV>(ref z, 2 * ld, accumulate), z21 = Start<TV>(ref z, 2 * ld + w, accumulate), z22 = Start<TV>(ref z, 2 * ld + 2 * w, accumulate);
-        TV z30 = Start<TV>(ref z, 3 * ld, accumulate), z31 = Start<TV>(ref z, 3 * ld + w, accumulate), z32 = Start<TV>(ref z, 3 * ld + 2 * w, accumulate);
-        TV z40 = Start<TV>(ref z, 4 * ld, accumulate), z41 = Start<TV>(ref z, 4 * ld + w, accumulate), z42 = Start<TV>(ref z, 4 * ld + 2 * w, accumulate);
-        TV z50 = Start<TV>(ref z, 5 * ld, accumulate), z51 = Start<TV>(ref z, 5 * ld + w, accumulate), z52 = Start<TV>(ref z, 5 * ld + 2 * w, accumulate);
+        TV z00 = Start<TV>(ref z, origin, accumulate), z01 = Start<TV>(ref z, origin + w, accumulate), z02 = Start<TV>(ref z, origin + 2 * w, accumulate);
+        TV z10 = Start<TV>(ref z, origin + ld, accumulate), z11 = Start<TV>(ref z, origin + ld + w, accumulate), z12 = Start<TV>(ref z, origin + ld + 2 * w, accumulate);
+        TV z20 = Start<TV>(ref z, origin + 2 * ld, accumulate), z21 = Start<TV>(ref z, origin + 2 * ld + w, accumulate), z22 = Start<TV>(ref z, origin + 2 * ld + 2 * w, accumulate);
+        TV z30 = Start<TV>(ref z, origin + 3 * ld, accumulate), z31 = Start<TV>(ref z, origin + 3 * ld + w, accumulate), z32 = Start<TV>(ref z, origin + 3 * ld + 2 * w, accumulate);
+        TV z40 = Start<TV>(ref z, origin + 4 * ld, accumulate), z41 = Start<TV>(ref z, origin + 4 * ld + w, accumulate), z42 = Start<TV>(ref z, origin + 4 * ld + 2 * w, accumulate);
+        TV z50 = Start<TV>(ref z, origin + 5 * ld, accumulate), z51 = Start<TV>(ref z, origin + 5 * ld + w, accumulate), z52 = Start<TV>(ref z, origin + 5 * ld + 2 * w, accumulate);
         for (int k = 0; k < inner; k++)
         {
             ref double ak = ref Unsafe.Add(ref a, k * lda);
@@ -159,19 +206,20 @@ internal static class FeatureMajorKernels
             b = TV.Broadcast(Unsafe.Add(ref ck, 5 * rs));
             z50 = TV.MultiplyAdd(b, a0, z50); z51 = TV.MultiplyAdd(b, a1, z51); z52 = TV.MultiplyAdd(b, a2, z52);
         }
-        TV.Store(z00, ref z, 0); TV.Store(z01, ref z, (nuint)w); TV.Store(z02, ref z, (nuint)(2 * w));
-        TV.Store(z10, ref z, (nuint)ld); TV.Store(z11, ref z, (nuint)(ld + w)); TV.Store(z12, ref z, (nuint)(ld + 2 * w));
-        TV.Store(z20, ref z, (nuint)(2 * ld)); TV.Store(z21, ref z, (nuint)(2 * ld + w)); TV.Store(z22, ref z, (nuint)(2 * ld + 2 * w));
-        TV.Store(z30, ref z, (nuint)(3 * ld)); TV.Store(z31, ref z, (nuint)(3 * ld + w)); TV.Store(z32, ref z, (nuint)(3 * ld + 2 * w));
-        TV.Store(z40, ref z, (nuint)(4 * ld)); TV.Store(z41, ref z, (nuint)(4 * ld + w)); TV.Store(z42, ref z, (nuint)(4 * ld + 2 * w));
-        TV.Store(z50, ref z, (nuint)(5 * ld)); TV.Store(z51, ref z, (nuint)(5 * ld + w)); TV.Store(z52, ref z, (nuint)(5 * ld + 2 * w));
+        TV.Store(z00, ref z, (nuint)(origin)); TV.Store(z01, ref z, (nuint)(origin + w)); TV.Store(z02, ref z, (nuint)(origin + (2 * w)));
+        TV.Store(z10, ref z, (nuint)(origin + ld)); TV.Store(z11, ref z, (nuint)(origin + (ld + w))); TV.Store(z12, ref z, (nuint)(origin + (ld + 2 * w)));
+        TV.Store(z20, ref z, (nuint)(origin + (2 * ld))); TV.Store(z21, ref z, (nuint)(origin + (2 * ld + w))); TV.Store(z22, ref z, (nuint)(origin + (2 * ld + 2 * w)));
+        TV.Store(z30, ref z, (nuint)(origin + (3 * ld))); TV.Store(z31, ref z, (nuint)(origin + (3 * ld + w))); TV.Store(z32, ref z, (nuint)(origin + (3 * ld + 2 * w)));
+        TV.Store(z40, ref z, (nuint)(origin + (4 * ld))); TV.Store(z41, ref z, (nuint)(origin + (4 * ld + w))); TV.Store(z42, ref z, (nuint)(origin + (4 * ld + 2 * w)));
+        TV.Store(z50, ref z, (nuint)(origin + (5 * ld))); TV.Store(z51, ref z, (nuint)(origin + (5 * ld + w))); TV.Store(z52, ref z, (nuint)(origin + (5 * ld + 2 * w)));
+        if (finish) e.Apply(ref z, origin, ld, row, 6, 3);
     }
 
-    private static void CombineTile6x1<TV>(ref double c, nint rs, nint cs, int inner, ref double a, nint lda, ref double z, nint ld, bool accumulate)
-        where TV : struct, ISimdDouble<TV>
+    private static void CombineTile6x1<TV, TE>(ref double c, nint rs, nint cs, int inner, ref double a, nint lda, ref double z, nint origin, nint ld, bool accumulate, int row, bool finish, ref TE e)
+        where TV : struct, ISimdDouble<TV> where TE : struct, ITileEpilogue<TV>
     {
-        TV z0 = Start<TV>(ref z, 0, accumulate), z1 = Start<TV>(ref z, ld, accumulate), z2 = Start<TV>(ref z, 2 * ld, accumulate);
-        TV z3 = Start<TV>(ref z, 3 * ld, accumulate), z4 = Start<TV>(ref z, 4 * ld, accumulate), z5 = Start<TV>(ref z, 5 * ld, accumulate);
+        TV z0 = Start<TV>(ref z, origin, accumulate), z1 = Start<TV>(ref z, origin + ld, accumulate), z2 = Start<TV>(ref z, origin + 2 * ld, accumulate);
+        TV z3 = Start<TV>(ref z, origin + 3 * ld, accumulate), z4 = Start<TV>(ref z, origin + 4 * ld, accumulate), z5 = Start<TV>(ref z, origin + 5 * ld, accumulate);
         for (int k = 0; k < inner; k++)
         {
             TV ak = TV.Load(ref Unsafe.Add(ref a, k * lda), 0);
@@ -183,15 +231,16 @@ internal static class FeatureMajorKernels
             z4 = TV.MultiplyAdd(TV.Broadcast(Unsafe.Add(ref ck, 4 * rs)), ak, z4);
             z5 = TV.MultiplyAdd(TV.Broadcast(Unsafe.Add(ref ck, 5 * rs)), ak, z5);
         }
-        TV.Store(z0, ref z, 0); TV.Store(z1, ref z, (nuint)ld); TV.Store(z2, ref z, (nuint)(2 * ld));
-        TV.Store(z3, ref z, (nuint)(3 * ld)); TV.Store(z4, ref z, (nuint)(4 * ld)); TV.Store(z5, ref z, (nuint)(5 * ld));
+        TV.Store(z0, ref z, (nuint)(origin)); TV.Store(z1, ref z, (nuint)(origin + ld)); TV.Store(z2, ref z, (nuint)(origin + (2 * ld)));
+        TV.Store(z3, ref z, (nuint)(origin + (3 * ld))); TV.Store(z4, ref z, (nuint)(origin + (4 * ld))); TV.Store(z5, ref z, (nuint)(origin + (5 * ld)));
+        if (finish) e.Apply(ref z, origin, ld, row, 6, 1);
     }
 
-    private static void CombineTile1x3<TV>(ref double c, nint cs, int inner, ref double a, nint lda, ref double z, nint ld, bool accumulate)
-        where TV : struct, ISimdDouble<TV>
+    private static void CombineTile1x3<TV, TE>(ref double c, nint cs, int inner, ref double a, nint lda, ref double z, nint origin, nint ld, bool accumulate, int row, bool finish, ref TE e)
+        where TV : struct, ISimdDouble<TV> where TE : struct, ITileEpilogue<TV>
     {
         nint w = TV.Count;
-        TV z0 = Start<TV>(ref z, 0, accumulate), z1 = Start<TV>(ref z, w, accumulate), z2 = Start<TV>(ref z, 2 * w, accumulate);
+        TV z0 = Start<TV>(ref z, origin, accumulate), z1 = Start<TV>(ref z, origin + w, accumulate), z2 = Start<TV>(ref z, origin + 2 * w, accumulate);
         for (int k = 0; k < inner; k++)
         {
             ref double ak = ref Unsafe.Add(ref a, k * lda);
@@ -200,25 +249,28 @@ internal static class FeatureMajorKernels
             z1 = TV.MultiplyAdd(b, TV.Load(ref ak, (nuint)w), z1);
             z2 = TV.MultiplyAdd(b, TV.Load(ref ak, (nuint)(2 * w)), z2);
         }
-        TV.Store(z0, ref z, 0); TV.Store(z1, ref z, (nuint)w); TV.Store(z2, ref z, (nuint)(2 * w));
+        TV.Store(z0, ref z, (nuint)(origin)); TV.Store(z1, ref z, (nuint)(origin + w)); TV.Store(z2, ref z, (nuint)(origin + (2 * w)));
+        if (finish) e.Apply(ref z, origin, ld, row, 1, 3);
     }
 
-    private static void CombineTile1x1<TV>(ref double c, nint cs, int inner, ref double a, nint lda, ref double z, nint ld, bool accumulate)
-        where TV : struct, ISimdDouble<TV>
+    private static void CombineTile1x1<TV, TE>(ref double c, nint cs, int inner, ref double a, nint lda, ref double z, nint origin, nint ld, bool accumulate, int row, bool finish, ref TE e)
+        where TV : struct, ISimdDouble<TV> where TE : struct, ITileEpilogue<TV>
     {
-        TV z0 = Start<TV>(ref z, 0, accumulate);
+        TV z0 = Start<TV>(ref z, origin, accumulate);
         for (int k = 0; k < inner; k++)
             z0 = TV.MultiplyAdd(TV.Broadcast(Unsafe.Add(ref c, k * cs)), TV.Load(ref Unsafe.Add(ref a, k * lda), 0), z0);
-        TV.Store(z0, ref z, 0);
+        TV.Store(z0, ref z, (nuint)(origin));
+        if (finish) e.Apply(ref z, origin, ld, row, 1, 1);
     }
 
     private static void InnerProducts<TV>(ref double g, int rowsG, nint ldg, ref double a, int rowsA, nint lda, int vectors, ref double c, nint ldc, bool accumulate)
         where TV : struct, ISimdDouble<TV>
     {
         // Blocks of samples (each output adds the lane sum of each block, in block order), then tiles of 4 × 6 rows.
-        for (int v0 = 0; v0 < vectors; v0 += SampleBlockVectors)
+        int block = Math.Max(SampleBlockVectors, SampleBlockBudget / (Math.Max(rowsA, 1) * TV.Count));
+        for (int v0 = 0; v0 < vectors; v0 += block)
         {
-            int count = Math.Min(SampleBlockVectors, vectors - v0);
+            int count = Math.Min(block, vectors - v0);
             bool add = accumulate || v0 > 0;
             ref double gb = ref Unsafe.Add(ref g, v0 * TV.Count);
             ref double ab = ref Unsafe.Add(ref a, v0 * TV.Count);

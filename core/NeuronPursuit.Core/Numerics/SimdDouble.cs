@@ -39,6 +39,9 @@ internal interface ISimdDouble<TSelf> where TSelf : struct, ISimdDouble<TSelf>
 
     /// <summary>The sum of the lanes, in the fixed order of the implementation.</summary>
     static abstract double Sum(TSelf value);
+
+    /// <summary>In each lane: <paramref name="ifPositive"/> where z &gt; 0, else <paramref name="otherwise"/> (NaN is not positive).</summary>
+    static abstract TSelf SelectPositive(TSelf z, TSelf ifPositive, TSelf otherwise);
 }
 
 /// <summary>Eight doubles in a 512-bit vector.</summary>
@@ -72,6 +75,10 @@ internal readonly struct Simd512 : ISimdDouble<Simd512>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Simd512 Add(Simd512 a, Simd512 b) => new(a._value + b._value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Simd512 SelectPositive(Simd512 z, Simd512 ifPositive, Simd512 otherwise) =>
+        new(Vector512.ConditionalSelect(Vector512.GreaterThan(z._value, Vector512<double>.Zero), ifPositive._value, otherwise._value));
 
     /// <summary>((l₀ + l₄) + (l₂ + l₆)) + ((l₁ + l₅) + (l₃ + l₇)): halves folded twice, then the last pair.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -114,6 +121,10 @@ internal readonly struct Simd256 : ISimdDouble<Simd256>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Simd256 Add(Simd256 a, Simd256 b) => new(a._value + b._value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Simd256 SelectPositive(Simd256 z, Simd256 ifPositive, Simd256 otherwise) =>
+        new(Vector256.ConditionalSelect(Vector256.GreaterThan(z._value, Vector256<double>.Zero), ifPositive._value, otherwise._value));
 
     /// <summary>(l₀ + l₂) + (l₁ + l₃).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
