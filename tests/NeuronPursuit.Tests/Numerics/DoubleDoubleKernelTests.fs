@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: MIT
-/// The vectorised double-double inner product and axpy of DenseKernels against the scalar loops they
-/// replace, written out here with DoubleDouble's operators: equal bit for bit, zeros and infinities included.
+/// The vectorised double-double inner product and axpy of DenseKernels, the structure-of-arrays kernels and the
+/// two-layer passes built on them, against the scalar loops and generic passes they replace (the reference): equal
+/// bit for bit, zeros and infinities included.
 module NeuronPursuit.Tests.Numerics.DoubleDoubleKernelTests
 
 open System
 open Expecto
+open NeuronPursuit.Core.Data
 open NeuronPursuit.Core.Models
 open NeuronPursuit.Core.Numerics
+open NeuronPursuit.Core.Objectives
 
 /// A double-double with a random leading word and a trailing word far below it; every fifth entry is ±0.
 let private randomVector (random: SeededRandom) (n: int) =
@@ -32,6 +35,37 @@ let private scalarDot (x: DoubleDouble[]) (y: DoubleDouble[]) =
 
 let private bits (v: DoubleDouble) =
     BitConverter.DoubleToInt64Bits v.Hi, BitConverter.DoubleToInt64Bits v.Lo
+
+
+/// The leading and trailing words of a vector, apart.
+let private split (v: DoubleDouble[]) =
+    Array.map (fun (x: DoubleDouble) -> x.Hi) v, Array.map (fun (x: DoubleDouble) -> x.Lo) v
+
+/// Reads back words as stored (no renormalisation).
+let private join (hi: float[]) (lo: float[]) =
+    Array.init hi.Length (fun k ->
+        let words = [| hi.[k]; lo.[k] |]
+        Runtime.InteropServices.MemoryMarshal.Cast<float, DoubleDouble>(Span words).[0])
+
+/// A two-layer ReLU² problem in double-double: inputs with ±0 entries, square loss, random weights of scale 1.
+let private twoLayerProblem (seed: int64) n d m =
+    let random = SeededRandom seed
+    let x = randomVector random (n * d)
+    let y = randomVector random n
+    let network = TwoLayerNetwork(d, m, Activations.ReluPower 2)
+    let w = randomVector random network.ParameterCount
+    network, DataSet<DoubleDouble>(ReadOnlySpan x, ReadOnlySpan y, d), w
+
+/// The generic passes of the network and the loss (the reference): ℒ, H and ∇ℒ.
+let private referenceLossGradient (network: HomogeneousNetwork) (data: DataSet<DoubleDouble>) (w: DoubleDouble[]) =
+    let workspace = network.CreateWorkspace<DoubleDouble> data.Count
+    let h = Array.zeroCreate data.Count
+    let c = Array.zeroCreate data.Count
+    let gradient = Array.zeroCreate network.ParameterCount
+    network.Forward(data.X, ReadOnlySpan w, Span h, workspace)
+    let value = SquareLoss().Evaluate<DoubleDouble>(ReadOnlySpan h, data.Y, Span c)
+    network.Backward(data.X, ReadOnlySpan w, ReadOnlySpan c, Span gradient, workspace)
+    value, h, gradient
 
 let tests =
     testList "Double-double dense kernels" [
@@ -112,5 +146,94 @@ let tests =
             y.[6] <- DoubleDouble(Double.NegativeInfinity)
             let dot = DenseKernels.Dot<DoubleDouble>(ReadOnlySpan x, ReadOnlySpan y)
             Expect.isTrue (Double.IsNaN dot.Hi) $"∞ − ∞ is NaN, got {dot}"
+        }
+
+        test "the structure-of-arrays Axpy, ScaledProduct and ReLU² equal the scalar operators and PolynomialLeakyRelu bit for bit" {
+            if DoubleDoubleKernels.IsSupported then
+                let random = SeededRandom(34L)
+
+                for n in [ 8; 16; 56 ] do
+                    let x = randomVector random n
+                    let y = randomVector random n
+                    let s = randomVector random n
+                    let a = DoubleDouble(-0.3, 2e-18)
+                    let xh, xl = split x
+                    let yh, yl = split y
+                    let sh, sl = split s
+                    SplitDoubleDoubleKernels.Axpy(a, ReadOnlySpan xh, ReadOnlySpan xl, Span yh, Span yl)
+                    let expectedAxpy = Array.map2 (fun (yk: DoubleDouble) xk -> yk + a * xk) y x
+                    Expect.sequenceEqual (join yh yl |> Array.map bits) (expectedAxpy |> Array.map bits) $"axpy, n = {n}"
+                    let rh = Array.zeroCreate n
+                    let rl = Array.zeroCreate n
+                    SplitDoubleDoubleKernels.ScaledProduct(a, ReadOnlySpan xh, ReadOnlySpan xl, ReadOnlySpan sh, ReadOnlySpan sl, Span rh, Span rl)
+                    let expectedProduct = Array.map2 (fun (xk: DoubleDouble) sk -> a * xk * sk) x s
+                    Expect.sequenceEqual (join rh rl |> Array.map bits) (expectedProduct |> Array.map bits) $"(a·x)·s, n = {n}"
+                    let value = Array.zeroCreate n
+                    let derivative = Array.zeroCreate n
+                    PolynomialLeakyRelu(0.0, 2).Evaluate<DoubleDouble>(ReadOnlySpan x, Span value, Span derivative)
+                    let vh = Array.zeroCreate n
+                    let vl = Array.zeroCreate n
+                    let dh = Array.zeroCreate n
+                    let dl = Array.zeroCreate n
+                    SplitDoubleDoubleKernels.ReluSquare(ReadOnlySpan xh, ReadOnlySpan xl, Span vh, Span vl, Span dh, Span dl)
+                    Expect.sequenceEqual (join vh vl |> Array.map bits) (value |> Array.map bits) $"σ, n = {n}"
+                    Expect.sequenceEqual (join dh dl |> Array.map bits) (derivative |> Array.map bits) $"σ′, n = {n}"
+        }
+
+        test "two-layer ReLU² loss, outputs and gradient in double-double equal the generic passes bit for bit" {
+            for (seed, n, d, m) in
+                [ (41L, 7, 3, 5)
+                  (42L, 200, 10, 50)
+                  (43L, 33, 4, 17)
+                  (44L, 20, 2, 9)
+                  (45L, 9, 1, 8) ] do
+                let network, data, w = twoLayerProblem seed n d m
+                Expect.equal (TwoLayerDoubleDoublePasses.Supports network) DoubleDoubleKernels.IsSupported "the vector passes apply"
+                let value, h, gradient = referenceLossGradient network data w
+
+                if DoubleDoubleKernels.IsSupported then
+                    // The passes themselves, so that a silent fall-back to the reference cannot pass the test.
+                    let passes = TwoLayerDoubleDoublePasses(network, data)
+                    let passH = Array.zeroCreate n
+                    let passGradient = Array.zeroCreate network.ParameterCount
+                    let c = Array.zeroCreate n
+                    Expect.isTrue (passes.Forward(ReadOnlySpan w, Span passH)) "the forward pass finds finite values"
+
+                    SquareLoss().Evaluate<DoubleDouble>(ReadOnlySpan passH, data.Y, Span c)
+                    |> ignore
+
+                    Expect.isTrue (passes.Backward(ReadOnlySpan c, Span passGradient)) "the backward pass finds finite values"
+                    Expect.sequenceEqual (passH |> Array.map bits) (h |> Array.map bits) $"passes' H, n = {n}"
+                    Expect.sequenceEqual (passGradient |> Array.map bits) (gradient |> Array.map bits) $"passes' ∇, n = {n}"
+
+                let objective = LossObjective<DoubleDouble>(network, SquareLoss(), data)
+                let actualGradient = Array.zeroCreate network.ParameterCount
+                let actualValue = objective.ValueAndGradient(ReadOnlySpan w, Span actualGradient)
+                Expect.equal (bits actualValue) (bits value) $"ℒ, n = {n}, d = {d}, m = {m}"
+                Expect.sequenceEqual (objective.LastOutputs.ToArray() |> Array.map bits) (h |> Array.map bits) $"H, n = {n}, d = {d}, m = {m}"
+                Expect.sequenceEqual (actualGradient |> Array.map bits) (gradient |> Array.map bits) $"∇ℒ, n = {n}, d = {d}, m = {m}"
+        }
+
+        test "a two-layer evaluation whose σ overflows gives the generic passes' outcome" {
+            let network, data, w = twoLayerProblem 46L 16 3 12
+            let huge = w |> Array.map (fun wk -> wk * DoubleDouble(1e160))
+            let objective = LossObjective<DoubleDouble>(network, SquareLoss(), data)
+            let gradient = Array.zeroCreate network.ParameterCount
+
+            let outcome f =
+                try
+                    Ok(f ())
+                with :? ArgumentException as e ->
+                    Error(e.GetType())
+
+            let expected =
+                outcome (fun () -> let v, _, g = referenceLossGradient network data huge in bits v, Array.map bits g)
+
+            let actual =
+                outcome (fun () ->
+                    let v = objective.ValueAndGradient(ReadOnlySpan huge, Span gradient)
+                    bits v, Array.map bits gradient)
+
+            Expect.equal actual expected "same value and gradient, or the same rejection"
         }
     ]
