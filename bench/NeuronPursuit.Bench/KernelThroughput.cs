@@ -24,24 +24,51 @@ public static class KernelThroughput
 
     /// <summary>Prints the markdown table.</summary>
     /// <param name="out">Where to write.</param>
-    public static void Run(TextWriter @out)
+    /// <param name="paperSizeOnly">Only the paper-size row (<c>-- kernels paper-size</c>), with the double-double
+    /// reference passes (the networks' generic loops) timed too.</param>
+    public static void Run(TextWriter @out, bool paperSizeOnly = false)
     {
         double peak = FmaPeak();
         @out.WriteLine($"Processors used: {Environment.ProcessorCount}; Vector512 accelerated: {Vector512.IsHardwareAccelerated}; " +
                        $"measured FMA peak of one core: {peak:F1} GFLOP/s");
         @out.WriteLine();
-        @out.WriteLine("| depth | n | m | P | flop | double µs | GFLOP/s | % peak | double-double µs | GFLOP/s | dd / double |");
-        @out.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|");
-        foreach (int depth in new[] { 2, 3 })
-            foreach (int n in SampleCounts)
-                foreach (int m in Widths)
-                    Row(@out, peak, depth, n, m, BenchmarkProblem.InputDimension);
-        @out.WriteLine();
+        if (!paperSizeOnly)
+        {
+            @out.WriteLine("| depth | n | m | P | flop | double µs | GFLOP/s | % peak | double-double µs | GFLOP/s | dd / double |");
+            @out.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|");
+            foreach (int depth in new[] { 2, 3 })
+                foreach (int n in SampleCounts)
+                    foreach (int m in Widths)
+                        Row(@out, peak, depth, n, m, BenchmarkProblem.InputDimension);
+            @out.WriteLine();
+        }
         @out.WriteLine("The paper-size right-hand side of the work-precision benchmark (n = 200, d = 10, m = 50, P = 550):");
         @out.WriteLine();
         @out.WriteLine("| depth | n | m | P | flop | double µs | GFLOP/s | % peak | double-double µs | GFLOP/s | dd / double |");
         @out.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|");
         Row(@out, peak, 2, 200, 50, 10);
+        if (paperSizeOnly) ReferenceRow(@out, 200, 50, 10);
+    }
+
+    /// <summary>The double-double loss + gradient by the network's generic passes (the reference the fast passes equal bit for bit).</summary>
+    private static void ReferenceRow(TextWriter @out, int n, int m, int d)
+    {
+        var problem = BenchmarkProblem.Create($"net=two-layer widths={m} activation=relu-power:2", seed: 42, weightScale: 0.2, samples: n, inputDimension: d);
+        var data = problem.Data.To<DoubleDouble>();
+        var w = Scalar.ToArray<DoubleDouble>(problem.Weights);
+        var workspace = problem.Network.CreateWorkspace<DoubleDouble>(n);
+        var h = new DoubleDouble[n];
+        var c = new DoubleDouble[n];
+        var gradient = new DoubleDouble[w.Length];
+        var loss = new SquareLoss();
+        double seconds = BestSeconds(() =>
+        {
+            problem.Network.Forward(data.X, w, h, workspace);
+            loss.Evaluate<DoubleDouble>(h, data.Y, c);
+            problem.Network.Backward(data.X, w, c, gradient, workspace);
+        });
+        @out.WriteLine();
+        @out.WriteLine($"Double-double by the generic passes (the reference): {seconds * 1e6:F1} µs.");
     }
 
     private static void Row(TextWriter @out, double peak, int depth, int n, int m, int d)

@@ -168,7 +168,7 @@ internal static class DoubleDoubleKernels
 
     /// <summary>AccurateDWPlusDW lane by lane, as <see cref="DoubleDouble"/>'s operator +; a zero sum is (RN(xh + yh), 0).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static (Vector512<double> Hi, Vector512<double> Lo) Add(Vector512<double> xh, Vector512<double> xl, Vector512<double> yh, Vector512<double> yl)
+    private static (Vector512<double> Hi, Vector512<double> Lo) Add(Vector512<double> xh, Vector512<double> xl, Vector512<double> yh, Vector512<double> yl)
     {
         (Vector512<double> sh, Vector512<double> sl) = TwoSum(xh, yh);
         (Vector512<double> th, Vector512<double> tl) = TwoSum(xl, yl);
@@ -217,7 +217,7 @@ internal static class DoubleDoubleKernels
 
     /// <summary>AccurateDWPlusDW lane by lane, as <see cref="DoubleDouble"/>'s operator +; a zero sum is (RN(xh + yh), 0).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static (Vector256<double> Hi, Vector256<double> Lo) Add(Vector256<double> xh, Vector256<double> xl, Vector256<double> yh, Vector256<double> yl)
+    private static (Vector256<double> Hi, Vector256<double> Lo) Add(Vector256<double> xh, Vector256<double> xl, Vector256<double> yh, Vector256<double> yl)
     {
         (Vector256<double> sh, Vector256<double> sl) = TwoSum(xh, yh);
         (Vector256<double> th, Vector256<double> tl) = TwoSum(xl, yl);

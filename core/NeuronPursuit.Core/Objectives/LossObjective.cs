@@ -13,8 +13,8 @@ namespace NeuronPursuit.Core.Objectives;
 /// ∇ℒ(w) = Jᵀ ∂ℓ/∂h by one forward and one backward pass. Gradient flow is dw/dt = −∇ℒ(w).
 /// In double, networks in the feed-forward layout run the feature-major SIMD passes of
 /// <see cref="FeatureMajorNetwork"/>, equal to the networks' own passes (the reference) up to rounding; in
-/// double-double, two-layer ReLU² networks run the vector passes of <see cref="TwoLayerDoubleDoublePasses"/>, equal to
-/// the reference bit for bit (a pass that meets a non-finite value is redone by the reference).
+/// double-double, two-layer ReLU² networks run the vector passes of <see cref="TwoLayerDoubleDoublePasses"/>, whose
+/// sums have a proved error bound of order N²u²·Σ|terms| (a pass that meets a non-finite value is redone by the reference).
 /// </summary>
 /// <typeparam name="T">Scalar type.</typeparam>
 public sealed class LossObjective<T> : IObjective<T>
