@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MIT
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using NeuronPursuit.Core.Data;
 using NeuronPursuit.Core.Numerics;
@@ -77,6 +78,7 @@ internal sealed class TwoLayerDoubleDoublePasses
     /// <param name="w">Weights (W row-major, then v; validated by the caller).</param>
     /// <param name="h">Receives the n outputs.</param>
     /// <returns>False when a value was not finite (<paramref name="h"/> is then undefined).</returns>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal bool Forward(ReadOnlySpan<DoubleDouble> w, Span<DoubleDouble> h)
     {
         int n = _n, d = _d, m = _m, width = _width;
@@ -114,6 +116,7 @@ internal sealed class TwoLayerDoubleDoublePasses
     /// <param name="c">The cotangents cᵢ, length n.</param>
     /// <param name="gradient">Receives the gradient, length P.</param>
     /// <returns>False when a value was not finite (<paramref name="gradient"/> is then undefined).</returns>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal bool Backward(ReadOnlySpan<DoubleDouble> c, Span<DoubleDouble> gradient)
     {
         int n = _n, d = _d, m = _m, width = _width;

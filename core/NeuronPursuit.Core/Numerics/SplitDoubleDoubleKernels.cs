@@ -16,7 +16,8 @@ namespace NeuronPursuit.Core.Numerics;
 /// scalar expression named in the kernel's summary, for finite results; the sums use a cheaper compensated
 /// accumulation with a proved bound (<see cref="AccumulateProducts"/>). Callers check <see cref="AllFinite"/> and
 /// let the scalar operators define non-finite cases. Lengths are multiples of <see cref="Lanes"/> (callers pad);
-/// the kernels need <see cref="DoubleDoubleKernels.IsSupported"/>.
+/// the kernels need <see cref="DoubleDoubleKernels.IsSupported"/>. They are compiled optimised at their first call
+/// (AggressiveOptimization): a short flow makes a few hundred evaluations, too few for tiered compilation to promote them.
 /// </summary>
 internal static class SplitDoubleDoubleKernels
 {
@@ -45,6 +46,7 @@ internal static class SplitDoubleDoubleKernels
     /// two contributions is below the bound. (Accurate double-double summation, AccurateDWPlusDW per term, has the
     /// bound ≈ 3Nu²·Σ|tₖ|; this one is larger by a factor ≈ N in the worst case, still ≈ 10⁻²⁷·Σ|tₖ| for N = 200.)
     /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void AccumulateProducts(DoubleDouble a, ReadOnlySpan<double> xHi, ReadOnlySpan<double> xLo, Span<double> sum, Span<double> error)
     {
         int n = sum.Length;
@@ -93,6 +95,7 @@ internal static class SplitDoubleDoubleKernels
     /// lanes' S summed by TwoSum with every error and the lanes' E into one E, and (hi, lo) = TwoSum(S, E). Its error
     /// bound is that of <see cref="AccumulateProducts"/> with N = the length + 8 (the lane sums count as terms).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static DoubleDouble Dot(ReadOnlySpan<double> xHi, ReadOnlySpan<double> xLo, ReadOnlySpan<double> yHi, ReadOnlySpan<double> yLo)
     {
         int n = xHi.Length;
@@ -127,6 +130,7 @@ internal static class SplitDoubleDoubleKernels
     }
 
     /// <summary>(hi, lo) = TwoSum(S, E) lane by lane: the normalised double-double equal to S + E (error-free).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void Normalize(ReadOnlySpan<double> sum, ReadOnlySpan<double> error, Span<double> hi, Span<double> lo)
     {
         int n = sum.Length;
@@ -145,6 +149,7 @@ internal static class SplitDoubleDoubleKernels
     }
 
     /// <summary>r ← (a·x)·s, element k as <c>a * x[k] * s[k]</c> in <see cref="DoubleDouble"/> (left to right).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void ScaledProduct(DoubleDouble a, ReadOnlySpan<double> xHi, ReadOnlySpan<double> xLo, ReadOnlySpan<double> sHi, ReadOnlySpan<double> sLo, Span<double> rHi, Span<double> rLo)
     {
         int n = rHi.Length;
@@ -184,6 +189,7 @@ internal static class SplitDoubleDoubleKernels
     /// σ = z·z and σ′ = 2·z (both DWTimesDW3; the second is exact); otherwise, with s = 0·zₕ in double,
     /// σ = (s·s, 0) and σ′ = ((2·s)·0, 0), which carry the same signed zeros.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void ReluSquare(ReadOnlySpan<double> zHi, ReadOnlySpan<double> zLo, Span<double> vHi, Span<double> vLo, Span<double> dHi, Span<double> dLo)
     {
         int n = zHi.Length;
