@@ -45,6 +45,28 @@ public static class KernelThroughput
         @out.WriteLine("| depth | n | m | P | flop | double µs | GFLOP/s | % peak | double-double µs | GFLOP/s | dd / double |");
         @out.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|");
         Row(@out, peak, 2, 200, 50, 10, doubleDouble);
+        if (!grid && doubleDouble) ReferenceRow(@out, 200, 50, 10);
+    }
+
+    /// <summary>The double-double loss + gradient by the network's generic passes (the reference the fast passes equal bit for bit).</summary>
+    private static void ReferenceRow(TextWriter @out, int n, int m, int d)
+    {
+        var problem = BenchmarkProblem.Create($"net=two-layer widths={m} activation=relu-power:2", seed: 42, weightScale: 0.2, samples: n, inputDimension: d);
+        var data = problem.Data.To<DoubleDouble>();
+        var w = Scalar.ToArray<DoubleDouble>(problem.Weights);
+        var workspace = problem.Network.CreateWorkspace<DoubleDouble>(n);
+        var h = new DoubleDouble[n];
+        var c = new DoubleDouble[n];
+        var gradient = new DoubleDouble[w.Length];
+        var loss = new SquareLoss();
+        double seconds = BestSeconds(() =>
+        {
+            problem.Network.Forward(data.X, w, h, workspace);
+            loss.Evaluate<DoubleDouble>(h, data.Y, c);
+            problem.Network.Backward(data.X, w, c, gradient, workspace);
+        });
+        @out.WriteLine();
+        @out.WriteLine($"Double-double by the generic passes (the reference): {seconds * 1e6:F1} µs.");
     }
 
     private static void Row(TextWriter @out, double peak, int depth, int n, int m, int d, bool doubleDouble)

@@ -151,8 +151,9 @@ internal static class DoubleDoubleKernels
         Avx512F.UnpackHigh(hi, lo).StoreUnsafe(ref destination, offset + 8);
     }
 
+    /// <summary>DWTimesDW3 lane by lane, as <see cref="DoubleDouble"/>'s operator *; a zero product is (RN(xh·yh), 0).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static (Vector512<double> Hi, Vector512<double> Lo) Multiply(Vector512<double> xh, Vector512<double> xl, Vector512<double> yh, Vector512<double> yl)
+    internal static (Vector512<double> Hi, Vector512<double> Lo) Multiply(Vector512<double> xh, Vector512<double> xl, Vector512<double> yh, Vector512<double> yl)
     {
         Vector512<double> ch = xh * yh;
         Vector512<double> cl1 = Avx512F.FusedMultiplySubtract(xh, yh, ch);
@@ -165,6 +166,7 @@ internal static class DoubleDoubleKernels
         return (Vector512.ConditionalSelect(zero, ch, zh), Vector512.AndNot(zl, zero));
     }
 
+    /// <summary>AccurateDWPlusDW lane by lane, as <see cref="DoubleDouble"/>'s operator +; a zero sum is (RN(xh + yh), 0).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static (Vector512<double> Hi, Vector512<double> Lo) Add(Vector512<double> xh, Vector512<double> xl, Vector512<double> yh, Vector512<double> yl)
     {
@@ -200,7 +202,7 @@ internal static class DoubleDoubleKernels
 
     /// <summary>DWTimesDW3 lane by lane, as <see cref="DoubleDouble"/>'s operator *; a zero product is (RN(xh·yh), 0).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static (Vector256<double> Hi, Vector256<double> Lo) Multiply(Vector256<double> xh, Vector256<double> xl, Vector256<double> yh, Vector256<double> yl)
+    internal static (Vector256<double> Hi, Vector256<double> Lo) Multiply(Vector256<double> xh, Vector256<double> xl, Vector256<double> yh, Vector256<double> yl)
     {
         Vector256<double> ch = xh * yh;
         Vector256<double> cl1 = Fma.MultiplySubtract(xh, yh, ch);

@@ -12,7 +12,9 @@ namespace NeuronPursuit.Core.Objectives;
 /// The training loss ℒ(w) = ℓ(H(X; w), y) of a network on a data set, with its exact gradient
 /// ∇ℒ(w) = Jᵀ ∂ℓ/∂h by one forward and one backward pass. Gradient flow is dw/dt = −∇ℒ(w).
 /// In double, networks in the feed-forward layout run the feature-major SIMD passes of
-/// <see cref="FeatureMajorNetwork"/>, equal to the networks' own passes (the reference) up to rounding.
+/// <see cref="FeatureMajorNetwork"/>, equal to the networks' own passes (the reference) up to rounding; in
+/// double-double, two-layer ReLU² networks run the vector passes of <see cref="TwoLayerDoubleDoublePasses"/>, whose
+/// sums have a proved error bound of order N²u²·Σ|terms| (a pass that meets a non-finite value is redone by the reference).
 /// </summary>
 /// <typeparam name="T">Scalar type.</typeparam>
 public sealed class LossObjective<T> : IObjective<T>
@@ -22,6 +24,7 @@ public sealed class LossObjective<T> : IObjective<T>
     private readonly T[] _outputs;
     private readonly T[] _outputDerivative;
     private readonly FeatureMajorNetwork? _fast;
+    private readonly TwoLayerDoubleDoublePasses? _fastDoubleDouble;
 
     /// <summary>Binds a network, a loss and a data set.</summary>
     /// <param name="network">The network H.</param>
@@ -43,6 +46,8 @@ public sealed class LossObjective<T> : IObjective<T>
         _outputDerivative = new T[data.Count];
         if (typeof(T) == typeof(double) && FeatureMajorNetwork.Supports(network))
             _fast = new FeatureMajorNetwork(network, (DataSet<double>)(object)data);
+        if (typeof(T) == typeof(DoubleDouble) && TwoLayerDoubleDoublePasses.Supports(network))
+            _fastDoubleDouble = new TwoLayerDoubleDoublePasses((TwoLayerNetwork)network, (DataSet<DoubleDouble>)(object)data);
     }
 
     /// <summary>The network H.</summary>
@@ -78,6 +83,18 @@ public sealed class LossObjective<T> : IObjective<T>
             double fastValue = _fast.ValueAndGradient(MemoryMarshal.Cast<T, double>(w), Loss,
                 MemoryMarshal.Cast<T, double>(_outputs.AsSpan()), MemoryMarshal.Cast<T, double>(gradient));
             return Unsafe.As<double, T>(ref fastValue);
+        }
+        if (_fastDoubleDouble is not null)
+        {
+            Guard.Length(w.Length, Dimension, nameof(w), "one per weight of the network");
+            Guard.Finite(w, nameof(w));
+            Guard.Length(gradient.Length, Dimension, nameof(gradient), "one per weight of the network");
+            if (_fastDoubleDouble.Forward(MemoryMarshal.Cast<T, DoubleDouble>(w), MemoryMarshal.Cast<T, DoubleDouble>(_outputs.AsSpan())))
+            {
+                T fastValue = Loss.Evaluate<T>(_outputs, Data.Y, _outputDerivative);
+                if (_fastDoubleDouble.Backward(MemoryMarshal.Cast<T, DoubleDouble>(_outputDerivative.AsSpan()), MemoryMarshal.Cast<T, DoubleDouble>(gradient)))
+                    return fastValue;
+            }
         }
         Network.Forward(Data.X, w, _outputs, _workspace);
         T value = Loss.Evaluate<T>(_outputs, Data.Y, _outputDerivative);

@@ -1,12 +1,16 @@
 // SPDX-License-Identifier: MIT
-/// The vectorised double-double inner product and axpy of DenseKernels against the scalar loops they
-/// replace, written out here with DoubleDouble's operators: equal bit for bit, zeros and infinities included.
+/// The vectorised double-double inner product and axpy of DenseKernels, the structure-of-arrays kernels and the
+/// two-layer passes built on them, against the scalar loops and generic passes they replace (the reference): equal
+/// bit for bit, zeros and infinities included.
 module NeuronPursuit.Tests.Numerics.DoubleDoubleKernelTests
 
 open System
+open System.Numerics
 open Expecto
+open NeuronPursuit.Core.Data
 open NeuronPursuit.Core.Models
 open NeuronPursuit.Core.Numerics
+open NeuronPursuit.Core.Objectives
 
 /// A double-double with a random leading word and a trailing word far below it; every fifth entry is ±0.
 let private randomVector (random: SeededRandom) (n: int) =
@@ -32,6 +36,69 @@ let private scalarDot (x: DoubleDouble[]) (y: DoubleDouble[]) =
 
 let private bits (v: DoubleDouble) =
     BitConverter.DoubleToInt64Bits v.Hi, BitConverter.DoubleToInt64Bits v.Lo
+
+
+/// The leading and trailing words of a vector, apart.
+let private split (v: DoubleDouble[]) =
+    Array.map (fun (x: DoubleDouble) -> x.Hi) v, Array.map (fun (x: DoubleDouble) -> x.Lo) v
+
+/// Reads back words as stored (no renormalisation).
+let private join (hi: float[]) (lo: float[]) =
+    Array.init hi.Length (fun k ->
+        let words = [| hi.[k]; lo.[k] |]
+        Runtime.InteropServices.MemoryMarshal.Cast<float, DoubleDouble>(Span words).[0])
+
+/// v·2^1200 as an integer, exactly (every double's exponent is ≥ −1074).
+let private scaled (v: float) =
+    if v = 0.0 then
+        BigInteger.Zero
+    else
+        let bits = BitConverter.DoubleToInt64Bits v
+        let biased = int ((bits >>> 52) &&& 0x7FFL)
+        let fraction = bits &&& 0xFFFFFFFFFFFFFL
+
+        let mantissa, exponent =
+            if biased = 0 then
+                fraction, -1074
+            else
+                fraction ||| (1L <<< 52), biased - 1075
+
+        let r = BigInteger mantissa <<< (exponent + 1200)
+        if v < 0.0 then -r else r
+
+/// a·x·2^2400 exactly, for double-doubles a and x.
+let private exactProduct (a: DoubleDouble) (x: DoubleDouble) =
+    (scaled a.Hi + scaled a.Lo) * (scaled x.Hi + scaled x.Lo)
+
+/// |error| ≤ (3N + 1)(N + 4)·u²·magnitude·(1 + 2⁻⁴⁰) (u = 2^-53, both sides scaled by 2^2400), in exact integers.
+let private withinBound (terms: int) (error: BigInteger) (magnitude: BigInteger) what =
+    let factor = BigInteger((3 * terms + 1) * (terms + 4))
+    let lhs = BigInteger.Abs error <<< (106 + 40)
+    let rhs = magnitude * factor * ((BigInteger.One <<< 40) + BigInteger.One)
+
+    Expect.isTrue
+        (lhs <= rhs)
+        $"{what}: |error|·2^106 = {float (BigInteger.Abs error) / float magnitude * 2.0 ** 106.0:G3}·Σ|t| exceeds (3N + 1)(N + 4) = {factor}"
+
+/// A two-layer ReLU² problem in double-double: inputs with ±0 entries, square loss, random weights of scale 1.
+let private twoLayerProblem (seed: int64) n d m =
+    let random = SeededRandom seed
+    let x = randomVector random (n * d)
+    let y = randomVector random n
+    let network = TwoLayerNetwork(d, m, Activations.ReluPower 2)
+    let w = randomVector random network.ParameterCount
+    network, DataSet<DoubleDouble>(ReadOnlySpan x, ReadOnlySpan y, d), w
+
+/// The generic passes of the network and the loss (the reference): ℒ, H and ∇ℒ.
+let private referenceLossGradient (network: HomogeneousNetwork) (data: DataSet<DoubleDouble>) (w: DoubleDouble[]) =
+    let workspace = network.CreateWorkspace<DoubleDouble> data.Count
+    let h = Array.zeroCreate data.Count
+    let c = Array.zeroCreate data.Count
+    let gradient = Array.zeroCreate network.ParameterCount
+    network.Forward(data.X, ReadOnlySpan w, Span h, workspace)
+    let value = SquareLoss().Evaluate<DoubleDouble>(ReadOnlySpan h, data.Y, Span c)
+    network.Backward(data.X, ReadOnlySpan w, ReadOnlySpan c, Span gradient, workspace)
+    value, h, gradient
 
 let tests =
     testList "Double-double dense kernels" [
@@ -112,5 +179,171 @@ let tests =
             y.[6] <- DoubleDouble(Double.NegativeInfinity)
             let dot = DenseKernels.Dot<DoubleDouble>(ReadOnlySpan x, ReadOnlySpan y)
             Expect.isTrue (Double.IsNaN dot.Hi) $"∞ − ∞ is NaN, got {dot}"
+        }
+
+        test "the structure-of-arrays ScaledProduct and ReLU² equal the scalar operators and PolynomialLeakyRelu bit for bit" {
+            if DoubleDoubleKernels.IsSupported then
+                let random = SeededRandom(34L)
+
+                for n in [ 8; 16; 56 ] do
+                    let x = randomVector random n
+                    let y = randomVector random n
+                    let s = randomVector random n
+                    let a = DoubleDouble(-0.3, 2e-18)
+                    let xh, xl = split x
+                    let yh, yl = split y
+                    let sh, sl = split s
+                    let rh = Array.zeroCreate n
+                    let rl = Array.zeroCreate n
+                    SplitDoubleDoubleKernels.ScaledProduct(a, ReadOnlySpan xh, ReadOnlySpan xl, ReadOnlySpan sh, ReadOnlySpan sl, Span rh, Span rl)
+                    let expectedProduct = Array.map2 (fun (xk: DoubleDouble) sk -> a * xk * sk) x s
+                    Expect.sequenceEqual (join rh rl |> Array.map bits) (expectedProduct |> Array.map bits) $"(a·x)·s, n = {n}"
+                    let value = Array.zeroCreate n
+                    let derivative = Array.zeroCreate n
+                    PolynomialLeakyRelu(0.0, 2).Evaluate<DoubleDouble>(ReadOnlySpan x, Span value, Span derivative)
+                    let vh = Array.zeroCreate n
+                    let vl = Array.zeroCreate n
+                    let dh = Array.zeroCreate n
+                    let dl = Array.zeroCreate n
+                    SplitDoubleDoubleKernels.ReluSquare(ReadOnlySpan xh, ReadOnlySpan xl, Span vh, Span vl, Span dh, Span dl)
+                    Expect.sequenceEqual (join vh vl |> Array.map bits) (value |> Array.map bits) $"σ, n = {n}"
+                    Expect.sequenceEqual (join dh dl |> Array.map bits) (derivative |> Array.map bits) $"σ′, n = {n}"
+        }
+
+        test "two-layer ReLU² loss, outputs and gradient in double-double agree with the generic passes to 2^-80, far beyond double" {
+            let close (actual: DoubleDouble[]) (expected: DoubleDouble[]) what =
+                let scale = expected |> Array.map (fun v -> abs v.Hi) |> Array.max
+
+                let worst =
+                    Array.map2 (fun (a: DoubleDouble) (e: DoubleDouble) -> abs (a - e).Hi) actual expected
+                    |> Array.max
+
+                Expect.isLessThanOrEqual worst (Math.Pow(2.0, -80.0) * scale) $"{what}: max |fast − reference| against max |reference|"
+
+            for (seed, n, d, m) in
+                [ (41L, 7, 3, 5)
+                  (42L, 200, 10, 50)
+                  (43L, 33, 4, 17)
+                  (44L, 20, 2, 9)
+                  (45L, 9, 1, 8) ] do
+                let network, data, w = twoLayerProblem seed n d m
+                Expect.equal (TwoLayerDoubleDoublePasses.Supports network) DoubleDoubleKernels.IsSupported "the vector passes apply"
+                let value, h, gradient = referenceLossGradient network data w
+
+                if DoubleDoubleKernels.IsSupported then
+                    // The passes themselves, so that a silent fall-back to the reference cannot pass the test.
+                    let passes = TwoLayerDoubleDoublePasses(network, data)
+                    let passH = Array.zeroCreate n
+                    let passGradient = Array.zeroCreate network.ParameterCount
+                    let c = Array.zeroCreate n
+                    Expect.isTrue (passes.Forward(ReadOnlySpan w, Span passH)) "the forward pass finds finite values"
+
+                    SquareLoss().Evaluate<DoubleDouble>(ReadOnlySpan passH, data.Y, Span c)
+                    |> ignore
+
+                    Expect.isTrue (passes.Backward(ReadOnlySpan c, Span passGradient)) "the backward pass finds finite values"
+                    close passH h $"passes' H, n = {n}, d = {d}, m = {m}"
+                    close passGradient gradient $"passes' ∇ℒ, n = {n}, d = {d}, m = {m}"
+
+                let objective = LossObjective<DoubleDouble>(network, SquareLoss(), data)
+                let actualGradient = Array.zeroCreate network.ParameterCount
+                let actualValue = objective.ValueAndGradient(ReadOnlySpan w, Span actualGradient)
+                close [| actualValue |] [| value |] $"ℒ, n = {n}, d = {d}, m = {m}"
+                close (objective.LastOutputs.ToArray()) h $"H, n = {n}, d = {d}, m = {m}"
+                close actualGradient gradient $"∇ℒ, n = {n}, d = {d}, m = {m}"
+        }
+
+        test "the compensated accumulation and inner product stay within their proved bound (3N + 1)(N + 4)u²·Σ|aₖ||xₖ| of the exact sum" {
+            if DoubleDoubleKernels.IsSupported then
+                let random = SeededRandom(47L)
+
+                for terms in [ 1; 10; 200; 1000 ] do
+                    for cancelling in [ false; true ] do
+                        let a = randomVector random terms
+                        let x = Array.init terms (fun _ -> randomVector random 8)
+
+                        if cancelling then
+                            // The last term nearly cancels the others in lane 0: the sum is tiny against Σ|terms|.
+                            let partial =
+                                Array.fold2
+                                    (fun (s: DoubleDouble) (ak: DoubleDouble) (xk: DoubleDouble[]) -> s + ak * xk.[0])
+                                    DoubleDouble.Zero
+                                    a.[.. terms - 2]
+                                    x.[.. terms - 2]
+
+                            a.[terms - 1] <- DoubleDouble(1.0)
+                            x.[terms - 1].[0] <- -partial + DoubleDouble(partial.Hi * 1e-25)
+
+                        let sum = Array.zeroCreate 8
+                        let error = Array.zeroCreate 8
+
+                        for k in 0 .. terms - 1 do
+                            let xh, xl = split x.[k]
+                            SplitDoubleDoubleKernels.AccumulateProducts(a.[k], ReadOnlySpan xh, ReadOnlySpan xl, Span sum, Span error)
+
+                        let hi = Array.zeroCreate 8
+                        let lo = Array.zeroCreate 8
+                        SplitDoubleDoubleKernels.Normalize(ReadOnlySpan sum, ReadOnlySpan error, Span hi, Span lo)
+
+                        for lane in 0..7 do
+                            let exact =
+                                Array.fold2 (fun s (ak: DoubleDouble) (xk: DoubleDouble[]) -> s + exactProduct ak xk.[lane]) BigInteger.Zero a x
+
+                            let magnitude =
+                                Array.fold2
+                                    (fun s (ak: DoubleDouble) (xk: DoubleDouble[]) -> s + BigInteger.Abs(exactProduct ak xk.[lane]))
+                                    BigInteger.Zero
+                                    a
+                                    x
+
+                            let result = (scaled hi.[lane] + scaled lo.[lane]) <<< 1200
+                            withinBound terms (result - exact) magnitude $"N = {terms}, lane {lane}, cancelling = {cancelling}"
+
+                        // The inner product of lane 0's factors as two vectors (N = terms + 8 for its lane sums).
+                        let padded = (terms + 7) / 8 * 8
+                        let u = Array.init padded (fun k -> if k < terms then a.[k] else DoubleDouble.Zero)
+
+                        let v =
+                            Array.init padded (fun k -> if k < terms then x.[k].[0] else DoubleDouble.Zero)
+
+                        let uh, ul = split u
+                        let vh, vl = split v
+
+                        let dot =
+                            SplitDoubleDoubleKernels.Dot(ReadOnlySpan uh, ReadOnlySpan ul, ReadOnlySpan vh, ReadOnlySpan vl)
+
+                        let exact = Array.fold2 (fun s ak vk -> s + exactProduct ak vk) BigInteger.Zero u v
+
+                        let magnitude =
+                            Array.fold2 (fun s ak vk -> s + BigInteger.Abs(exactProduct ak vk)) BigInteger.Zero u v
+
+                        withinBound
+                            (padded + 8)
+                            (((scaled dot.Hi + scaled dot.Lo) <<< 1200) - exact)
+                            magnitude
+                            $"Dot, N = {terms}, cancelling = {cancelling}"
+        }
+
+        test "a two-layer evaluation whose σ overflows gives the generic passes' outcome" {
+            let network, data, w = twoLayerProblem 46L 16 3 12
+            let huge = w |> Array.map (fun wk -> wk * DoubleDouble(1e160))
+            let objective = LossObjective<DoubleDouble>(network, SquareLoss(), data)
+            let gradient = Array.zeroCreate network.ParameterCount
+
+            let outcome f =
+                try
+                    Ok(f ())
+                with :? ArgumentException as e ->
+                    Error(e.GetType())
+
+            let expected =
+                outcome (fun () -> let v, _, g = referenceLossGradient network data huge in bits v, Array.map bits g)
+
+            let actual =
+                outcome (fun () ->
+                    let v = objective.ValueAndGradient(ReadOnlySpan huge, Span gradient)
+                    bits v, Array.map bits gradient)
+
+            Expect.equal actual expected "same value and gradient, or the same rejection"
         }
     ]

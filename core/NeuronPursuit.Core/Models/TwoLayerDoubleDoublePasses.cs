@@ -1,0 +1,160 @@
+// SPDX-License-Identifier: MIT
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using NeuronPursuit.Core.Data;
+using NeuronPursuit.Core.Numerics;
+
+namespace NeuronPursuit.Core.Models;
+
+/// <summary>
+/// The forward and backward passes of <see cref="TwoLayerNetwork"/> with the ReLU² activation in double-double, on
+/// one data set, about 5× faster than the network's generic passes (the reference). The per-sample rows zᵢ, σ(zᵢ),
+/// σ′(zᵢ) and δᵢ = (cᵢ·v) ⊙ σ′(zᵢ) and the accumulators of ∇v and (∇W)ᵀ are stored as structures of arrays (leading
+/// and trailing words apart, m padded to a multiple of <see cref="SplitDoubleDoubleKernels.Lanes"/> with zero weights)
+/// so that the work over the neurons runs in whole 512-bit vectors (<see cref="SplitDoubleDoubleKernels"/>):
+/// <code>
+///   zᵢ = Σₖ xᵢₖ Wᵀₖ,  hᵢ = ⟨v, σ(zᵢ)⟩,  ∇v = Σᵢ cᵢ σ(zᵢ),  (∇W)ᵀₖ = Σᵢ xᵢₖ δᵢ
+/// </code>
+/// The sums run in the compensated accumulation of <see cref="SplitDoubleDoubleKernels.AccumulateProducts"/> (a
+/// double-double leading sum by TwoSum, the lower-order parts in one double, one renormalisation per result), whose
+/// error is at most (3N + 1)(N + 4)·u²·Σ|terms|/(1 − 3Nu) for N terms (u = 2^-53; N = d for z, n for the gradient,
+/// m̄ + 8 for h); σ, σ′ and δ are the scalar operators' values bit for bit (DWTimesDW3). Compared with the reference
+/// (AccurateDWPlusDW after each term, bound ≈ 3N·u²·Σ|terms|) the worst-case bound of a sum grows by a factor ≈ N, to
+/// ≈ 10⁻²⁷ of Σ|terms| at n = 200, far below the tolerances a double-double flow is run at. A pass that meets a
+/// non-finite value reports it, and the caller runs the reference. Allocates nothing per pass. Not thread-safe.
+/// </summary>
+internal sealed class TwoLayerDoubleDoublePasses
+{
+    private readonly int _n, _d, _m, _width;   // _width = m̄, m padded
+    private readonly DoubleDouble[] _x;        // n × d, sample-major (the data's layout)
+    private readonly double[] _wtHi, _wtLo;    // Wᵀ, d × m̄
+    private readonly double[] _vHi, _vLo;      // v, m̄
+    private readonly double[] _zHi, _zLo;      // one row zᵢ, m̄
+    private readonly double[] _sigmaHi, _sigmaLo, _slopeHi, _slopeLo;   // σ(zᵢ), σ′(zᵢ), n × m̄
+    private readonly double[] _deltaHi, _deltaLo;  // one row δᵢ, m̄
+    private readonly double[] _gvHi, _gvLo;    // ∇v, m̄, as the accumulation's (S, E) and then normalised
+    private readonly double[] _gwtHi, _gwtLo;  // (∇W)ᵀ, d × m̄, the same
+
+    /// <summary>Binds a network to a data set (see <see cref="Supports"/>).</summary>
+    /// <param name="network">A two-layer ReLU² network with d &lt; m.</param>
+    /// <param name="data">The data; its d equals the network's (checked by the caller).</param>
+    internal TwoLayerDoubleDoublePasses(TwoLayerNetwork network, DataSet<DoubleDouble> data)
+    {
+        _n = data.Count;
+        _d = network.InputDimension;
+        _m = network.Width;
+        _width = (_m + SplitDoubleDoubleKernels.Lanes - 1) / SplitDoubleDoubleKernels.Lanes * SplitDoubleDoubleKernels.Lanes;
+        _x = data.X.ToArray();
+        _wtHi = new double[_d * _width];
+        _wtLo = new double[_d * _width];
+        _vHi = new double[_width];
+        _vLo = new double[_width];
+        _zHi = new double[_width];
+        _zLo = new double[_width];
+        _sigmaHi = new double[_n * _width];
+        _sigmaLo = new double[_n * _width];
+        _slopeHi = new double[_n * _width];
+        _slopeLo = new double[_n * _width];
+        _deltaHi = new double[_width];
+        _deltaLo = new double[_width];
+        _gvHi = new double[_width];
+        _gvLo = new double[_width];
+        _gwtHi = new double[_d * _width];
+        _gwtLo = new double[_d * _width];
+    }
+
+    /// <summary>
+    /// Whether these passes evaluate the network: a <see cref="TwoLayerNetwork"/> with σ = ReLU² and d &lt; m (lanes
+    /// over the neurons fill the vectors; a few wide neurons fill them poorly), on a processor with the vector kernels.
+    /// </summary>
+    /// <param name="network">The network.</param>
+    /// <returns>True when <see cref="TwoLayerDoubleDoublePasses(TwoLayerNetwork, DataSet{DoubleDouble})"/> applies.</returns>
+    internal static bool Supports(HomogeneousNetwork network) =>
+        DoubleDoubleKernels.IsSupported
+        && network is TwoLayerNetwork { Activation: PolynomialLeakyRelu { Alpha: 0.0, Power: 2 } } twoLayer
+        && twoLayer.InputDimension < twoLayer.Width;
+
+    /// <summary>H(X; w), keeping σ and σ′ for <see cref="Backward"/>.</summary>
+    /// <param name="w">Weights (W row-major, then v; validated by the caller).</param>
+    /// <param name="h">Receives the n outputs.</param>
+    /// <returns>False when a value was not finite (<paramref name="h"/> is then undefined).</returns>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal bool Forward(ReadOnlySpan<DoubleDouble> w, Span<DoubleDouble> h)
+    {
+        int n = _n, d = _d, m = _m, width = _width;
+        for (int j = 0; j < m; j++)
+        {
+            for (int k = 0; k < d; k++)
+            {
+                _wtHi[k * width + j] = w[j * d + k].Hi;
+                _wtLo[k * width + j] = w[j * d + k].Lo;
+            }
+            _vHi[j] = w[m * d + j].Hi;
+            _vLo[j] = w[m * d + j].Lo;
+        }
+        for (int i = 0; i < n; i++)
+        {
+            // zᵢ = Σₖ xᵢₖ Wᵀₖ in (S, E) = (zₕ, E), then normalised; then σ and σ′.
+            Array.Clear(_zHi);
+            Array.Clear(_zLo);
+            for (int k = 0; k < d; k++)
+            {
+                DoubleDouble a = _x[i * d + k];
+                if (!Scalar.IsExactZero(a))
+                    SplitDoubleDoubleKernels.AccumulateProducts(a, _wtHi.AsSpan(k * width, width), _wtLo.AsSpan(k * width, width), _zHi, _zLo);
+            }
+            SplitDoubleDoubleKernels.Normalize(_zHi, _zLo, _zHi, _zLo);
+            Span<double> sigmaHi = _sigmaHi.AsSpan(i * width, width), sigmaLo = _sigmaLo.AsSpan(i * width, width);
+            SplitDoubleDoubleKernels.ReluSquare(_zHi, _zLo, sigmaHi, sigmaLo, _slopeHi.AsSpan(i * width, width), _slopeLo.AsSpan(i * width, width));
+            h[i] = SplitDoubleDoubleKernels.Dot(_vHi, _vLo, sigmaHi, sigmaLo);
+        }
+        // σ is finite exactly when z is (σ′ = 2z is then finite too); a non-finite partial sum makes z non-finite.
+        return SplitDoubleDoubleKernels.AllFinite(_sigmaHi) && SplitDoubleDoubleKernels.AllFinite(MemoryMarshal.Cast<DoubleDouble, double>(h[..n]));
+    }
+
+    /// <summary>∇_w Σᵢ cᵢ H(xᵢ; w) at the weights of the last <see cref="Forward"/>.</summary>
+    /// <param name="c">The cotangents cᵢ, length n.</param>
+    /// <param name="gradient">Receives the gradient, length P.</param>
+    /// <returns>False when a value was not finite (<paramref name="gradient"/> is then undefined).</returns>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal bool Backward(ReadOnlySpan<DoubleDouble> c, Span<DoubleDouble> gradient)
+    {
+        int n = _n, d = _d, m = _m, width = _width;
+        if (!SplitDoubleDoubleKernels.AllFinite(MemoryMarshal.Cast<DoubleDouble, double>(c[..n]))) return false;
+        Array.Clear(_gvHi);
+        Array.Clear(_gvLo);
+        Array.Clear(_gwtHi);
+        Array.Clear(_gwtLo);
+        for (int i = 0; i < n; i++)
+        {
+            DoubleDouble ci = c[i];
+            ReadOnlySpan<double> sigmaHi = _sigmaHi.AsSpan(i * width, width), sigmaLo = _sigmaLo.AsSpan(i * width, width);
+            // ∇v += cᵢ σᵢ; δᵢ = (cᵢ·v)·σ′ᵢ.
+            if (!Scalar.IsExactZero(ci)) SplitDoubleDoubleKernels.AccumulateProducts(ci, sigmaHi, sigmaLo, _gvHi, _gvLo);
+            SplitDoubleDoubleKernels.ScaledProduct(ci, _vHi, _vLo, _slopeHi.AsSpan(i * width, width), _slopeLo.AsSpan(i * width, width), _deltaHi, _deltaLo);
+            // (∇W)ᵀₖ += xᵢₖ δᵢ.
+            for (int k = 0; k < d; k++)
+            {
+                DoubleDouble a = _x[i * d + k];
+                if (!Scalar.IsExactZero(a))
+                    SplitDoubleDoubleKernels.AccumulateProducts(a, _deltaHi, _deltaLo, _gwtHi.AsSpan(k * width, width), _gwtLo.AsSpan(k * width, width));
+            }
+        }
+        SplitDoubleDoubleKernels.Normalize(_gvHi, _gvLo, _gvHi, _gvLo);
+        SplitDoubleDoubleKernels.Normalize(_gwtHi, _gwtLo, _gwtHi, _gwtLo);
+        if (!SplitDoubleDoubleKernels.AllFinite(_gvHi) || !SplitDoubleDoubleKernels.AllFinite(_gwtHi)) return false;
+        for (int j = 0; j < m; j++)
+        {
+            for (int k = 0; k < d; k++) gradient[j * d + k] = Pair(_gwtHi[k * width + j], _gwtLo[k * width + j]);
+            gradient[m * d + j] = Pair(_gvHi[j], _gvLo[j]);
+        }
+        return true;
+    }
+
+    /// <summary>The double-double with these words, as stored (no renormalisation).</summary>
+    private static DoubleDouble Pair(double hi, double lo)
+    {
+        Span<double> words = [hi, lo];
+        return MemoryMarshal.Cast<double, DoubleDouble>(words)[0];
+    }
+}

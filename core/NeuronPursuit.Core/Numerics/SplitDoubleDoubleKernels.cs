@@ -1,0 +1,249 @@
+// SPDX-License-Identifier: MIT
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+using static NeuronPursuit.Core.Numerics.DoubleDoubleKernels;
+
+namespace NeuronPursuit.Core.Numerics;
+
+/// <summary>
+/// Double-double kernels on vectors stored as a structure of arrays: the leading words in one span and the trailing
+/// words in another, so that eight consecutive elements load into one 512-bit vector per word (four into a 256-bit
+/// vector without AVX-512) with no unpacking. Each lane runs the scalar algorithms of <see cref="DoubleDouble"/>
+/// (<see cref="DoubleDoubleKernels.Multiply(Vector512{double}, Vector512{double}, Vector512{double}, Vector512{double})"/>:
+/// DWTimesDW3 of Joldes, Muller &amp; Popescu 2017) in the element-wise kernels, so every element is bit for bit the
+/// scalar expression named in the kernel's summary, for finite results; the sums use a cheaper compensated
+/// accumulation with a proved bound (<see cref="AccumulateProducts"/>). Callers check <see cref="AllFinite"/> and
+/// let the scalar operators define non-finite cases. Lengths are multiples of <see cref="Lanes"/> (callers pad);
+/// the kernels need <see cref="DoubleDoubleKernels.IsSupported"/>. They are compiled optimised at their first call
+/// (AggressiveOptimization): a short flow makes a few hundred evaluations, too few for tiered compilation to promote them.
+/// </summary>
+internal static class SplitDoubleDoubleKernels
+{
+    /// <summary>The length multiple every span must have: the lanes of a 512-bit vector.</summary>
+    internal const int Lanes = 8;
+
+    private static bool Wide => Vector512.IsHardwareAccelerated && Avx512F.IsSupported;
+
+    /// <summary>
+    /// S + E ← S + E + a·x lane by lane, the compensated accumulation of Ogita, Rump &amp; Oishi ("Accurate sum and dot
+    /// product", SIAM J. Sci. Comput. 26(6), 2005, Alg. 5.3 Dot2) with double-double factors: the leading sum S runs
+    /// through TwoSum (error-free), every lower-order part (TwoSum's error q, TwoProd's error e = aₕxₕ − RN(aₕxₕ), the
+    /// cross terms c = aₕxₗ + aₗxₕ + aₗxₗ in two FMAs) goes into the plain double E, and no renormalisation happens
+    /// until <see cref="Normalize"/>. The dependence chain per term is one addition on S and one on E (instead of the
+    /// nine of AccurateDWPlusDW), and a term costs 12 operations instead of about 30.
+    /// </summary>
+    /// <remarks>
+    /// Error bound, for S = E = 0 before N terms tₖ = aₖxₖ and (hi, lo) = <see cref="Normalize"/>(S, E) after, with
+    /// u = 2^-53, normalised double-doubles (|aₗ| ≤ u|aₕ|) and no underflow or overflow:
+    /// <c>|hi + lo − Σₖ tₖ| ≤ (3N + 1)(N + 4)·u²·Σₖ |aₖ||xₖ| / (1 − 3Nu)</c>.
+    /// Proof. TwoProd gives pₖ + eₖ = aₕxₕ exactly with |eₖ| ≤ u|pₖ|; the exact cross terms are at most
+    /// (2u + u²)|aₕxₕ| and their three roundings err by at most 7u²|aₕxₕ| in all. TwoSum keeps
+    /// Σₖ pₖ = S_N + Σₖ qₖ exactly with |qₖ| ≤ u|Sₖ| ≤ u Σ_{i≤k} |pᵢ|. E is a floating-point sum, in some order, of the
+    /// 3N values qₖ, eₖ, cₖ, so it errs by at most γ_{3N−1} = (3N − 1)u/(1 − (3N − 1)u) times their absolute sum, which
+    /// is at most u(N + 3.1)(1 + u)Σ|aₕxₕ|. Normalize is error-free. With |aₕxₕ| ≤ (1 + u)²|a||x| the sum of the
+    /// two contributions is below the bound. (Accurate double-double summation, AccurateDWPlusDW per term, has the
+    /// bound ≈ 3Nu²·Σ|tₖ|; this one is larger by a factor ≈ N in the worst case, still ≈ 10⁻²⁷·Σ|tₖ| for N = 200.)
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void AccumulateProducts(DoubleDouble a, ReadOnlySpan<double> xHi, ReadOnlySpan<double> xLo, Span<double> sum, Span<double> error)
+    {
+        int n = sum.Length;
+        ref double xh = ref MemoryMarshal.GetReference(xHi[..n]);
+        ref double xl = ref MemoryMarshal.GetReference(xLo[..n]);
+        ref double sr = ref MemoryMarshal.GetReference(sum);
+        ref double er = ref MemoryMarshal.GetReference(error[..n]);
+        if (Wide)
+        {
+            var ah = Vector512.Create(a.Hi);
+            var al = Vector512.Create(a.Lo);
+            for (nuint k = 0; k < (nuint)n; k += 8)
+            {
+                Vector512<double> h = Vector512.LoadUnsafe(ref xh, k), l = Vector512.LoadUnsafe(ref xl, k);
+                Vector512<double> p = ah * h;
+                Vector512<double> e = Avx512F.FusedMultiplySubtract(ah, h, p);
+                Vector512<double> c = Avx512F.FusedMultiplyAdd(ah, l, Avx512F.FusedMultiplyAdd(al, h, al * l));
+                Vector512<double> s0 = Vector512.LoadUnsafe(ref sr, k);
+                Vector512<double> s = s0 + p;
+                Vector512<double> sVirtual = s - p;
+                Vector512<double> q = (s0 - sVirtual) + (p - (s - sVirtual));
+                s.StoreUnsafe(ref sr, k);
+                (Vector512.LoadUnsafe(ref er, k) + (q + (e + c))).StoreUnsafe(ref er, k);
+            }
+            return;
+        }
+        var bh = Vector256.Create(a.Hi);
+        var bl = Vector256.Create(a.Lo);
+        for (nuint k = 0; k < (nuint)n; k += 4)
+        {
+            Vector256<double> h = Vector256.LoadUnsafe(ref xh, k), l = Vector256.LoadUnsafe(ref xl, k);
+            Vector256<double> p = bh * h;
+            Vector256<double> e = Fma.MultiplySubtract(bh, h, p);
+            Vector256<double> c = Fma.MultiplyAdd(bh, l, Fma.MultiplyAdd(bl, h, bl * l));
+            Vector256<double> s0 = Vector256.LoadUnsafe(ref sr, k);
+            Vector256<double> s = s0 + p;
+            Vector256<double> sVirtual = s - p;
+            Vector256<double> q = (s0 - sVirtual) + (p - (s - sVirtual));
+            s.StoreUnsafe(ref sr, k);
+            (Vector256.LoadUnsafe(ref er, k) + (q + (e + c))).StoreUnsafe(ref er, k);
+        }
+    }
+
+    /// <summary>
+    /// ⟨x, y⟩ by the accumulation of <see cref="AccumulateProducts"/>: one (S, E) per lane over the elements, then the
+    /// lanes' S summed by TwoSum with every error and the lanes' E into one E, and (hi, lo) = TwoSum(S, E). Its error
+    /// bound is that of <see cref="AccumulateProducts"/> with N = the length + 8 (the lane sums count as terms).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static DoubleDouble Dot(ReadOnlySpan<double> xHi, ReadOnlySpan<double> xLo, ReadOnlySpan<double> yHi, ReadOnlySpan<double> yLo)
+    {
+        int n = xHi.Length;
+        ref double xh = ref MemoryMarshal.GetReference(xHi);
+        ref double xl = ref MemoryMarshal.GetReference(xLo[..n]);
+        ref double yh = ref MemoryMarshal.GetReference(yHi[..n]);
+        ref double yl = ref MemoryMarshal.GetReference(yLo[..n]);
+        Vector256<double> s = Vector256<double>.Zero, e = Vector256<double>.Zero;
+        for (nuint k = 0; k < (nuint)n; k += 4)
+        {
+            Vector256<double> ah = Vector256.LoadUnsafe(ref xh, k), al = Vector256.LoadUnsafe(ref xl, k);
+            Vector256<double> bh = Vector256.LoadUnsafe(ref yh, k), bl = Vector256.LoadUnsafe(ref yl, k);
+            Vector256<double> p = ah * bh;
+            Vector256<double> f = Fma.MultiplySubtract(ah, bh, p);
+            Vector256<double> c = Fma.MultiplyAdd(ah, bl, Fma.MultiplyAdd(al, bh, al * bl));
+            Vector256<double> t = s + p;
+            Vector256<double> tVirtual = t - p;
+            Vector256<double> q = (s - tVirtual) + (p - (t - tVirtual));
+            s = t;
+            e += q + (f + c);
+        }
+        double sum = s[0], error = e[0];
+        for (int lane = 1; lane < 4; lane++)
+        {
+            (double t, double q) = ErrorFreeTransforms.TwoSum(sum, s[lane]);
+            sum = t;
+            error += q + e[lane];
+        }
+        (double hi, double lo) = ErrorFreeTransforms.TwoSum(sum, error);
+        Span<double> words = [hi, lo];
+        return MemoryMarshal.Cast<double, DoubleDouble>(words)[0];
+    }
+
+    /// <summary>(hi, lo) = TwoSum(S, E) lane by lane: the normalised double-double equal to S + E (error-free).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void Normalize(ReadOnlySpan<double> sum, ReadOnlySpan<double> error, Span<double> hi, Span<double> lo)
+    {
+        int n = sum.Length;
+        ref double sr = ref MemoryMarshal.GetReference(sum);
+        ref double er = ref MemoryMarshal.GetReference(error[..n]);
+        ref double hr = ref MemoryMarshal.GetReference(hi[..n]);
+        ref double lr = ref MemoryMarshal.GetReference(lo[..n]);
+        for (nuint k = 0; k < (nuint)n; k += 4)
+        {
+            Vector256<double> a = Vector256.LoadUnsafe(ref sr, k), b = Vector256.LoadUnsafe(ref er, k);
+            Vector256<double> s = a + b;
+            Vector256<double> aVirtual = s - b;
+            s.StoreUnsafe(ref hr, k);
+            ((a - aVirtual) + (b - (s - aVirtual))).StoreUnsafe(ref lr, k);
+        }
+    }
+
+    /// <summary>r ← (a·x)·s, element k as <c>a * x[k] * s[k]</c> in <see cref="DoubleDouble"/> (left to right).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void ScaledProduct(DoubleDouble a, ReadOnlySpan<double> xHi, ReadOnlySpan<double> xLo, ReadOnlySpan<double> sHi, ReadOnlySpan<double> sLo, Span<double> rHi, Span<double> rLo)
+    {
+        int n = rHi.Length;
+        ref double xh = ref MemoryMarshal.GetReference(xHi[..n]);
+        ref double xl = ref MemoryMarshal.GetReference(xLo[..n]);
+        ref double sh = ref MemoryMarshal.GetReference(sHi[..n]);
+        ref double sl = ref MemoryMarshal.GetReference(sLo[..n]);
+        ref double rh = ref MemoryMarshal.GetReference(rHi);
+        ref double rl = ref MemoryMarshal.GetReference(rLo[..n]);
+        if (Wide)
+        {
+            var ah = Vector512.Create(a.Hi);
+            var al = Vector512.Create(a.Lo);
+            for (nuint k = 0; k < (nuint)n; k += 8)
+            {
+                (Vector512<double> ph, Vector512<double> pl) = Multiply(ah, al, Vector512.LoadUnsafe(ref xh, k), Vector512.LoadUnsafe(ref xl, k));
+                (Vector512<double> qh, Vector512<double> ql) = Multiply(ph, pl, Vector512.LoadUnsafe(ref sh, k), Vector512.LoadUnsafe(ref sl, k));
+                qh.StoreUnsafe(ref rh, k);
+                ql.StoreUnsafe(ref rl, k);
+            }
+            return;
+        }
+        var bh = Vector256.Create(a.Hi);
+        var bl = Vector256.Create(a.Lo);
+        for (nuint k = 0; k < (nuint)n; k += 4)
+        {
+            (Vector256<double> ph, Vector256<double> pl) = Multiply(bh, bl, Vector256.LoadUnsafe(ref xh, k), Vector256.LoadUnsafe(ref xl, k));
+            (Vector256<double> qh, Vector256<double> ql) = Multiply(ph, pl, Vector256.LoadUnsafe(ref sh, k), Vector256.LoadUnsafe(ref sl, k));
+            qh.StoreUnsafe(ref rh, k);
+            ql.StoreUnsafe(ref rl, k);
+        }
+    }
+
+    /// <summary>
+    /// ReLU² and its derivative, σ = max(z, 0)² and σ′ = 2·max(z, 0), element by element as
+    /// <see cref="Models.PolynomialLeakyRelu"/> computes them in double-double for α = 0, p = 2: for z &gt; 0,
+    /// σ = z·z and σ′ = 2·z (both DWTimesDW3; the second is exact); otherwise, with s = 0·zₕ in double,
+    /// σ = (s·s, 0) and σ′ = ((2·s)·0, 0), which carry the same signed zeros.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void ReluSquare(ReadOnlySpan<double> zHi, ReadOnlySpan<double> zLo, Span<double> vHi, Span<double> vLo, Span<double> dHi, Span<double> dLo)
+    {
+        int n = zHi.Length;
+        ref double zh = ref MemoryMarshal.GetReference(zHi);
+        ref double zl = ref MemoryMarshal.GetReference(zLo[..n]);
+        ref double vh = ref MemoryMarshal.GetReference(vHi[..n]);
+        ref double vl = ref MemoryMarshal.GetReference(vLo[..n]);
+        ref double dh = ref MemoryMarshal.GetReference(dHi[..n]);
+        ref double dl = ref MemoryMarshal.GetReference(dLo[..n]);
+        if (Wide)
+        {
+            var two = Vector512.Create(2.0);
+            for (nuint k = 0; k < (nuint)n; k += 8)
+            {
+                Vector512<double> h = Vector512.LoadUnsafe(ref zh, k), l = Vector512.LoadUnsafe(ref zl, k);
+                Vector512<double> positive = Vector512.GreaterThan(h, Vector512<double>.Zero);
+                (Vector512<double> sh, Vector512<double> sl) = Multiply(h, l, h, l);
+                (Vector512<double> th, Vector512<double> tl) = Multiply(two, Vector512<double>.Zero, h, l);
+                Vector512<double> s = Vector512<double>.Zero * h;
+                Vector512.ConditionalSelect(positive, sh, s * s).StoreUnsafe(ref vh, k);
+                Vector512.BitwiseAnd(positive, sl).StoreUnsafe(ref vl, k);
+                Vector512.ConditionalSelect(positive, th, two * s * Vector512<double>.Zero).StoreUnsafe(ref dh, k);
+                Vector512.BitwiseAnd(positive, tl).StoreUnsafe(ref dl, k);
+            }
+            return;
+        }
+        var two4 = Vector256.Create(2.0);
+        for (nuint k = 0; k < (nuint)n; k += 4)
+        {
+            Vector256<double> h = Vector256.LoadUnsafe(ref zh, k), l = Vector256.LoadUnsafe(ref zl, k);
+            Vector256<double> positive = Vector256.GreaterThan(h, Vector256<double>.Zero);
+            (Vector256<double> sh, Vector256<double> sl) = Multiply(h, l, h, l);
+            (Vector256<double> th, Vector256<double> tl) = Multiply(two4, Vector256<double>.Zero, h, l);
+            Vector256<double> s = Vector256<double>.Zero * h;
+            Vector256.ConditionalSelect(positive, sh, s * s).StoreUnsafe(ref vh, k);
+            Vector256.BitwiseAnd(positive, sl).StoreUnsafe(ref vl, k);
+            Vector256.ConditionalSelect(positive, th, two4 * s * Vector256<double>.Zero).StoreUnsafe(ref dh, k);
+            Vector256.BitwiseAnd(positive, tl).StoreUnsafe(ref dl, k);
+        }
+    }
+
+    /// <summary>Whether every leading word is finite (a double-double is finite exactly when its leading word is).</summary>
+    internal static bool AllFinite(ReadOnlySpan<double> hi)
+    {
+        int n = hi.Length;
+        ref double h = ref MemoryMarshal.GetReference(hi);
+        var infinity = Vector256.Create(double.PositiveInfinity);
+        Vector256<double> finite = Vector256<double>.AllBitsSet;
+        nuint k = 0;
+        for (; k + 4 <= (nuint)n; k += 4)
+            finite &= Vector256.LessThan(Vector256.Abs(Vector256.LoadUnsafe(ref h, k)), infinity);
+        // The mask as integers: all bits set is a NaN as a double.
+        bool all = Vector256.EqualsAll(finite.AsUInt64(), Vector256<ulong>.AllBitsSet);
+        for (; k < (nuint)n; k++) all &= double.IsFinite(Unsafe.Add(ref h, k));
+        return all;
+    }
+}
