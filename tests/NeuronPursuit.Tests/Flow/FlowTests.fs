@@ -102,6 +102,28 @@ let tests =
             expectFewerStepsOnStiffLinear "auto" (Flow.tolerances 1e-6 1e-10) 1e-4 3L
         }
 
+        test "radau5 follows a ReLU² network flow across the kinks of its Jacobian at a tight tolerance" {
+            // ReLU² makes f = −∇ℒ C¹ but not C²: the simplified Newton iteration across a kink can stall at a level
+            // set by the jump; accepted once it is far below the tolerance, the steps do not collapse.
+            let f = Problem.loss networkCase.Problem
+            let w0 = networkCase.WeightVector 0
+            let m = Flow.method "radau5"
+
+            let stiff =
+                Flow.solveSystem m (Flow.tolerances 1e-11 1e-14) [] [] (Flow.system m f) 0.0 w0 20.0
+
+            let reference =
+                Flow.solveWith (Flow.method "dop853") (Flow.tolerances 1e-13 1e-14) [] [] f w0 20.0
+
+            Expect.equal stiff.Status IntegrationStatus.Completed stiff.Message
+            expectClose 1e-8 (maxAbs reference.Final) stiff.Final reference.Final "final weights"
+
+            Expect.isLessThanOrEqual
+                (stiff.Statistics.RejectedSteps * 4L)
+                stiff.Statistics.AcceptedSteps
+                $"accepted {stiff.Statistics.AcceptedSteps}, rejected {stiff.Statistics.RejectedSteps}"
+        }
+
         test "auto never switches on a non-stiff system: it takes exactly dp5's steps" {
             let auto = solveProblem "auto" (Flow.relative 1e-10) [] linear 3.0
             let dp5 = solveProblem "dp5" (Flow.relative 1e-10) [] linear 3.0

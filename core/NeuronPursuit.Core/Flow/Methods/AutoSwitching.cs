@@ -17,7 +17,13 @@ namespace NeuronPursuit.Core.Flow.Methods;
 /// <item>While explicit, the step is stability-limited when Hairer's estimate hρ of DOPRI5 (h‖k₇ − k₆‖/‖y₇ − y₆‖)
 /// exceeds <see cref="StiffThreshold"/> (its error estimate then says nothing about the step accuracy would allow:
 /// the controller keeps h at the stability boundary). After <see cref="Persistence"/> such steps in a row whose cost
-/// per unit of time exceeds radau5's remembered one by <see cref="Margin"/> (or radau5 was never tried), switch.</item>
+/// per unit of time exceeds radau5's remembered one by <see cref="Margin"/> (or radau5 was never tried), switch.
+/// The remembered cost goes stale (radau5's step at the moment it was left, on a plateau say, says little about the
+/// step it would take in a later stiff phase), so a stability-limited explicit phase also retries radau5 once its own
+/// work since the last switch exceeds <see cref="RetryFactor"/> times the work of such a trial (<see cref="Persistence"/>
+/// radau5 steps at its running cost); a trial that is left again within 2·<see cref="Persistence"/> steps doubles
+/// that budget, so failed trials cost at most a small fraction of the explicit work (LSODA re-examines its choice
+/// continually for the same reason).</item>
 /// </list>
 /// The system must provide its Jacobian (<see cref="IJacobian{T}"/>): the solver refuses this method on a system
 /// without one before integrating, rather than silently staying explicit.
@@ -38,6 +44,9 @@ public sealed class AutoSwitching : IRungeKuttaMethod
 
     /// <summary>Evaluations of f that one Jacobian–vector product of radau5's Jacobian updates counts as.</summary>
     public const double ProductCost = 2.5;
+
+    /// <summary>How many times the work of a radau5 trial a stability-limited explicit phase spends before retrying radau5.</summary>
+    public const double RetryFactor = 10.0;
 
     /// <summary>radau5's evaluations per step assumed before it has taken any.</summary>
     private const double InitialStiffCost = 20.0;
@@ -79,6 +88,8 @@ public sealed class AutoSwitching : IRungeKuttaMethod
         private double _stiffCost = InitialStiffCost;
         private double _stiffCostPerTime = double.NaN;
         private long _productsBefore;
+        private double _explicitWork, _retryBudget = RetryFactor * Persistence * InitialStiffCost;
+        private int _stiffSteps;
 
         public Stepper(int dimension)
         {
@@ -133,16 +144,27 @@ public sealed class AutoSwitching : IRungeKuttaMethod
                 double explicitStep = rho > 0.0 ? Math.Min(_h, ExplicitStability / rho) : _h;
                 otherIsCheaper = ExplicitCost / explicitStep * Margin < _stiffCost / _h;
                 if (otherIsCheaper) _stiffCostPerTime = _stiffCost / _h;
+                _stiffSteps++;
             }
             else
             {
                 double hRho = ((IStiffnessEstimate)_explicit).StiffnessRatio;
-                otherIsCheaper = hRho > StiffThreshold && !(_stiffCostPerTime * Margin >= ExplicitCost / _h);
+                _explicitWork += ExplicitCost;
+                bool retry = _explicitWork >= _retryBudget;
+                otherIsCheaper = hRho > StiffThreshold && (retry || !(_stiffCostPerTime * Margin >= ExplicitCost / _h));
             }
             _streak = otherIsCheaper ? _streak + 1 : 0;
             if (_streak < Persistence) return;
+            if (_lastWasStiff)
+            {
+                // A short stiff phase was a failed trial: wait twice as long before the next.
+                double trial = RetryFactor * Persistence * _stiffCost;
+                _retryBudget = _stiffSteps <= 2 * Persistence ? Math.Max(2 * _retryBudget, trial) : trial;
+            }
             _stiffMode = !_stiffMode;
             _streak = 0;
+            _explicitWork = 0.0;
+            _stiffSteps = 0;
             Switches++;
         }
 
