@@ -5,6 +5,7 @@ module NeuronPursuit.Cli.Versions
 open System
 open System.Diagnostics
 open System.Reflection
+open System.Threading.Tasks
 open NeuronPursuit.Core.Models
 
 let private versionOf (assembly: Assembly) = string (assembly.GetName().Version)
@@ -18,9 +19,9 @@ let core = versionOf typeof<HomogeneousNetwork>.Assembly
 /// The .NET runtime version.
 let dotnet = string Environment.Version
 
-/// `git rev-parse HEAD` run where np's binaries live (so it names the source np was built from when
-/// run from a checkout), or None when git is missing, times out, or that folder is not in a repository.
-let gitRevision () =
+/// `git rev-parse HEAD` run where np's binaries live, or None when git is missing, times out, or that folder is not in
+/// a repository.
+let private lookUpGitRevision () =
     let revisionOf (git: Process) =
         use git = git
         let output = git.StandardOutput.ReadToEndAsync()
@@ -57,3 +58,13 @@ let gitRevision () =
         | git -> revisionOf git
     with _ ->
         None
+
+/// The look-up, started once per process by the first `startGitRevision` or `gitRevision`.
+let private revision = lazy (Task.Run lookUpGitRevision)
+
+/// Starts looking up the revision on the thread pool, so that a command that records it later does not wait for git.
+let startGitRevision () = revision.Force() |> ignore
+
+/// `git rev-parse HEAD` run where np's binaries live (so it names the source np was built from when run from a
+/// checkout), or None when git is missing, times out, or that folder is not in a repository; looked up once per process.
+let gitRevision () = revision.Value.Result
