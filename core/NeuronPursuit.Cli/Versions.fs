@@ -5,6 +5,7 @@ module NeuronPursuit.Cli.Versions
 open System
 open System.Diagnostics
 open System.Reflection
+open System.Threading
 open System.Threading.Tasks
 open NeuronPursuit.Core.Models
 
@@ -59,12 +60,17 @@ let private lookUpGitRevision () =
     with _ ->
         None
 
-/// The look-up, started once per process by the first `startGitRevision` or `gitRevision`.
-let private revision = lazy (Task.Run lookUpGitRevision)
+/// A look-up started ahead by `startGitRevision` and not yet taken by `gitRevision`, or null.
+let mutable private started: Task<string option> | null = null
 
-/// Starts looking up the revision on the thread pool, so that a command that records it later does not wait for git.
-let startGitRevision () = revision.Force() |> ignore
+/// Starts looking up the revision on the thread pool, so that the command's next `gitRevision` does not wait for git.
+let startGitRevision () =
+    Interlocked.Exchange(&started, Task.Run lookUpGitRevision) |> ignore
 
 /// `git rev-parse HEAD` run where np's binaries live (so it names the source np was built from when run from a
-/// checkout), or None when git is missing, times out, or that folder is not in a repository; looked up once per process.
-let gitRevision () = revision.Value.Result
+/// checkout), or None when git is missing, times out, or that folder is not in a repository: the look-up started ahead,
+/// if any, else a fresh one.
+let gitRevision () =
+    match Interlocked.Exchange(&started, null) with
+    | null -> lookUpGitRevision ()
+    | task -> task.Result
