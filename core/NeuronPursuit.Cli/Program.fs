@@ -129,6 +129,17 @@ let run (argv: string[]) (out: TextWriter) (err: TextWriter) =
 let main argv =
     // A task of a sweep ends itself when the sweep that started it is gone (NP_SWEEP_PARENT).
     NeuronPursuit.Sweeps.ParentWatch.StartIfRequested()
+    // Work that a run needs only at its end starts now on other threads, overlapping the parse and the computation:
+    // the figures' graphics library, fonts and plotting code, and the source revision for run.json.
+    let command = argv |> Array.tryFind (fun a -> not (a.StartsWith '-'))
+
+    match command with
+    | Some("flow" | "pursue") ->
+        NeuronPursuit.Plot.prepare ()
+        Versions.startGitRevision ()
+    | Some "check" -> Versions.startGitRevision ()
+    | _ -> ()
+
     use interrupt = new CancellationTokenSource()
     // The first Ctrl-C (SIGINT) asks the run to stop at its next step and keep what it computed; a second one, while
     // it is still writing, ends the process as usual.

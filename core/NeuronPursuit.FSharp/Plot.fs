@@ -5,6 +5,7 @@ open System
 open System.Globalization
 open System.IO
 open System.Runtime.InteropServices
+open System.Threading.Tasks
 open ScottPlot
 open ScottPlot.TickGenerators
 
@@ -169,7 +170,7 @@ module Plot =
                  ())
 
     /// The figure drawn by ScottPlot, or None when no series has a point. The caller disposes it.
-    let private render (f: Figure) =
+    let private draw (f: Figure) =
         nativeResolver.Force()
         let series = f.Series |> List.filter (fun s -> s.X.Length > 0)
 
@@ -262,6 +263,40 @@ module Plot =
                 plot.HideLegend() |> ignore
 
             Some plot
+
+    /// A small figure drawn to PNG on a thread of its own, started by `prepare`: it loads SkiaSharp's native library
+    /// and the fonts and runs ScottPlot's drawing code once, so that a command's first figure does not wait for them.
+    let private preparation =
+        lazy
+            (Task.Factory.StartNew(
+                (fun () ->
+                    // Its own failure (e.g. no native graphics library) is left to the first real figure to report.
+                    try
+                        figure "preparation" "t" "loss" [
+                            line "a" [| 1.0; 2.0 |] [| 1.0; 100.0 |]
+                            line "b" [| 1.0; 2.0 |] [| 2.0; 3.0 |]
+                        ]
+                        |> size 160 100
+                        |> draw
+                        |> Option.iter (fun plot ->
+                            use plot = plot
+                            plot.GetImageBytes(160, 100, ImageFormat.Png) |> ignore)
+                    with _ ->
+                        ()),
+                TaskCreationOptions.LongRunning
+            ))
+
+    /// Starts drawing a small figure on a second thread (once per process), to overlap the loading of the graphics
+    /// library, fonts and plotting code with the caller's other work; every figure drawn afterwards waits for it, so
+    /// figures are still drawn one at a time.
+    let prepare () = preparation.Force() |> ignore
+
+    /// The figure drawn by ScottPlot, after the preparation if one was started.
+    let private render (f: Figure) =
+        if preparation.IsValueCreated then
+            preparation.Value.Wait()
+
+        draw f
 
     /// Draws the figure into a file (.png or .svg); returns false, writing nothing, when no series has a point.
     let save (path: string) (f: Figure) =

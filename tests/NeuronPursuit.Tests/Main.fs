@@ -44,6 +44,7 @@ let allTests =
         Pursuit.StabilityTests.tests
         Cli.OutcomeTests.tests
         Cli.InterruptTests.tests
+        Cli.ProcessStartTests.tests
         Cli.FuzzTests.tests
         Cli.ReportTests.tests
         Docs.SiteTests.tests

@@ -1,0 +1,131 @@
+// SPDX-License-Identifier: MIT
+/// `np` started as a process (the built apphost beside the tests), as users and the benchmarks run it: with no code
+/// generated at run time (its runtimeconfig) and the figures and the source revision prepared on other threads at
+/// launch, it parses every subcommand and writes the same files as the run in-process, which does neither.
+module NeuronPursuit.Tests.Cli.ProcessStartTests
+
+open System
+open System.Diagnostics
+open System.IO
+open System.Text.Json
+open Expecto
+open NeuronPursuit.Tests.Support.NpRunner
+
+/// Runs the np apphost beside the tests with the arguments; returns (exit code, stdout, stderr).
+let private npProcess (args: string list) =
+    let info =
+        ProcessStartInfo(
+            Path.Combine(AppContext.BaseDirectory, "np"),
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false
+        )
+
+    for a in args do
+        info.ArgumentList.Add a
+
+    use proc = Process.Start info |> nonNull
+    let stdout = proc.StandardOutput.ReadToEndAsync()
+    let stderr = proc.StandardError.ReadToEndAsync()
+
+    if not (proc.WaitForExit 300_000) then
+        proc.Kill true
+        failtest "np did not end within 300 s"
+
+    proc.ExitCode, stdout.Result, stderr.Result
+
+let private flowArgs =
+    [ "flow"
+      "--example"
+      "two-relu-teacher"
+      "--net"
+      "two-layer"
+      "--widths"
+      "4"
+      "--activation"
+      "relu-power:2"
+      "--init-scale"
+      "0.1"
+      "--seed"
+      "3"
+      "--t-end"
+      "5"
+      "--times"
+      "linear:17"
+      "--observe"
+      "loss,norm" ]
+
+/// A run.json section as text, for comparing two runs' records.
+let private section (dir: string) (name: string) =
+    (runJson dir).GetProperty(name).GetRawText()
+
+/// run.json's result without the wall-clock time, which differs from run to run.
+let private resultWithoutWallTime (dir: string) =
+    [ for p in (runJson dir).GetProperty("result").EnumerateObject() do
+          if p.Name <> "wall_time_seconds" then
+              p.Name, p.Value.GetRawText() ]
+
+let tests =
+    testList "np as a process" [
+        testCase "np flow as a process writes the same series, weights, figures and record as in-process"
+        <| fun () ->
+            let inProcess = tempDir ()
+            let asProcess = tempDir ()
+            let code, _, err = np (flowArgs @ [ "--out"; inProcess; "--overwrite" ])
+            Expect.equal code 0 $"in-process run; stderr: {err}"
+            let code, _, err = npProcess (flowArgs @ [ "--out"; asProcess; "--overwrite" ])
+            Expect.equal code 0 $"process run; stderr: {err}"
+
+            for file in [ "series.csv"; "weights.csv"; "loss.png"; "norms.png" ] do
+                Expect.sequenceEqual
+                    (File.ReadAllBytes(Path.Combine(asProcess, file)))
+                    (File.ReadAllBytes(Path.Combine(inProcess, file)))
+                    $"{file} byte for byte"
+
+            for name in [ "problem"; "settings"; "files" ] do
+                Expect.equal (section asProcess name) (section inProcess name) $"run.json's {name}"
+
+            Expect.equal (resultWithoutWallTime asProcess) (resultWithoutWallTime inProcess) "run.json's result"
+
+        testCase "every subcommand's help parses in a process that generates no code at run time"
+        <| fun () ->
+            let config =
+                JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "np.runtimeconfig.json"))).RootElement
+
+            Expect.isFalse
+                (config
+                    .GetProperty("runtimeOptions")
+                    .GetProperty("configProperties")
+                    .GetProperty("System.Runtime.CompilerServices.RuntimeFeature.IsDynamicCodeSupported")
+                    .GetBoolean())
+                "np's runtimeconfig turns run-time code generation off"
+
+            for command in [ "eval"; "flow"; "pursue"; "predict"; "check"; "sweep" ] do
+                let code, out, err = npProcess [ command; "--help" ]
+                Expect.equal code 0 $"np {command} --help: exit code; stderr: {err}"
+                Expect.stringStarts out $"USAGE: np {command}" $"np {command} --help prints its usage"
+
+        testCase "the source revision started at launch is git's revision of np's folder"
+        <| fun () ->
+            let direct =
+                try
+                    let info =
+                        ProcessStartInfo(
+                            "git",
+                            "rev-parse HEAD",
+                            WorkingDirectory = AppContext.BaseDirectory,
+                            RedirectStandardOutput = true,
+                            RedirectStandardError = true,
+                            UseShellExecute = false
+                        )
+
+                    use git = Process.Start info |> nonNull
+                    let output = git.StandardOutput.ReadToEnd().Trim()
+                    git.WaitForExit()
+                    if git.ExitCode = 0 then Some output else None
+                with _ ->
+                    None
+
+            NeuronPursuit.Cli.Versions.startGitRevision ()
+            Expect.equal (NeuronPursuit.Cli.Versions.gitRevision ()) direct "git rev-parse HEAD where np's binaries live"
+    ]
