@@ -12,7 +12,7 @@ namespace NeuronPursuit.Core.Pursuit;
 /// h_{l−1} (forward pass), the output sensitivities J_{l+1} (back-propagation), the residual r = y − H(X; w) (for
 /// another loss, r = −ℓ′(H(X; w), y)),
 /// and for a hidden layer l the best KKT point of max N_l(a, b) s.t. ‖a‖² + ‖b‖² = 1 (<see cref="ResidualNcf"/>)
-/// over seeded restarts of <see cref="KktSearch"/>.
+/// over seeded restarts of <see cref="KktSearch"/>, duplicates screened out (<see cref="ScreenedKktSearch"/>).
 /// </summary>
 public sealed class CandidateSearch
 {
@@ -169,7 +169,7 @@ public sealed class CandidateSearch
         ArgumentNullException.ThrowIfNull(options);
         Guard.Positive(count, nameof(count));
         Func<ResidualNcf> create = Objective(layer);
-        IReadOnlyList<KktPoint> points = KktSearch.Run(create, options.Restarts, seed, options.Ascent, options.Parallelism);
+        IReadOnlyList<KktPoint> points = ScreenedKktSearch.Run(create, options.Restarts, seed, options.Ascent, options.Parallelism);
         var kept = new List<KktPoint>();
         foreach (KktPoint p in points)
         {

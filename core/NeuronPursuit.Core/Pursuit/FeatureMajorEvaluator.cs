@@ -106,7 +106,21 @@ public sealed class FeatureMajorEvaluator
             ReadOnlySpan<double> input = l == 0 ? _inputs : _activations[l - 1];
             // ∇W_l[j, k] = ⟨G_l[j, ·], A_{l−1}[k, ·]⟩.
             Span<double> g = gradient.Slice(b.Offset, b.Count);
-            for (int j = 0; j < b.Rows; j++)
+            int j = 0;
+            // Two rows of G at a time: one load of A's rows per two products (the same sums, in the same order).
+            for (; j + 1 < b.Rows; j += 2)
+            {
+                ReadOnlySpan<double> g0 = signal.Slice(j * n, n), g1 = signal.Slice((j + 1) * n, n);
+                int k = 0;
+                for (; k + 3 < b.Columns; k += 4)
+                    DotFourTwice(g0, g1, input.Slice(k * n, 4 * n), g.Slice(j * b.Columns + k, 4), g.Slice((j + 1) * b.Columns + k, 4), n);
+                for (; k < b.Columns; k++)
+                {
+                    g[j * b.Columns + k] = DenseKernels.Dot(g0, input.Slice(k * n, n));
+                    g[(j + 1) * b.Columns + k] = DenseKernels.Dot(g1, input.Slice(k * n, n));
+                }
+            }
+            for (; j < b.Rows; j++)
             {
                 ReadOnlySpan<double> gj = signal.Slice(j * n, n);
                 int k = 0;
@@ -158,7 +172,53 @@ public sealed class FeatureMajorEvaluator
     {
         int width = Vector<double>.Count;
         int vectorEnd = n - n % width;
-        for (int j = 0; j < rows; j++)
+        int j = 0;
+        // Four rows of Z at a time: one load of A's four rows per sixteen products. Every z[j, i] gets the same sums in
+        // the same order as in the one-row loop below, so the result is the same to the bit.
+        for (; j + 3 < rows && columns >= 4; j += 4)
+        {
+            Span<double> z0 = z.Slice(j * n, n), z1 = z.Slice((j + 1) * n, n), z2 = z.Slice((j + 2) * n, n), z3 = z.Slice((j + 3) * n, n);
+            Span<Vector<double>> zv0 = MemoryMarshal.Cast<double, Vector<double>>(z0), zv1 = MemoryMarshal.Cast<double, Vector<double>>(z1);
+            Span<Vector<double>> zv2 = MemoryMarshal.Cast<double, Vector<double>>(z2), zv3 = MemoryMarshal.Cast<double, Vector<double>>(z3);
+            z.Slice(j * n, 4 * n).Clear();
+            int k = 0;
+            for (; k + 3 < columns; k += 4)
+            {
+                ReadOnlySpan<Vector<double>> a0 = MemoryMarshal.Cast<double, Vector<double>>(a.Slice(k * n, n));
+                ReadOnlySpan<Vector<double>> a1 = MemoryMarshal.Cast<double, Vector<double>>(a.Slice((k + 1) * n, n));
+                ReadOnlySpan<Vector<double>> a2 = MemoryMarshal.Cast<double, Vector<double>>(a.Slice((k + 2) * n, n));
+                ReadOnlySpan<Vector<double>> a3 = MemoryMarshal.Cast<double, Vector<double>>(a.Slice((k + 3) * n, n));
+                int r0 = j * columns + k, r1 = r0 + columns, r2 = r1 + columns, r3 = r2 + columns;
+                double c00 = m[r0], c01 = m[r0 + 1], c02 = m[r0 + 2], c03 = m[r0 + 3];
+                double c10 = m[r1], c11 = m[r1 + 1], c12 = m[r1 + 2], c13 = m[r1 + 3];
+                double c20 = m[r2], c21 = m[r2 + 1], c22 = m[r2 + 2], c23 = m[r2 + 3];
+                double c30 = m[r3], c31 = m[r3 + 1], c32 = m[r3 + 2], c33 = m[r3 + 3];
+                for (int v = 0; v < zv0.Length; v++)
+                {
+                    Vector<double> x0 = a0[v], x1 = a1[v], x2 = a2[v], x3 = a3[v];
+                    zv0[v] += (x0 * c00 + x1 * c01) + (x2 * c02 + x3 * c03);
+                    zv1[v] += (x0 * c10 + x1 * c11) + (x2 * c12 + x3 * c13);
+                    zv2[v] += (x0 * c20 + x1 * c21) + (x2 * c22 + x3 * c23);
+                    zv3[v] += (x0 * c30 + x1 * c31) + (x2 * c32 + x3 * c33);
+                }
+                for (int i = vectorEnd; i < n; i++)
+                {
+                    double x0 = a[k * n + i], x1 = a[(k + 1) * n + i], x2 = a[(k + 2) * n + i], x3 = a[(k + 3) * n + i];
+                    z0[i] += (x0 * c00 + x1 * c01) + (x2 * c02 + x3 * c03);
+                    z1[i] += (x0 * c10 + x1 * c11) + (x2 * c12 + x3 * c13);
+                    z2[i] += (x0 * c20 + x1 * c21) + (x2 * c22 + x3 * c23);
+                    z3[i] += (x0 * c30 + x1 * c31) + (x2 * c32 + x3 * c33);
+                }
+            }
+            for (; k < columns; k++)
+            {
+                DenseKernels.Axpy(m[j * columns + k], a.Slice(k * n, n), z0);
+                DenseKernels.Axpy(m[(j + 1) * columns + k], a.Slice(k * n, n), z1);
+                DenseKernels.Axpy(m[(j + 2) * columns + k], a.Slice(k * n, n), z2);
+                DenseKernels.Axpy(m[(j + 3) * columns + k], a.Slice(k * n, n), z3);
+            }
+        }
+        for (; j < rows; j++)
         {
             ReadOnlySpan<double> mj = m.Slice(j * columns, columns);
             Span<double> zj = z.Slice(j * n, n);
@@ -222,6 +282,53 @@ public sealed class FeatureMajorEvaluator
         r[1] = r1;
         r[2] = r2;
         r[3] = r3;
+    }
+
+    /// <summary><see cref="DotFour"/> for two rows g, h against the same four rows of A: one load of A per two products,
+    /// each sum accumulated in the same order as <see cref="DotFour"/>'s.</summary>
+    private static void DotFourTwice(ReadOnlySpan<double> g, ReadOnlySpan<double> h, ReadOnlySpan<double> a, Span<double> r, Span<double> q, int n)
+    {
+        ReadOnlySpan<Vector<double>> gv = MemoryMarshal.Cast<double, Vector<double>>(g);
+        ReadOnlySpan<Vector<double>> hv = MemoryMarshal.Cast<double, Vector<double>>(h);
+        ReadOnlySpan<Vector<double>> a0 = MemoryMarshal.Cast<double, Vector<double>>(a[..n]);
+        ReadOnlySpan<Vector<double>> a1 = MemoryMarshal.Cast<double, Vector<double>>(a.Slice(n, n));
+        ReadOnlySpan<Vector<double>> a2 = MemoryMarshal.Cast<double, Vector<double>>(a.Slice(2 * n, n));
+        ReadOnlySpan<Vector<double>> a3 = MemoryMarshal.Cast<double, Vector<double>>(a.Slice(3 * n, n));
+        Vector<double> s0 = Vector<double>.Zero, s1 = Vector<double>.Zero, s2 = Vector<double>.Zero, s3 = Vector<double>.Zero;
+        Vector<double> t0 = Vector<double>.Zero, t1 = Vector<double>.Zero, t2 = Vector<double>.Zero, t3 = Vector<double>.Zero;
+        for (int v = 0; v < gv.Length; v++)
+        {
+            Vector<double> x = gv[v], y = hv[v], c0 = a0[v], c1 = a1[v], c2 = a2[v], c3 = a3[v];
+            s0 += x * c0;
+            s1 += x * c1;
+            s2 += x * c2;
+            s3 += x * c3;
+            t0 += y * c0;
+            t1 += y * c1;
+            t2 += y * c2;
+            t3 += y * c3;
+        }
+        double r0 = Vector.Sum(s0), r1 = Vector.Sum(s1), r2 = Vector.Sum(s2), r3 = Vector.Sum(s3);
+        double q0 = Vector.Sum(t0), q1 = Vector.Sum(t1), q2 = Vector.Sum(t2), q3 = Vector.Sum(t3);
+        for (int i = gv.Length * Vector<double>.Count; i < n; i++)
+        {
+            r0 += g[i] * a[i];
+            r1 += g[i] * a[n + i];
+            r2 += g[i] * a[2 * n + i];
+            r3 += g[i] * a[3 * n + i];
+            q0 += h[i] * a[i];
+            q1 += h[i] * a[n + i];
+            q2 += h[i] * a[2 * n + i];
+            q3 += h[i] * a[3 * n + i];
+        }
+        r[0] = r0;
+        r[1] = r1;
+        r[2] = r2;
+        r[3] = r3;
+        q[0] = q0;
+        q[1] = q1;
+        q[2] = q2;
+        q[3] = q3;
     }
 
     /// <summary>x ← x ⊙ y.</summary>

@@ -24,7 +24,7 @@ public static class InitialDirection
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(options);
-        IReadOnlyList<KktPoint> points = KktSearch.Run(() => new NetworkNcf(network, data, options.Loss),
+        IReadOnlyList<KktPoint> points = ScreenedKktSearch.Run(() => new NetworkNcf(network, data, options.Loss),
             options.Restarts, seed, options.Ascent, options.Parallelism);
         if (options.InitialSign == 0) return points[0];
         foreach (KktPoint p in points)

@@ -2,8 +2,8 @@
 /// Neuron Pursuit (Kumar & Haupt, arXiv 2509.12154; docs/claims.md NP-1 to NP-3): the feature-major kernels against the core networks, the
 /// residual-NCF objective's gradient against finite differences and its identity with the loss gradient (so a
 /// duplicate of an existing neuron at a stationary point has value 0), the first direction against a brute-force
-/// NCF maximiser, recovery of a two-ReLU target with width 2, the inner stop rule on the post-addition plateau,
-/// network growth, and bit-for-bit reproducibility with 1 and 2 threads.
+/// NCF maximiser, recovery of a two-ReLU target with width 2, the inner stop rule on the post-addition plateau, the
+/// screened KKT search against the full one, network growth, and bit-for-bit reproducibility with 1 and 2 threads.
 module NeuronPursuit.Tests.Pursuit.PursuitTests
 
 open System
@@ -338,6 +338,32 @@ let private plateauTests =
         }
     ]
 
+let private screeningTests =
+    testList "screened KKT search" [
+        test "finds the full search's best value on the demo's stalled ridge with a fraction of the ascent steps, for any thread count" {
+            // Data seed 1 of the demo after iteration 1: every restart of the layer-1 search creeps along one ReLU ridge.
+            let data = HypercubeExample.TrainingSet(1L, 1000)
+            let o = PursuitOptions(MaxIterations = 1, PruneEpochs = 0)
+            let r = NeuronPursuitTrainer.Run(data, 2, Activations.Relu, o)
+            let search = CandidateSearch(r.Network, data, ReadOnlySpan r.Weights)
+            let create = search.Objective 1
+            let objective () = create.Invoke() :> IObjective<float>
+            let seed = NeuronPursuitTrainer.SearchSeed(1L, 2, 1)
+
+            let full =
+                NeuronPursuit.Core.Kkt.KktSearch.Run(Func<_> objective, o.Restarts, seed, o.Ascent, 2)
+
+            let screened =
+                ScreenedKktSearch.Run(Func<_> objective, o.Restarts, seed, o.Ascent, 2)
+
+            let one = ScreenedKktSearch.Run(Func<_> objective, o.Restarts, seed, o.Ascent, 1)
+            let steps (points: NeuronPursuit.Core.Kkt.KktPoint seq) = points |> Seq.sumBy (fun p -> p.Steps)
+            Expect.floatClose Accuracy.medium screened.[0].Value full.[0].Value "best value"
+            Expect.isLessThan (steps screened) (steps full / 2) "less than half the steps (5,850 of 17,244 when measured)"
+            Expect.equal [ for p in one -> p.Direction, p.Value ] [ for p in screened -> p.Direction, p.Value ] "1 or 2 threads"
+        }
+    ]
+
 let private descentTests =
     testList "fixed budget" [
         test "descend runs its epoch budget of full-batch gradient descent w <- w - eta grad L on (1/(2n))Σ(H − y)²" {
@@ -465,6 +491,7 @@ let tests =
         objectiveTests
         algorithmTests
         plateauTests
+        screeningTests
         descentTests
         growthTests
         statisticsTests
