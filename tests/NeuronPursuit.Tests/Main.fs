@@ -28,6 +28,7 @@ let allTests =
         Data.FileFormatTests.tests
         Flow.FlowTests.tests
         Flow.Dop853Tests.tests
+        Flow.ExplicitStepBitsTests.tests
         Flow.FlowEventTests.tests
         Flow.MethodOrderTests.tests
         Flow.SurfaceMethodTests.tests

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 using System.Numerics;
+using NeuronPursuit.Core.Numerics;
 
 namespace NeuronPursuit.Core.Flow;
 
@@ -19,6 +20,7 @@ public class ExplicitRungeKuttaStepper<T> : IRungeKuttaStepper<T> where T : stru
     private readonly T[]? _e;
     private readonly bool _fsal;
     private readonly T[] _stageArgument;
+    private readonly T[] _sum;
 
     /// <summary>Allocates the stages and buffers for the dimension.</summary>
     /// <param name="tableau">The method's tableau.</param>
@@ -35,6 +37,7 @@ public class ExplicitRungeKuttaStepper<T> : IRungeKuttaStepper<T> where T : stru
         K = new T[tableau.Stages][];
         for (int i = 0; i < K.Length; i++) K[i] = new T[dimension];
         _stageArgument = new T[dimension];
+        _sum = new T[dimension];
         Start = new T[dimension];
         End = new T[dimension];
         StartSlope = new T[dimension];
@@ -76,6 +79,12 @@ public class ExplicitRungeKuttaStepper<T> : IRungeKuttaStepper<T> where T : stru
     {
         int n = Dimension;
         dydt.CopyTo(K[0]);
+        if (typeof(T) == typeof(DoubleDouble))
+        {
+            StepByAxpys(system, t, y, h, yNew, error);
+            FinishStep(system, t, y, dydt, h, yNew, dydtNew);
+            return;
+        }
         // Stages 1 … s−1.
         for (int i = 1; i < K.Length; i++)
         {
@@ -103,6 +112,46 @@ public class ExplicitRungeKuttaStepper<T> : IRungeKuttaStepper<T> where T : stru
             for (int j = 0; j < _e.Length; j++) errorSum += _e[j] * K[j][k];
             error[k] = h * errorSum;
         }
+        FinishStep(system, t, y, dydt, h, yNew, dydtNew);
+    }
+
+    /// <summary>
+    /// The stages, solution and error estimate of <see cref="Step"/> as whole-vector updates y ← y + a·x
+    /// (<see cref="DenseKernels.Axpy{T}"/>, SIMD for <see cref="DoubleDouble"/>): element k sees the operations of the
+    /// loops in <see cref="Step"/> in the same order (a sum from zero, s += a_ij·k_j; then y + h·s), so the results are
+    /// the same bits, only the double-double arithmetic runs in vectors.
+    /// </summary>
+    private void StepByAxpys(IOdeSystem<T> system, T t, ReadOnlySpan<T> y, T h, Span<T> yNew, Span<T> error)
+    {
+        for (int i = 1; i < K.Length; i++)
+        {
+            Combine(_a[i], _sum);
+            y.CopyTo(_stageArgument);
+            DenseKernels.Axpy(h, _sum, _stageArgument);
+            system.Evaluate(t + _c[i] * h, _stageArgument, K[i]);
+        }
+        Combine(_b, _sum);
+        y.CopyTo(yNew);
+        DenseKernels.Axpy(h, _sum, yNew);
+        if (_e is null)
+        {
+            error.Clear();
+            return;
+        }
+        Combine(_e, _sum);
+        for (int k = 0; k < Dimension; k++) error[k] = h * _sum[k];
+    }
+
+    /// <summary>sum ← Σⱼ coefficients[j]·K[j], accumulated from zero in the order of j.</summary>
+    private void Combine(T[] coefficients, Span<T> sum)
+    {
+        sum.Fill(T.Zero);
+        for (int j = 0; j < coefficients.Length; j++) DenseKernels.Axpy(coefficients[j], K[j], sum);
+    }
+
+    /// <summary>f at the new point, and the step's record for the dense output.</summary>
+    private void FinishStep(IOdeSystem<T> system, T t, ReadOnlySpan<T> y, ReadOnlySpan<T> dydt, T h, Span<T> yNew, Span<T> dydtNew)
+    {
         // f at the new point: the last stage when FSAL (its argument is y_new), else one more evaluation.
         if (_fsal) K[^1].CopyTo(dydtNew);
         else system.Evaluate(t + h, yNew, dydtNew);
