@@ -11,6 +11,7 @@ open NeuronPursuit.Core.Data
 open NeuronPursuit.Core.Models
 open NeuronPursuit.Core.Numerics
 open NeuronPursuit.Core.Objectives
+open NeuronPursuit.Tests.Support.TestProblems
 
 /// A double-double with a random leading word and a trailing word far below it; every fifth entry is ±0.
 let private randomVector (random: SeededRandom) (n: int) =
@@ -34,8 +35,6 @@ let private scalarDot (x: DoubleDouble[]) (y: DoubleDouble[]) =
 
     (s.[0] + s.[1]) + (s.[2] + s.[3])
 
-let private bits (v: DoubleDouble) =
-    BitConverter.DoubleToInt64Bits v.Hi, BitConverter.DoubleToInt64Bits v.Lo
 
 
 /// The leading and trailing words of a vector, apart.
@@ -110,7 +109,7 @@ let tests =
                 let y = randomVector random n
                 let expected = scalarDot x y
                 let actual = DenseKernels.Dot<DoubleDouble>(ReadOnlySpan x, ReadOnlySpan y)
-                Expect.equal (bits actual) (bits expected) $"n = {n}: {actual} against {expected}"
+                Expect.equal (ddBits actual) (ddBits expected) $"n = {n}: {actual} against {expected}"
         }
 
         test "Axpy equals y[k] += a * x[k] bit for bit" {
@@ -127,7 +126,7 @@ let tests =
                     let expected = Array.map2 (fun (yk: DoubleDouble) xk -> yk + a * xk) y x
                     let actual = Array.copy y
                     DenseKernels.Axpy<DoubleDouble>(a, ReadOnlySpan x, Span actual)
-                    Expect.sequenceEqual (actual |> Array.map bits) (expected |> Array.map bits) $"n = {n}, a = {a}"
+                    Expect.sequenceEqual (actual |> Array.map ddBits) (expected |> Array.map ddBits) $"n = {n}, a = {a}"
         }
 
         test "ReLUᵖ in double-double equals the generic loop (slope·z, s^(p−1), its product with s, p·s^(p−1)·slope) bit for bit" {
@@ -156,11 +155,11 @@ let tests =
 
                     let s = slope * z.[i]
                     let sPowerMinusOne = Scalar.IntegerPower(s, power - 1)
-                    Expect.equal (bits value.[i]) (bits (sPowerMinusOne * s)) $"σ(z) at z = {z.[i]}, p = {power}"
+                    Expect.equal (ddBits value.[i]) (ddBits (sPowerMinusOne * s)) $"σ(z) at z = {z.[i]}, p = {power}"
 
                     Expect.equal
-                        (bits derivative.[i])
-                        (bits (DoubleDouble(float power) * sPowerMinusOne * slope))
+                        (ddBits derivative.[i])
+                        (ddBits (DoubleDouble(float power) * sPowerMinusOne * slope))
                         $"σ′(z) at z = {z.[i]}, p = {power}"
         }
 
@@ -174,8 +173,8 @@ let tests =
 
             let actualY = Array.copy y
             DenseKernels.Axpy<DoubleDouble>(DoubleDouble(2.0), ReadOnlySpan x, Span actualY)
-            Expect.sequenceEqual (actualY |> Array.map bits) (expectedY |> Array.map bits) "axpy with +∞"
-            Expect.equal (bits (DenseKernels.Dot<DoubleDouble>(ReadOnlySpan x, ReadOnlySpan y))) (bits (scalarDot x y)) "dot with +∞"
+            Expect.sequenceEqual (actualY |> Array.map ddBits) (expectedY |> Array.map ddBits) "axpy with +∞"
+            Expect.equal (ddBits (DenseKernels.Dot<DoubleDouble>(ReadOnlySpan x, ReadOnlySpan y))) (ddBits (scalarDot x y)) "dot with +∞"
             y.[6] <- DoubleDouble(Double.NegativeInfinity)
             let dot = DenseKernels.Dot<DoubleDouble>(ReadOnlySpan x, ReadOnlySpan y)
             Expect.isTrue (Double.IsNaN dot.Hi) $"∞ − ∞ is NaN, got {dot}"
@@ -197,7 +196,7 @@ let tests =
                     let rl = Array.zeroCreate n
                     SplitDoubleDoubleKernels.ScaledProduct(a, ReadOnlySpan xh, ReadOnlySpan xl, ReadOnlySpan sh, ReadOnlySpan sl, Span rh, Span rl)
                     let expectedProduct = Array.map2 (fun (xk: DoubleDouble) sk -> a * xk * sk) x s
-                    Expect.sequenceEqual (join rh rl |> Array.map bits) (expectedProduct |> Array.map bits) $"(a·x)·s, n = {n}"
+                    Expect.sequenceEqual (join rh rl |> Array.map ddBits) (expectedProduct |> Array.map ddBits) $"(a·x)·s, n = {n}"
                     let value = Array.zeroCreate n
                     let derivative = Array.zeroCreate n
                     PolynomialLeakyRelu(0.0, 2).Evaluate<DoubleDouble>(ReadOnlySpan x, Span value, Span derivative)
@@ -206,8 +205,8 @@ let tests =
                     let dh = Array.zeroCreate n
                     let dl = Array.zeroCreate n
                     SplitDoubleDoubleKernels.ReluSquare(ReadOnlySpan xh, ReadOnlySpan xl, Span vh, Span vl, Span dh, Span dl)
-                    Expect.sequenceEqual (join vh vl |> Array.map bits) (value |> Array.map bits) $"σ, n = {n}"
-                    Expect.sequenceEqual (join dh dl |> Array.map bits) (derivative |> Array.map bits) $"σ′, n = {n}"
+                    Expect.sequenceEqual (join vh vl |> Array.map ddBits) (value |> Array.map ddBits) $"σ, n = {n}"
+                    Expect.sequenceEqual (join dh dl |> Array.map ddBits) (derivative |> Array.map ddBits) $"σ′, n = {n}"
         }
 
         test "two-layer ReLU² loss, outputs and gradient in double-double agree with the generic passes to 2^-80, far beyond double" {
@@ -337,12 +336,12 @@ let tests =
                     Error(e.GetType())
 
             let expected =
-                outcome (fun () -> let v, _, g = referenceLossGradient network data huge in bits v, Array.map bits g)
+                outcome (fun () -> let v, _, g = referenceLossGradient network data huge in ddBits v, Array.map ddBits g)
 
             let actual =
                 outcome (fun () ->
                     let v = objective.ValueAndGradient(ReadOnlySpan huge, Span gradient)
-                    bits v, Array.map bits gradient)
+                    ddBits v, Array.map ddBits gradient)
 
             Expect.equal actual expected "same value and gradient, or the same rejection"
         }

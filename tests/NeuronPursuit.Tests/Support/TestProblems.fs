@@ -12,6 +12,11 @@ open NeuronPursuit.Core.Objectives
 
 type DD = DoubleDouble
 
+/// The two words of a double-double as bit patterns: equal exactly when the values are the same bits (signed zeros
+/// and NaN payloads included).
+let ddBits (v: DD) =
+    BitConverter.DoubleToInt64Bits v.Hi, BitConverter.DoubleToInt64Bits v.Lo
+
 let private dd (x: float) = DD(x)
 
 /// An initial-value problem y′ = f(t, y), y(0) = y₀, with its exact solution y(t).
