@@ -34,6 +34,7 @@ let allTests =
         Flow.SurfaceMethodTests.tests
         Invariants.InvariantTests.tests
         Cli.CliTests.tests
+        Cli.RunRecordTests.tests
         Cli.FlowCliTests.tests
         Cli.CheckCliTests.tests
         Checks.CheckTests.tests
