@@ -13,7 +13,11 @@ open NeuronPursuit.Core.Problems
 open NeuronPursuit.Cli.Arguments
 open NeuronPursuit.Cli.Inputs
 
-let private parser = lazy (ArgumentParser.Create<NpArgs>(programName = "np"))
+/// The parser, without Argu's check of the whole declaration at creation: the check forces every subcommand's options
+/// (their attributes, usage texts and parsers, ~100 cases), which took ~0.05 s of every start; a run computes only
+/// what its own subcommand needs. The check runs in the tests instead ("np command line").
+let private parser =
+    lazy (ArgumentParser.Create<NpArgs>(programName = "np", checkStructure = false))
 
 /// The first line of Argu's message, without its "ERROR: " prefix (np's own "np: " says that).
 let private arguMessage (e: ArguParseException) =
