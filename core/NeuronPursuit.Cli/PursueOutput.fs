@@ -153,15 +153,32 @@ let iterationRecord (it: PursuitIteration) : IterationRecord =
 
 /// A pruning trial in run.json.
 type PruningRecord =
-    { Pass: int
-      Layer: int
-      Index: int
-      AddedInIteration: int
-      LossRemoved: float
-      LossRefitted: float
-      Epochs: int64
-      Success: bool
-      Kept: bool }
+    {
+        Pass: int
+        Layer: int
+        Index: int
+        AddedInIteration: int
+        LossRemoved: float
+        LossRefitted: float
+        Epochs: int64
+        Success: bool
+        Kept: bool
+        /// loss_floor (success) | epoch_cap | converged | diverged | outpaced (stopped by the early rejection).
+        StopReason: string
+        /// kept | succeeded | failed: the epoch budget | failed: converged above the tolerance | failed: diverged |
+        /// stopped: cannot beat N epochs (another removal of the pass was refitted in N; the trial had run `epochs`).
+        Status: string
+    }
+
+/// A pruning trial's status in words (docs/pursuit.md, "Pruning").
+let pruningStatus (t: PruningTrial) =
+    match t.Reason with
+    | _ when t.Kept -> "kept"
+    | _ when t.Success -> "succeeded"
+    | InnerStopReason.Outpaced -> $"stopped: cannot beat {t.RivalEpochs.GetValueOrDefault()} epochs"
+    | InnerStopReason.EpochCap -> "failed: the epoch budget"
+    | InnerStopReason.Converged -> "failed: converged above the tolerance"
+    | reason -> $"failed: {RunRecord.snakeCase (string reason)}"
 
 /// Prediction metrics in run.json (on the label scale; null where they do not apply).
 type MetricsRecord =
@@ -429,7 +446,9 @@ let runRecord
                     LossRefitted = t.LossRefitted
                     Epochs = t.Epochs
                     Success = t.Success
-                    Kept = t.Kept } ]
+                    Kept = t.Kept
+                    StopReason = RunRecord.snakeCase (string t.Reason)
+                    Status = pruningStatus t } ]
           RefitEpochs =
             (match result.Refit with
              | null -> None

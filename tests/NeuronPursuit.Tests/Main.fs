@@ -41,6 +41,7 @@ let allTests =
         Pursuit.PursuitTests.tests
         Pursuit.ResidualNcfCrossTests.tests
         Pursuit.LearningTests.tests
+        Pursuit.WideKernelTests.tests
         Cli.PursueCliTests.tests
         Cli.PredictCliTests.tests
         Pursuit.StabilityTests.tests

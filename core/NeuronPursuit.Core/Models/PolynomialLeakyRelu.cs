@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 using System.Globalization;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using NeuronPursuit.Core.Numerics;
 
 namespace NeuronPursuit.Core.Models;
@@ -135,37 +137,75 @@ public sealed class PolynomialLeakyRelu : IActivation
     }
 
     /// <summary>
-    /// The double case with SIMD vectors and no branches: the sign of z is random in a network, so a
-    /// branch per element would be mispredicted half of the time. Same values as the generic loop.
+    /// The double case with SIMD vectors (512 bits where the machine has them) and no branches: the sign of z is random
+    /// in a network, so a branch per element would be mispredicted half of the time. Same values as the generic loop.
     /// </summary>
     private void EvaluateDouble(ReadOnlySpan<double> z, Span<double> value, Span<double> derivative)
     {
         int n = z.Length;
         value = value[..n];
         derivative = derivative[..n];
-        ReadOnlySpan<Vector<double>> zv = MemoryMarshal.Cast<double, Vector<double>>(z);
-        Span<Vector<double>> valueV = MemoryMarshal.Cast<double, Vector<double>>(value);
-        Span<Vector<double>> derivativeV = MemoryMarshal.Cast<double, Vector<double>>(derivative);
-        var alpha = new Vector<double>(Alpha);
-        var power = new Vector<double>(Power);
-        for (int v = 0; v < zv.Length; v++)
+        int power = Power;
+        int i = 0;
+        if (Vector512.IsHardwareAccelerated)
         {
-            Vector<double> slope = Vector.ConditionalSelect(Vector.GreaterThan(zv[v], Vector<double>.Zero), Vector<double>.One, alpha);
-            Vector<double> s = slope * zv[v];
-            Vector<double> sPowerMinusOne = Vector<double>.One;
-            for (int k = 1; k < Power; k++) sPowerMinusOne *= s;
-            valueV[v] = sPowerMinusOne * s;
-            derivativeV[v] = Power == 1 ? slope : power * sPowerMinusOne * slope;
+            // Every element on its own: eight per vector give the same values as four.
+            ref double z0 = ref MemoryMarshal.GetReference(z);
+            ref double value0 = ref MemoryMarshal.GetReference(value);
+            ref double derivative0 = ref MemoryMarshal.GetReference(derivative);
+            var alpha = Vector512.Create(Alpha);
+            for (; i + 8 <= n; i += 8)
+            {
+                Evaluate(Vector512.LoadUnsafe(ref z0, (nuint)i), alpha, power, out Vector512<double> v, out Vector512<double> d);
+                v.StoreUnsafe(ref value0, (nuint)i);
+                d.StoreUnsafe(ref derivative0, (nuint)i);
+            }
         }
-        for (int i = zv.Length * Vector<double>.Count; i < n; i++)
+        else
+        {
+            ReadOnlySpan<Vector<double>> zv = MemoryMarshal.Cast<double, Vector<double>>(z);
+            Span<Vector<double>> valueV = MemoryMarshal.Cast<double, Vector<double>>(value);
+            Span<Vector<double>> derivativeV = MemoryMarshal.Cast<double, Vector<double>>(derivative);
+            var alpha = new Vector<double>(Alpha);
+            var p = new Vector<double>(power);
+            for (int v = 0; v < zv.Length; v++)
+            {
+                Vector<double> slope = Vector.ConditionalSelect(Vector.GreaterThan(zv[v], Vector<double>.Zero), Vector<double>.One, alpha);
+                Vector<double> s = slope * zv[v];
+                Vector<double> sPowerMinusOne = Vector<double>.One;
+                for (int k = 1; k < power; k++) sPowerMinusOne *= s;
+                valueV[v] = sPowerMinusOne * s;
+                derivativeV[v] = power == 1 ? slope : p * sPowerMinusOne * slope;
+            }
+            i = zv.Length * Vector<double>.Count;
+        }
+        for (; i < n; i++)
         {
             double slope = z[i] > 0.0 ? 1.0 : Alpha;
             double s = slope * z[i];
             double sPowerMinusOne = 1.0;
-            for (int k = 1; k < Power; k++) sPowerMinusOne *= s;
+            for (int k = 1; k < power; k++) sPowerMinusOne *= s;
             value[i] = sPowerMinusOne * s;
-            derivative[i] = Power * sPowerMinusOne * slope;
+            derivative[i] = power == 1 ? slope : power * sPowerMinusOne * slope;
         }
+    }
+
+    /// <summary>σ(z) and σ′(z) of eight pre-activations with the operations of the double loop (the same values), for
+    /// kernels that apply σ to a pre-activation still in a register.</summary>
+    /// <param name="z">Eight pre-activations.</param>
+    /// <param name="alpha">α in every lane.</param>
+    /// <param name="power">p.</param>
+    /// <param name="value">σ(z).</param>
+    /// <param name="derivative">σ′(z).</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void Evaluate(Vector512<double> z, Vector512<double> alpha, int power, out Vector512<double> value, out Vector512<double> derivative)
+    {
+        Vector512<double> slope = Vector512.ConditionalSelect(Vector512.GreaterThan(z, Vector512<double>.Zero), Vector512<double>.One, alpha);
+        Vector512<double> s = slope * z;
+        Vector512<double> sPowerMinusOne = Vector512<double>.One;
+        for (int k = 1; k < power; k++) sPowerMinusOne *= s;
+        value = sPowerMinusOne * s;
+        derivative = power == 1 ? slope : Vector512.Create((double)power) * sPowerMinusOne * slope;
     }
 
     /// <inheritdoc/>

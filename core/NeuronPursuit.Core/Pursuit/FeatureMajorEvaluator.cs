@@ -15,11 +15,15 @@ namespace NeuronPursuit.Core.Pursuit;
 /// <see cref="HomogeneousNetwork.Backward{T}"/> up to summation order. It also provides the candidate
 /// features of Neuron Pursuit: the post-activations h_{l−1}(xᵢ) and the output sensitivities
 /// J_{l+1}(xᵢ) = ∂H(xᵢ)/∂z_{l+1} (the residual NCF of docs/claims.md (Notation and background); NP-3).
+/// <para>Where the machine has 512-bit vectors, the hot loops run on <see cref="WideFeatureMajorKernels"/>, which give
+/// the same bits as the <see cref="Vector{T}"/> loops here (the reference).</para>
 /// <para>Inputs are validated once, at construction; the passes allocate nothing. Not thread-safe.</para>
 /// </summary>
 public sealed class FeatureMajorEvaluator
 {
     private readonly double[] _inputs;       // d × n
+    private readonly double[]? _inputPairs;  // the inputs' rows interleaved for the wide gradient kernel, or null
+    private readonly bool _wide;              // whether the passes use WideFeatureMajorKernels (the same bits)
     private readonly double[][] _activations; // per hidden layer, k_l × n
     private readonly double[][] _derivatives; // per hidden layer, k_l × n
     private readonly double[] _signalA;
@@ -31,6 +35,16 @@ public sealed class FeatureMajorEvaluator
     /// <param name="x">X, n × d row-major, finite.</param>
     /// <exception cref="ArgumentException">X's length is not a multiple of d, or X holds NaN/∞.</exception>
     public FeatureMajorEvaluator(FeedForwardNetwork network, ReadOnlySpan<double> x)
+        : this(network, x, WideFeatureMajorKernels.IsSupported)
+    {
+    }
+
+    /// <summary>Binds a network to inputs X, with the 512-bit kernels or the reference <see cref="Vector{T}"/> ones (the
+    /// same bits; tests compare them).</summary>
+    /// <param name="network">The network (bias-free feed-forward).</param>
+    /// <param name="x">X, n × d row-major, finite.</param>
+    /// <param name="wide">Whether to use <see cref="WideFeatureMajorKernels"/> (only where they are supported).</param>
+    internal FeatureMajorEvaluator(FeedForwardNetwork network, ReadOnlySpan<double> x, bool wide)
     {
         ArgumentNullException.ThrowIfNull(network);
         Network = network;
@@ -39,6 +53,12 @@ public sealed class FeatureMajorEvaluator
         SampleCount = n;
         _inputs = new double[d * n];
         DenseKernels.Transpose(x, _inputs, n, d);
+        _wide = wide && WideFeatureMajorKernels.IsSupported;
+        if (_wide)
+        {
+            _inputPairs = new double[WideFeatureMajorKernels.InterleavedLength(d, n)];
+            WideFeatureMajorKernels.Interleave(_inputs, d, n, _inputPairs);
+        }
         IReadOnlyList<int> widths = network.HiddenWidths;
         _activations = new double[widths.Count][];
         _derivatives = new double[widths.Count][];
@@ -80,12 +100,19 @@ public sealed class FeatureMajorEvaluator
         {
             LayerBlock b = blocks[l];
             Span<double> z = _signalA.AsSpan(0, b.Rows * n);
-            CombineRows(w.Slice(b.Offset, b.Count), b.Rows, b.Columns, input, z, n);
-            Network.Activation.Evaluate<double>(z, _activations[l], _derivatives[l]);
+            if (_wide)
+                WideFeatureMajorKernels.CombineRowsActivate(w.Slice(b.Offset, b.Count), b.Rows, b.Columns, input, z, n, Network.Activation,
+                    _activations[l], _derivatives[l]);
+            else
+            {
+                CombineRows(w.Slice(b.Offset, b.Count), b.Rows, b.Columns, input, z, n);
+                Network.Activation.Evaluate<double>(z, _activations[l], _derivatives[l]);
+            }
             input = _activations[l];
         }
         LayerBlock output = blocks[hidden];
-        CombineRows(w.Slice(output.Offset, output.Count), 1, output.Columns, input, _outputs, n);
+        if (_wide) WideFeatureMajorKernels.CombineRows(w.Slice(output.Offset, output.Count), 1, output.Columns, input, _outputs, n);
+        else CombineRows(w.Slice(output.Offset, output.Count), 1, output.Columns, input, _outputs, n);
     }
 
     /// <summary>
@@ -106,6 +133,15 @@ public sealed class FeatureMajorEvaluator
             ReadOnlySpan<double> input = l == 0 ? _inputs : _activations[l - 1];
             // ∇W_l[j, k] = ⟨G_l[j, ·], A_{l−1}[k, ·]⟩.
             Span<double> g = gradient.Slice(b.Offset, b.Count);
+            if (l == 0 && _inputPairs is not null)
+            {
+                // The first layer's inputs are constant: their interleaved copy feeds the wide kernel (the same bits).
+                WideFeatureMajorKernels.Gradient(signal, b.Rows, input, _inputPairs, b.Columns, g, n);
+                for (int r = 0; r < b.Rows; r++)
+                    for (int k = WideFeatureMajorKernels.PairedColumns(b.Columns); k < b.Columns; k++)
+                        g[r * b.Columns + k] = DenseKernels.Dot(signal.Slice(r * n, n), input.Slice(k * n, n));
+                break;
+            }
             int j = 0;
             // Two rows of G at a time: one load of A's rows per two products (the same sums, in the same order).
             for (; j + 1 < b.Rows; j += 2)
@@ -130,8 +166,13 @@ public sealed class FeatureMajorEvaluator
             if (l == 0) break;
             // G_{l−1} = (W_lᵀ G_l) ⊙ σ′(Z_{l−1}).
             Span<double> previous = next.AsSpan(0, b.Columns * n);
-            CombineRowsTransposed(w.Slice(b.Offset, b.Count), b.Rows, b.Columns, signal, previous, n);
-            Multiply(previous, _derivatives[l - 1]);
+            if (_wide)
+                WideFeatureMajorKernels.CombineRowsTransposedTimes(w.Slice(b.Offset, b.Count), b.Rows, b.Columns, signal, _derivatives[l - 1], previous, n);
+            else
+            {
+                CombineRowsTransposed(w.Slice(b.Offset, b.Count), b.Rows, b.Columns, signal, previous, n);
+                Multiply(previous, _derivatives[l - 1]);
+            }
             signal = previous;
             (next, spare) = (spare, next);
         }

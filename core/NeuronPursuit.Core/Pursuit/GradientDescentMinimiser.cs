@@ -18,8 +18,8 @@ public delegate bool EpochMonitor(long epoch, double loss, ReadOnlySpan<double> 
 /// <summary>
 /// Full-batch gradient descent w ← w − η∇ℒ(w) on ℒ = (1/n)Σℓ (default (1/(2n))Σ(H − y)²), one step per epoch, over all
 /// weights, until the <see cref="InnerStopRule"/> fires (Neuron Pursuit's minimisation, docs/claims.md NP-3): converged,
-/// at the loss floor or the epoch cap, diverged (a non-finite or exploding loss), stopped by a monitor (validation), or
-/// interrupted through the options' cancellation token. The epoch loop allocates nothing.
+/// at the loss floor or the epoch cap, diverged (a non-finite or exploding loss), stopped by a monitor (validation),
+/// outpaced in a race (pruning), or interrupted through the options' cancellation token. The epoch loop allocates nothing.
 /// </summary>
 public static class GradientDescentMinimiser
 {
@@ -32,16 +32,17 @@ public static class GradientDescentMinimiser
     /// <param name="monitor">Called every stop window, or null.</param>
     /// <param name="estimateSharpness">Whether to estimate λ_max of ∇²ℒ at the start before the first step (the
     /// stability check η &lt; 2/λ_max); it is estimated after a divergence in any case.</param>
+    /// <param name="race">The race this minimisation runs in, or null (see the other overload).</param>
     /// <returns>Epochs, losses, why it stopped and, when estimated, λ_max at the start.</returns>
     public static MinimisationResult Minimise(FeedForwardNetwork network, DataSet<double> data, Span<double> w,
         PursuitOptions options, IProgress<(long Epoch, double Loss)>? progress = null, EpochMonitor? monitor = null,
-        bool estimateSharpness = false)
+        bool estimateSharpness = false, FewestEpochs? race = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ITrainingLoss kernel = TrainingLoss.Create(options.Loss, network, data);
         double[] start = w.ToArray();
         EigenvalueEstimate? sharpness = estimateSharpness ? LossSharpness.TryAt(options.Loss, network, data, start) : null;
-        MinimisationResult result = Minimise(kernel, w, options, progress, monitor);
+        MinimisationResult result = Minimise(kernel, w, options, progress, monitor, race);
         if (result.Reason == InnerStopReason.Diverged) sharpness ??= LossSharpness.TryAt(options.Loss, network, data, start);
         return result with { Sharpness = sharpness };
     }
@@ -53,11 +54,14 @@ public static class GradientDescentMinimiser
     /// epoch).</param>
     /// <param name="progress">Receives (epoch, loss) every 1000 epochs, or null.</param>
     /// <param name="monitor">Called every <see cref="PursuitOptions.StopWindow"/> epochs, or null.</param>
+    /// <param name="race">The race this minimisation runs in, or null: once the stop rule would take another step at an
+    /// epoch count at which a concurrent run has already reached the goal, the step cannot make this run the fastest, and
+    /// it stops (<see cref="InnerStopReason.Outpaced"/>). The path up to that point is the one without the race.</param>
     /// <remarks>The divergence test's reference loss is ℒ(0), the loss of the zero network (<see cref="InnerStopRule"/>);
     /// the options' cancellation token is checked every epoch.</remarks>
     /// <returns>Epochs, losses and why it stopped.</returns>
     public static MinimisationResult Minimise(ITrainingLoss kernel, Span<double> w, PursuitOptions options,
-        IProgress<(long Epoch, double Loss)>? progress = null, EpochMonitor? monitor = null)
+        IProgress<(long Epoch, double Loss)>? progress = null, EpochMonitor? monitor = null, FewestEpochs? race = null)
     {
         ArgumentNullException.ThrowIfNull(kernel);
         ArgumentNullException.ThrowIfNull(options);
@@ -75,6 +79,7 @@ public static class GradientDescentMinimiser
             loss = kernel.ValueAndGradient(w, gradient);
             if (epoch % options.RecordEvery == 0) { epochs.Add(epoch); losses.Add(loss); }
             if (rule.ShouldStop(epoch, loss, out reason)) break;
+            if (race is not null && !race.CanStillWin(epoch)) { reason = InnerStopReason.Outpaced; break; }
             if (cancellation.IsCancellationRequested) { reason = InnerStopReason.Interrupted; break; }
             if (monitor is not null && epoch > 0 && epoch % options.StopWindow == 0 && monitor(epoch, loss, w))
             {

@@ -22,6 +22,10 @@ public enum InnerStopReason
 
     /// <summary>The caller's cancellation token was signalled (e.g. Ctrl-C).</summary>
     Interrupted,
+
+    /// <summary>A concurrent minimisation of the same race reached the goal in as few or fewer epochs than this one has
+    /// taken without reaching it (<see cref="FewestEpochs"/>: the pruning pass's early rejection).</summary>
+    Outpaced,
 }
 
 /// <summary>

@@ -77,6 +77,75 @@ let tests =
                  |> Seq.forall (fun t -> not t.Success))
                 "neither teacher neuron can go"
         }
+        test "early rejection of pruning trials keeps the same removal, refit and network as running every trial out, with 1 or 2 threads" {
+            let data = teacher ()
+            let net = FeedForwardNetwork(5, [| 2 |], Activations.Relu)
+            let mutable w = [||]
+            // The teacher 2 % off, and a third neuron with a small output weight: removing it leaves a refit of some
+            // epochs, while removing a teacher neuron does not fit.
+            let wider =
+                NetworkGrowth.AddNeuron(
+                    net,
+                    ReadOnlySpan(teacherWeights () |> Array.map (fun v -> 1.02 * v)),
+                    1,
+                    ReadOnlySpan [| 0.3; -0.2; 0.1; 0.5; 0.0 |],
+                    ReadOnlySpan [| 0.05 |],
+                    &w
+                )
+
+            let origins: Collections.Generic.IReadOnlyList<Collections.Generic.IReadOnlyList<int>> =
+                [| [| 1; 2; 3 |] :> Collections.Generic.IReadOnlyList<int> |]
+
+            let prune early threads =
+                NeuronPruning.Run(wider, Array.copy w, origins, data, PursuitOptions(PruneEpochs = 3000, Parallelism = threads), early)
+
+            let reference = prune false 1
+
+            let keptOf (o: NeuronPruning.Outcome) =
+                [ for t in o.Trials do
+                      if t.Kept then
+                          (t.Pass, t.Layer, t.Index, t.Epochs, BitConverter.DoubleToInt64Bits t.LossRefitted) ]
+
+            Expect.isNonEmpty (keptOf reference) "a removal is kept"
+            let (_, _, _, firstEpochs, _) = (keptOf reference).Head
+            Expect.isGreaterThan firstEpochs 0L "after a refit of some epochs"
+            Expect.isTrue (reference.Trials |> Seq.forall (fun t -> t.Reason <> InnerStopReason.Outpaced)) "no trial stopped early without it"
+
+            for threads in [ 1; 2 ] do
+                let early = prune true threads
+                Expect.equal (List.ofSeq early.Network.HiddenWidths) (List.ofSeq reference.Network.HiddenWidths) $"widths, {threads} threads"
+                Expect.equal early.Weights reference.Weights $"the refitted weights bit for bit, {threads} threads"
+                Expect.equal (keptOf early) (keptOf reference) $"the kept removals and their refits, {threads} threads"
+
+                for t, r in Seq.zip early.Trials reference.Trials do
+                    if t.Reason = InnerStopReason.Outpaced then
+                        let fastest =
+                            keptOf reference |> List.find (fun (pass, _, _, _, _) -> pass = t.Pass)
+
+                        let (_, _, _, epochs, _) = fastest
+                        Expect.isFalse t.Success "a stopped trial is no success"
+                        Expect.isGreaterThanOrEqual t.Epochs epochs "it stopped no earlier than the kept refit's epochs"
+                        Expect.isTrue (t.RivalEpochs.Value >= epochs && t.RivalEpochs.Value <= t.Epochs) "its rival's epochs"
+                        Expect.isFalse (r.Success && r.Epochs <= epochs) "run out, it would not have been as fast as the kept one"
+                    else
+                        Expect.equal (t.Epochs, t.LossRefitted, t.Success) (r.Epochs, r.LossRefitted, r.Success) "a trial run out is unchanged"
+
+            let stopped = prune true 1
+            Expect.isTrue (stopped.Trials |> Seq.exists (fun t -> t.Reason = InnerStopReason.Outpaced)) "the rule stopped a trial here"
+            Expect.isLessThan (stopped.Trials |> Seq.sumBy (fun t -> t.Epochs)) (reference.Trials |> Seq.sumBy (fun t -> t.Epochs)) "and saved epochs"
+        }
+        test "the fewest epochs of a race is the minimum reported, in any order from any thread, and only runs below it can win" {
+            let race = FewestEpochs()
+            Expect.isTrue (race.CanStillWin 1_000_000L) "no bound before a run has finished"
+            let reported = [| 700L; 300L; 900L; 301L; 300L; 5000L |]
+
+            Threading.Tasks.Parallel.ForEach(reported, (fun (e: int64) -> race.Reached e))
+            |> ignore
+
+            Expect.equal race.Value 300L "the minimum"
+            Expect.isTrue (race.CanStillWin 299L) "a run at 299 epochs can still finish in 300"
+            Expect.isFalse (race.CanStillWin 300L) "a run at 300 epochs without the goal needs 301 or more"
+        }
         test "NP with pruning on the teacher: width 2, exact, the trials logged" {
             let r =
                 Pursuit.run Pursuit.defaults (Problem.parse "example=two-relu-teacher net=ff widths=1 loss=square-mean")

@@ -1,0 +1,112 @@
+// SPDX-License-Identifier: MIT
+/// The 512-bit kernels of the feature-major evaluator against its Vector<T> loops, the reference (docs/pursuit.md,
+/// "Cost"): the forward pass (outputs, post-activations) and the gradient (which takes σ′) must agree bit for bit, over shapes that
+/// leave tails of every kind (samples not a multiple of 8 or 4, inputs and widths not a multiple of 4, odd widths) and
+/// activations with α ≠ 0 and p > 1. Where the machine has no 512-bit vectors both evaluators run the reference.
+module NeuronPursuit.Tests.Pursuit.WideKernelTests
+
+open System
+open System.Numerics
+open Expecto
+open NeuronPursuit.Core.Models
+open NeuronPursuit.Core.Numerics
+open NeuronPursuit.Core.Pursuit
+
+let private bits (x: ReadOnlySpan<float>) =
+    Array.map BitConverter.DoubleToInt64Bits (x.ToArray())
+
+/// (d, hidden widths, n).
+let private shapes =
+    [ 20, [| 4; 2 |], 1000
+      20, [| 3; 2 |], 1003
+      20, [| 6; 3 |], 998
+      5, [| 1 |], 8
+      7, [| 5; 1; 3 |], 61
+      4, [| 2; 7 |], 13
+      23, [| 9 |], 37 ]
+
+/// ⟨x, y⟩ as DenseKernels' Vector<T> loop takes it: two accumulators of fused multiply–adds over alternate vectors,
+/// their lane sum, then the last elements one by one (the semantics the 512-bit loop must keep).
+let private referenceDot (x: float[]) (y: float[]) =
+    let lanes = Vector<float>.Count
+    let n = x.Length
+    let mutable sum = 0.0
+    let mutable k = 0
+
+    if n >= 2 * lanes then
+        let vectors = n / lanes
+        let load (a: float[]) v = Vector<float>(a, v * lanes)
+        let mutable s0 = Vector<float>.Zero
+        let mutable s1 = Vector<float>.Zero
+        let mutable v = 0
+
+        while v + 1 < vectors do
+            s0 <- Vector.FusedMultiplyAdd(load x v, load y v, s0)
+            s1 <- Vector.FusedMultiplyAdd(load x (v + 1), load y (v + 1), s1)
+            v <- v + 2
+
+        if v < vectors then
+            s0 <- Vector.FusedMultiplyAdd(load x v, load y v, s0)
+
+        sum <- Vector.Sum(s0 + s1)
+        k <- vectors * lanes
+
+    while k < n do
+        sum <- Math.FusedMultiplyAdd(x.[k], y.[k], sum)
+        k <- k + 1
+
+    sum
+
+let tests =
+    testList "512-bit feature-major kernels" [
+        test "the wide forward and backward passes give the reference's bits" {
+            let random = SeededRandom 91L
+
+            for sigma in
+                [ Activations.Relu
+                  Activations.LeakyReluPower(0.1, 2)
+                  Activations.ReluPower(3) ] do
+                for d, widths, n in shapes do
+                    let what =
+                        $"""{sigma.Specification}, d = {d}, widths ({String.Join(",", widths)}), n = {n}"""
+
+                    let net = FeedForwardNetwork(d, widths, sigma)
+                    // Inputs ±1 and Gaussian, every seventh one zero (kinks and exact zeros).
+                    let x =
+                        Array.init (n * d) (fun k ->
+                            if k % 7 = 3 then 0.0
+                            elif k % 2 = 0 then float (2 * (k % 3 % 2) - 1)
+                            else random.NextGaussian())
+
+                    let w =
+                        Array.init net.ParameterCount (fun k -> if k % 11 = 5 then 0.0 else 0.5 * random.NextGaussian())
+
+                    let c = Array.init n (fun _ -> random.NextGaussian())
+                    let reference = FeatureMajorEvaluator(net, ReadOnlySpan x, false)
+                    let wide = FeatureMajorEvaluator(net, ReadOnlySpan x, true)
+                    reference.Forward(ReadOnlySpan w)
+                    wide.Forward(ReadOnlySpan w)
+                    Expect.equal (bits wide.Outputs) (bits reference.Outputs) $"outputs, {what}"
+
+                    for l in 1 .. widths.Length do
+                        Expect.equal (bits (wide.PostActivations l)) (bits (reference.PostActivations l)) $"layer {l}, {what}"
+
+                    let gw = Array.zeroCreate net.ParameterCount
+                    let gr = Array.zeroCreate net.ParameterCount
+                    reference.Backward(ReadOnlySpan w, ReadOnlySpan c, Span gr)
+                    wide.Backward(ReadOnlySpan w, ReadOnlySpan c, Span gw)
+                    Expect.equal (bits (ReadOnlySpan gw)) (bits (ReadOnlySpan gr)) $"gradient, {what}"
+        }
+        test "the inner product gives the bits of the two-accumulator Vector<T> loop at every length" {
+            let random = SeededRandom 92L
+
+            for n in [ 0..41 ] @ [ 999; 1000; 1003; 1004 ] do
+                let x = Array.init n (fun _ -> random.NextGaussian())
+                let y = Array.init n (fun _ -> random.NextGaussian())
+
+                Expect.equal
+                    (BitConverter.DoubleToInt64Bits(DenseKernels.Dot(ReadOnlySpan x, ReadOnlySpan y)))
+                    (BitConverter.DoubleToInt64Bits(referenceDot x y))
+                    $"n = {n}"
+        }
+    ]
