@@ -76,6 +76,18 @@ let run
     ProblemOptions.allowOnly "check" [] problemArgs
 
     if args.Contains CheckArgs.List then
+        // The list runs nothing and writes nothing, so an option that asks for a run (names, --full, --out) is refused
+        // rather than ignored.
+        match args.GetAllResults() |> List.filter (fun a -> a <> CheckArgs.List) with
+        | other :: _ ->
+            let flag =
+                match other with
+                | Names _ -> "check names"
+                | _ -> args.Parser.GetArgumentCaseInfo(other).Name.Value
+
+            raise (UsageError $"check: --list prints the checks and runs nothing; it takes no {flag}.")
+        | [] -> ()
+
         for c in Registry.all do
             out.WriteLine($"{c.Name, -28} {c.Claim} ({c.Source})")
 

@@ -19,6 +19,12 @@ let tests =
             for c in Registry.all do
                 Expect.isTrue (lines |> Array.exists (fun l -> l.StartsWith(c.Name + " "))) $"{c.Name} listed"
         }
+        test "--list with an option that asks for a run is one line on stderr and exit 2, nothing written" {
+            let dir = Path.Combine(tempDir (), "listed")
+            np [ "check"; "--list"; "--out"; dir ] |> expectOneLineError 2 "--out"
+            np [ "check"; "--list"; "origin-plateau" ] |> expectOneLineError 2 "check names"
+            Expect.isFalse (Directory.Exists dir) "no folder written"
+        }
         test "an unknown check name is one line on stderr and exit 2" { np [ "check"; "no-such-claim" ] |> expectOneLineError 2 "no-such-claim" }
         test "a run prints the verdict and writes report.md, checks.csv and run.json; exit 0 when nothing fails" {
             let dir = Path.Combine(tempDir (), "checks")
