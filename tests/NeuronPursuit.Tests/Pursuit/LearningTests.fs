@@ -23,6 +23,27 @@ let private teacher () =
 let private teacherWeights () =
     [| 1.0; 1.0; 0.0; 0.0; 0.0; 0.0; 0.0; 1.0; 0.0; 0.0; 1.0; -1.0 |]
 
+/// The teacher's (2) net, its weights mapped by `scale`, with a third hidden neuron of incoming weights
+/// (0.3, −0.2, 0.1, 0.5, 0) and output weight `outgoing` (added in iteration 3); returns the net, its weights and the
+/// neurons' origins.
+let private teacherWithThirdNeuron (scale: float -> float) (outgoing: float) =
+    let mutable w = [||]
+
+    let wider =
+        NetworkGrowth.AddNeuron(
+            FeedForwardNetwork(5, [| 2 |], Activations.Relu),
+            ReadOnlySpan(teacherWeights () |> Array.map scale),
+            1,
+            ReadOnlySpan [| 0.3; -0.2; 0.1; 0.5; 0.0 |],
+            ReadOnlySpan [| outgoing |],
+            &w
+        )
+
+    let origins: Collections.Generic.IReadOnlyList<Collections.Generic.IReadOnlyList<int>> =
+        [| [| 1; 2; 3 |] :> Collections.Generic.IReadOnlyList<int> |]
+
+    wider, w, origins
+
 let tests =
     testList "Neuron Pursuit as a learner" [
         test "removing the neuron just added gives back the network and its weights" {
@@ -46,21 +67,8 @@ let tests =
         }
         test "pruning removes a neuron the exact fit does not need, and keeps the teacher's" {
             let data = teacher ()
-            let net = FeedForwardNetwork(5, [| 2 |], Activations.Relu)
-            let mutable w = [||]
             // A third neuron with incoming weights but a zero output weight: the fit does not need it.
-            let wider =
-                NetworkGrowth.AddNeuron(
-                    net,
-                    ReadOnlySpan(teacherWeights ()),
-                    1,
-                    ReadOnlySpan [| 0.3; -0.2; 0.1; 0.5; 0.0 |],
-                    ReadOnlySpan [| 0.0 |],
-                    &w
-                )
-
-            let origins: Collections.Generic.IReadOnlyList<Collections.Generic.IReadOnlyList<int>> =
-                [| [| 1; 2; 3 |] :> Collections.Generic.IReadOnlyList<int> |]
+            let wider, w, origins = teacherWithThirdNeuron id 0.0
 
             let outcome =
                 NeuronPruning.Run(wider, w, origins, data, PursuitOptions(PruneEpochs = 2000, Parallelism = 2))
@@ -79,22 +87,9 @@ let tests =
         }
         test "early rejection of pruning trials keeps the same removal, refit and network as running every trial out, with 1 or 2 threads" {
             let data = teacher ()
-            let net = FeedForwardNetwork(5, [| 2 |], Activations.Relu)
-            let mutable w = [||]
             // The teacher 2 % off, and a third neuron with a small output weight: removing it leaves a refit of some
             // epochs, while removing a teacher neuron does not fit.
-            let wider =
-                NetworkGrowth.AddNeuron(
-                    net,
-                    ReadOnlySpan(teacherWeights () |> Array.map (fun v -> 1.02 * v)),
-                    1,
-                    ReadOnlySpan [| 0.3; -0.2; 0.1; 0.5; 0.0 |],
-                    ReadOnlySpan [| 0.05 |],
-                    &w
-                )
-
-            let origins: Collections.Generic.IReadOnlyList<Collections.Generic.IReadOnlyList<int>> =
-                [| [| 1; 2; 3 |] :> Collections.Generic.IReadOnlyList<int> |]
+            let wider, w, origins = teacherWithThirdNeuron (fun v -> 1.02 * v) 0.05
 
             let prune early threads =
                 NeuronPruning.Run(wider, Array.copy w, origins, data, PursuitOptions(PruneEpochs = 3000, Parallelism = threads), early)
