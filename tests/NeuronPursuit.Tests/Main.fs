@@ -12,6 +12,7 @@ let allTests =
         Numerics.DualTests.tests
         Numerics.TranscendentalTests.tests
         Numerics.LuDecompositionTests.tests
+        Numerics.HouseholderQlTests.tests
         Numerics.DoubleDoubleKernelTests.tests
         Numerics.FeatureMajorKernelTests.tests
         Models.NetworkPropertyTests.tests

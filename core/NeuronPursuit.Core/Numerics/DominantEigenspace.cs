@@ -5,7 +5,7 @@ namespace NeuronPursuit.Core.Numerics;
 /// The eigenpairs of largest magnitude of a dense symmetric n × n matrix M: M ≈ Σᵢ μᵢ uᵢuᵢᵀ over an orthonormal set
 /// of b vectors, by block subspace iteration with Rayleigh–Ritz (Golub &amp; Van Loan, Matrix Computations, 4th ed.,
 /// §8.2.4 and §8.1.3; Saad, Numerical Methods for Large Eigenvalue Problems, 2011, §5.2): V ← orth(M V) a few times,
-/// then the b × b matrix VᵀMV is diagonalised (<see cref="JacobiEigen"/>) and its eigenvectors rotate V. The pairs
+/// then the b × b matrix VᵀMV is diagonalised (<see cref="HouseholderQl"/>) and its eigenvectors rotate V. The pairs
 /// whose |μ| stands far above the rest converge at the rate |μ_{b+1}/μᵢ| per iteration, and the iteration starts
 /// from the previous basis, so a matrix that changed a little needs one or two iterations. Whatever the accuracy of
 /// the pairs, Σμᵢuᵢuᵢᵀ is the best approximation of M on span(V) (VᵀMV is its restriction), which is what a stiff
@@ -22,7 +22,7 @@ internal sealed class DominantEigenspace
         void Apply(ReadOnlySpan<double> v, int count, int leading, Span<double> w);
     }
 
-    /// <summary>Up to this n the whole matrix is diagonalised by Jacobi rotations.</summary>
+    /// <summary>Up to this n the whole matrix is diagonalised.</summary>
     internal const int FullLimit = 48;
 
     private readonly int _n, _leading;
@@ -135,29 +135,31 @@ internal sealed class DominantEigenspace
         RayleighRitz(b);
     }
 
-    /// <summary>Every eigenpair, by Jacobi rotations on the whole matrix.</summary>
+    /// <summary>Every eigenpair, from the decomposition of the whole matrix.</summary>
     private void ComputeAll()
     {
         int n = _n, ld = _leading;
-        var a = new double[n, n];
-        for (int i = 0; i < n; i++)
-            for (int j = 0; j < n; j++) a[i, j] = _matrix[i * ld + j];
-        var v = new double[n, n];
-        JacobiEigen.Diagonalise(a, n, v);
+        var a = new double[n * n];
+        for (int i = 0; i < n; i++) _matrix.AsSpan(i * ld, n).CopyTo(a.AsSpan(i * n, n));
+        var values = new double[n];
+        HouseholderQl.Diagonalise(a, n, values);
         if (_basis.Length < n * ld) _basis = new double[n * ld];
         if (_product.Length < n * ld) _product = new double[n * ld];
-        int[] order = Enumerable.Range(0, n).OrderByDescending(i => Math.Abs(a[i, i])).ToArray();
+        int[] order = ByDecreasingMagnitude(values);
         _values = new double[n];
         for (int r = 0; r < n; r++)
         {
-            int column = order[r];
-            _values[r] = a[column, column];
+            _values[r] = values[order[r]];
             Span<double> row = _basis.AsSpan(r * ld, ld);
             row.Clear();
-            for (int i = 0; i < n; i++) row[i] = v[i, column];
+            a.AsSpan(order[r] * n, n).CopyTo(row);
         }
         _count = n;
     }
+
+    /// <summary>The indices of the values by decreasing |μ| (ties in index order).</summary>
+    private static int[] ByDecreasingMagnitude(double[] values) =>
+        Enumerable.Range(0, values.Length).OrderByDescending(i => Math.Abs(values[i])).ToArray();
 
     /// <summary>Rows of W = rows of V times M (M symmetric: wᵣ = M vᵣ).</summary>
     private void Multiply(double[] v, double[] w, int b)
@@ -204,20 +206,16 @@ internal sealed class DominantEigenspace
         Multiply(_basis, _product, b);
         var s = new double[b * b];
         FeatureMajorKernels.InnerProducts(_basis, b, ld, _product, b, ld, ld, s, b, accumulate: false);
-        var a = new double[b, b];
-        for (int i = 0; i < b; i++)
-            for (int j = 0; j < b; j++) a[i, j] = 0.5 * (s[i * b + j] + s[j * b + i]);
-        var y = new double[b, b];
-        JacobiEigen.Diagonalise(a, b, y);
-        int[] order = Enumerable.Range(0, b).OrderByDescending(i => Math.Abs(a[i, i])).ToArray();
-        // U = Yᵀ V: row r of U = Σₛ y[s, order[r]]·vₛ, into the product buffer, then swapped in.
+        var values = new double[b];
+        HouseholderQl.Diagonalise(s, b, values);
+        int[] order = ByDecreasingMagnitude(values);
+        // U = Yᵀ V: row r of U = Σₛ y[s, order[r]]·vₛ, into the product buffer, then swapped in (row j of s is now yⱼ).
         var coefficients = new double[b * b];
-        for (int r = 0; r < b; r++)
-            for (int k = 0; k < b; k++) coefficients[r * b + k] = y[k, order[r]];
+        for (int r = 0; r < b; r++) s.AsSpan(order[r] * b, b).CopyTo(coefficients.AsSpan(r * b, b));
         FeatureMajorKernels.CombineRows(coefficients, b, 1, b, b, _basis, ld, _product, ld, ld, accumulate: false);
         (_basis, _product) = (_product, _basis);
         _values = new double[b];
-        for (int r = 0; r < b; r++) _values[r] = a[order[r], order[r]];
+        for (int r = 0; r < b; r++) _values[r] = values[order[r]];
         _count = b;
     }
 }
