@@ -14,6 +14,7 @@ let allTests =
         Numerics.LuDecompositionTests.tests
         Numerics.DoubleDoubleKernelTests.tests
         Numerics.FeatureMajorKernelTests.tests
+        Numerics.TwoLayerFusedKernelTests.tests
         Models.NetworkPropertyTests.tests
         Models.DerivativeTests.tests
         Models.ValidationTests.tests
