@@ -476,9 +476,6 @@ internal sealed class FeatureMajorNetwork
     /// </summary>
     private sealed class FusedTwoLayer
     {
-        /// <summary>n·m from which the layer-by-layer passes are faster (measured, see bench/RESULTS.md).</summary>
-        private const double MaximumWork = double.PositiveInfinity;
-
         private readonly int _width, _neurons, _d;
         private readonly double[] _weights, _readout;
         private readonly double[][] _cotangents, _signals;
@@ -494,8 +491,14 @@ internal sealed class FeatureMajorNetwork
             _signals = [new double[TwoLayerFusedKernel.SignalLength(samples)], new double[TwoLayerFusedKernel.SignalLength(samples)]];
         }
 
-        /// <summary>Whether the fused kernel is the faster one for n samples, m neurons, d inputs.</summary>
-        internal static bool Fits(int n, int m, int d) => (double)n * m <= MaximumWork && d >= 1;
+        /// <summary>
+        /// Whether the fused kernel is the faster one for n samples, m neurons, d inputs. It computes z = Wx twice
+        /// (2nmd more flop) to write nothing m × n, so it wins where d is small against the cost of those writes:
+        /// measured on one core (bench/RESULTS.md, 2026-11-30), 1.5–2× at d = 10 for n = 200–10⁴, m = 10–200; at
+        /// d = 20 even for m ≤ 50 (0.9–1.0×) and ahead from m ≈ 100 on (1.2× at m = 200, 2× at m = 1000), where the
+        /// layer-by-layer intermediates leave the second-level cache.
+        /// </summary>
+        internal static bool Fits(int n, int m, int d) => n >= 1 && (d <= 16 || (m >= 100 && d <= 32));
 
         /// <summary>Copies W and v into the padded layout (the padding rows stay zero).</summary>
         internal void Bind(ReadOnlySpan<double> w)

@@ -105,7 +105,7 @@ let tests =
 
         test "equals the layer-by-layer feature-major passes bit for bit when those run all samples as one chunk" {
             for sigma in Shapes.activations do
-                for d, m, n in [ 1, 1, 1; 3, 13, 15; 10, 50, 200; 2, 5, 17; 12, 61, 300; 20, 9, 64 ] do
+                for d, m, n in [ 1, 1, 1; 3, 13, 15; 10, 50, 200; 2, 5, 17; 12, 61, 300; 16, 9, 64 ] do
                     let c = case d m sigma n (int64 (3 * d + m + n))
                     let w = c.Weights(0.7, 2)
                     let net = c.Network
@@ -123,6 +123,24 @@ let tests =
                         Expect.equal (BitConverter.DoubleToInt64Bits v1) (BitConverter.DoubleToInt64Bits v2) $"{c} {name}: loss"
                         Expect.sequenceEqual (bits h1) (bits h2) $"{c} {name}: outputs"
                         Expect.sequenceEqual (bits g1) (bits g2) $"{c} {name}: gradient"
+        }
+
+        test "runs for two-layer polynomial leaky ReLUs with d <= 16, or m >= 100 and d <= 32, and nowhere else" {
+            for d, m, sigma, fused in
+                [ 1, 1, "relu", true
+                  16, 10, "leaky-relu-power:0.2:2", true
+                  17, 99, "relu-power:2", false
+                  20, 100, "relu-power:3", true
+                  33, 500, "relu-power:2", false
+                  10, 50, "perturbed-relu-power:2:0.5", false ] do
+                let c = case d m sigma 9 1L
+                Expect.equal (FeatureMajorNetwork(c.Network, c.Data).IsFused) fused $"{c}"
+
+            let deep =
+                { case 3 5 "relu" 9 1L with
+                    Kind = NetworkKind.FeedForward }
+
+            Expect.isFalse (FeatureMajorNetwork(deep.Network, deep.Data).IsFused) $"{deep}"
         }
 
         test "samples split in two halves: one thread or two give the same bits" {
