@@ -12,7 +12,7 @@ namespace NeuronPursuit.Core.Numerics;
 ///   hᵢ = Σⱼ vⱼ σ(zᵢⱼ),  zᵢⱼ = wⱼᵀxᵢ                                   (<see cref="Outputs"/>)
 ///   ∂ℒ/∂vⱼ = Σᵢ cᵢ σ(zᵢⱼ),  ∂ℒ/∂wⱼ = Σᵢ gᵢⱼ xᵢ,  gᵢⱼ = (cᵢvⱼ)·σ′(zᵢⱼ)     (<see cref="Gradient"/>)
 /// </code>
-/// with cᵢ = ∂ℓ/∂hᵢ. The outputs pass keeps a tile of 4 neurons × 2 vectors of samples of z in registers and turns it
+/// with cᵢ = ∂ℓ/∂hᵢ. The outputs pass keeps a tile of 4 neurons × 3 vectors of samples of z in registers and turns it
 /// into σ and the readout there; the gradient pass computes z a second time (d fused multiply–adds per element, cheaper
 /// than writing σ and σ′ to memory and reading them back, which bound the unfused passes), accumulates ∂ℒ/∂vⱼ per lane
 /// over all samples, and writes g only for a block of neurons small enough for the first-level cache, from which
@@ -110,9 +110,32 @@ internal static class TwoLayerFusedKernel
     private static void Outputs<TV, TA>(ref double w, ref double v, int neurons, int d, ref double x, nint ldx, int vectors, TA act, ref double h)
         where TV : struct, ISimdDouble<TV> where TA : struct, IActivationKernel<TV>
     {
-        // Vectors of samples outside, neurons inside: the outputs of a pair of vectors stay in registers across all neurons,
+        // Vectors of samples outside, neurons inside: the outputs of three vectors stay in registers across all neurons,
         // and each neuron adds its term in order of j, as the one-row combination of the unfused readout.
         int vector = 0;
+        for (; vector + 2 < vectors; vector += 3)
+        {
+            ref double xv = ref Unsafe.Add(ref x, vector * TV.Count);
+            TV h0 = TV.Zero, h1 = TV.Zero, h2 = TV.Zero;
+            for (int r = 0; r < neurons; r += NeuronTile)
+            {
+                ref double wr = ref Unsafe.Add(ref w, r * d);
+                PreActivations4x3<TV>(ref wr, d, ref xv, ldx, out TV z00, out TV z01, out TV z02, out TV z10, out TV z11, out TV z12,
+                    out TV z20, out TV z21, out TV z22, out TV z30, out TV z31, out TV z32);
+                ref double vr = ref Unsafe.Add(ref v, r);
+                TV b = TV.Broadcast(vr);
+                h0 = TV.MultiplyAdd(b, act.Value(z00), h0); h1 = TV.MultiplyAdd(b, act.Value(z01), h1); h2 = TV.MultiplyAdd(b, act.Value(z02), h2);
+                b = TV.Broadcast(Unsafe.Add(ref vr, 1));
+                h0 = TV.MultiplyAdd(b, act.Value(z10), h0); h1 = TV.MultiplyAdd(b, act.Value(z11), h1); h2 = TV.MultiplyAdd(b, act.Value(z12), h2);
+                b = TV.Broadcast(Unsafe.Add(ref vr, 2));
+                h0 = TV.MultiplyAdd(b, act.Value(z20), h0); h1 = TV.MultiplyAdd(b, act.Value(z21), h1); h2 = TV.MultiplyAdd(b, act.Value(z22), h2);
+                b = TV.Broadcast(Unsafe.Add(ref vr, 3));
+                h0 = TV.MultiplyAdd(b, act.Value(z30), h0); h1 = TV.MultiplyAdd(b, act.Value(z31), h1); h2 = TV.MultiplyAdd(b, act.Value(z32), h2);
+            }
+            TV.Store(h0, ref h, (nuint)(vector * TV.Count));
+            TV.Store(h1, ref h, (nuint)((vector + 1) * TV.Count));
+            TV.Store(h2, ref h, (nuint)((vector + 2) * TV.Count));
+        }
         for (; vector + 1 < vectors; vector += 2)
         {
             ref double xv = ref Unsafe.Add(ref x, vector * TV.Count);
@@ -169,7 +192,8 @@ internal static class TwoLayerFusedKernel
         TA act, ref double c, ref double g, nint ldg, ref double gradientV)
         where TV : struct, ISimdDouble<TV> where TA : struct, IActivationKernel<TV>
     {
-        // Neurons outside, samples inside: the lane sums of ∂ℒ/∂vⱼ stay in registers across all samples.
+        // Neurons outside, samples inside: the lane sums of ∂ℒ/∂vⱼ stay in registers across all samples. Tiles of 2 vectors,
+        // not 3 as in the outputs pass: with σ, σ′, c and the four lane sums, 3 vectors spill registers (measured slower).
         for (int r = 0; r < rows; r += NeuronTile)
         {
             ref double wr = ref Unsafe.Add(ref w, r * d);
@@ -216,7 +240,33 @@ internal static class TwoLayerFusedKernel
         return TV.MultiplyAdd(c, sigma, s);
     }
 
-    /// <summary>z for 4 neurons × 2 vectors of samples: fused multiply–adds over the inputs in order, from zero.</summary>
+    /// <summary>z for 4 neurons × 3 vectors of samples: fused multiply–adds over the inputs in order, from zero.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void PreActivations4x3<TV>(ref double w, int d, ref double x, nint ldx,
+        out TV z00, out TV z01, out TV z02, out TV z10, out TV z11, out TV z12, out TV z20, out TV z21, out TV z22, out TV z30, out TV z31, out TV z32)
+        where TV : struct, ISimdDouble<TV>
+    {
+        z00 = TV.Zero; z01 = TV.Zero; z02 = TV.Zero; z10 = TV.Zero; z11 = TV.Zero; z12 = TV.Zero;
+        z20 = TV.Zero; z21 = TV.Zero; z22 = TV.Zero; z30 = TV.Zero; z31 = TV.Zero; z32 = TV.Zero;
+        // The row pointer of X moves by ldx and the weights are indexed by a: no multiplications in the loop, whose few
+        // instructions per 12 multiply–adds keep the front end from bounding it.
+        ref double w1 = ref Unsafe.Add(ref w, d), w2 = ref Unsafe.Add(ref w, 2 * d), w3 = ref Unsafe.Add(ref w, 3 * d);
+        ref double xa = ref x;
+        for (nint a = 0; a < d; a++, xa = ref Unsafe.Add(ref xa, ldx))
+        {
+            TV x0 = TV.Load(ref xa, 0), x1 = TV.Load(ref xa, (nuint)TV.Count), x2 = TV.Load(ref xa, (nuint)(2 * TV.Count));
+            TV b = TV.Broadcast(Unsafe.Add(ref w, a));
+            z00 = TV.MultiplyAdd(b, x0, z00); z01 = TV.MultiplyAdd(b, x1, z01); z02 = TV.MultiplyAdd(b, x2, z02);
+            b = TV.Broadcast(Unsafe.Add(ref w1, a));
+            z10 = TV.MultiplyAdd(b, x0, z10); z11 = TV.MultiplyAdd(b, x1, z11); z12 = TV.MultiplyAdd(b, x2, z12);
+            b = TV.Broadcast(Unsafe.Add(ref w2, a));
+            z20 = TV.MultiplyAdd(b, x0, z20); z21 = TV.MultiplyAdd(b, x1, z21); z22 = TV.MultiplyAdd(b, x2, z22);
+            b = TV.Broadcast(Unsafe.Add(ref w3, a));
+            z30 = TV.MultiplyAdd(b, x0, z30); z31 = TV.MultiplyAdd(b, x1, z31); z32 = TV.MultiplyAdd(b, x2, z32);
+        }
+    }
+
+    /// <summary>z for 4 neurons × 2 vectors of samples.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void PreActivations4x2<TV>(ref double w, int d, ref double x, nint ldx,
         out TV z00, out TV z01, out TV z10, out TV z11, out TV z20, out TV z21, out TV z30, out TV z31)
@@ -224,9 +274,9 @@ internal static class TwoLayerFusedKernel
     {
         z00 = TV.Zero; z01 = TV.Zero; z10 = TV.Zero; z11 = TV.Zero; z20 = TV.Zero; z21 = TV.Zero; z30 = TV.Zero; z31 = TV.Zero;
         ref double w1 = ref Unsafe.Add(ref w, d), w2 = ref Unsafe.Add(ref w, 2 * d), w3 = ref Unsafe.Add(ref w, 3 * d);
-        for (int a = 0; a < d; a++)
+        ref double xa = ref x;
+        for (nint a = 0; a < d; a++, xa = ref Unsafe.Add(ref xa, ldx))
         {
-            ref double xa = ref Unsafe.Add(ref x, a * ldx);
             TV x0 = TV.Load(ref xa, 0), x1 = TV.Load(ref xa, (nuint)TV.Count);
             TV b = TV.Broadcast(Unsafe.Add(ref w, a));
             z00 = TV.MultiplyAdd(b, x0, z00); z01 = TV.MultiplyAdd(b, x1, z01);
@@ -246,9 +296,10 @@ internal static class TwoLayerFusedKernel
     {
         z0 = TV.Zero; z1 = TV.Zero; z2 = TV.Zero; z3 = TV.Zero;
         ref double w1 = ref Unsafe.Add(ref w, d), w2 = ref Unsafe.Add(ref w, 2 * d), w3 = ref Unsafe.Add(ref w, 3 * d);
-        for (int a = 0; a < d; a++)
+        ref double xa = ref x;
+        for (nint a = 0; a < d; a++, xa = ref Unsafe.Add(ref xa, ldx))
         {
-            TV x0 = TV.Load(ref Unsafe.Add(ref x, a * ldx), 0);
+            TV x0 = TV.Load(ref xa, 0);
             z0 = TV.MultiplyAdd(TV.Broadcast(Unsafe.Add(ref w, a)), x0, z0);
             z1 = TV.MultiplyAdd(TV.Broadcast(Unsafe.Add(ref w1, a)), x0, z1);
             z2 = TV.MultiplyAdd(TV.Broadcast(Unsafe.Add(ref w2, a)), x0, z2);
