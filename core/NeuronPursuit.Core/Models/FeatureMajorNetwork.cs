@@ -478,7 +478,7 @@ internal sealed class FeatureMajorNetwork
     {
         private readonly int _width, _neurons, _d;
         private readonly double[] _weights, _readout;
-        private readonly double[][] _cotangents, _signals;
+        private readonly double[][] _cotangents, _signals; // per part of the samples (at most two)
 
         internal FusedTwoLayer(TwoLayerNetwork network, int samples)
         {
@@ -494,7 +494,7 @@ internal sealed class FeatureMajorNetwork
         /// <summary>
         /// Whether the fused kernel is the faster one for n samples, m neurons, d inputs. It computes z = Wx twice
         /// (2nmd more flop) to write nothing m × n, so it wins where d is small against the cost of those writes:
-        /// measured on one core (bench/RESULTS.md, 2026-11-30), 1.5–2× at d = 10 for n = 200–10⁴, m = 10–200; at
+        /// measured on one core (bench/RESULTS.md, 2026-11-30), 1.2–2× at d = 10 for n = 200–10⁴, m = 10–200; at
         /// d = 20 even for m ≤ 50 (0.9–1.0×) and ahead from m ≈ 100 on (1.2× at m = 200, 2× at m = 1000), where the
         /// layer-by-layer intermediates leave the second-level cache.
         /// </summary>
