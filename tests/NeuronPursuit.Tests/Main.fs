@@ -15,6 +15,7 @@ let allTests =
         Numerics.HouseholderQlTests.tests
         Numerics.DoubleDoubleKernelTests.tests
         Numerics.FeatureMajorKernelTests.tests
+        Numerics.TwoLayerFusedKernelTests.tests
         Models.NetworkPropertyTests.tests
         Models.DerivativeTests.tests
         Models.ValidationTests.tests

@@ -22,7 +22,10 @@ namespace NeuronPursuit.Core.Models;
 /// <see cref="FeatureMajorKernels.SampleMultiple"/>. When one evaluation is large (<see cref="SplitWork"/>), the
 /// samples are split into two fixed halves computed in parallel (<see cref="TwoWaySplit"/>) whose gradients are
 /// added in a fixed order. Every summation order is fixed by the shapes alone, so results do not depend on the
-/// number of threads; they equal the networks' generic loops (the reference) up to rounding.
+/// number of threads; they equal the networks' generic loops (the reference) up to rounding. The loss gradient of a
+/// two-layer network with a polynomial leaky ReLU runs instead the fused kernel of <see cref="TwoLayerFusedKernel"/>
+/// on each part of the samples, which writes nothing of size m × n (the same bits as these passes whenever they run
+/// one chunk).
 /// This is the fast path of <see cref="LossObjective{T}"/> for double. Binds the data once; an evaluation allocates
 /// nothing. Not thread-safe.
 /// </summary>
@@ -45,13 +48,16 @@ internal sealed class FeatureMajorNetwork
     private readonly Part[] _parts;
     private readonly TwoWaySplit? _split;
     private readonly PolynomialLeakyRelu? _relu;
+    private readonly FusedTwoLayer? _fused;
     private ILoss? _loss;
     private bool _backward;
 
     /// <summary>Binds a network to a data set.</summary>
     /// <param name="network">A network in the feed-forward layout (see <see cref="Supports"/>).</param>
     /// <param name="data">The data; its d must equal the network's (checked by the caller).</param>
-    internal FeatureMajorNetwork(HomogeneousNetwork network, DataSet<double> data)
+    /// <param name="fuse">Whether a two-layer network with a polynomial leaky ReLU in <see cref="FusedTwoLayer.Fits"/> runs
+    /// the fused loss gradient of <see cref="TwoLayerFusedKernel"/> (false: the layer-by-layer passes, for tests).</param>
+    internal FeatureMajorNetwork(HomogeneousNetwork network, DataSet<double> data, bool fuse = true)
     {
         _network = network;
         _blocks = network.Layout.Blocks;
@@ -82,6 +88,8 @@ internal sealed class FeatureMajorNetwork
             : [new Part(this, 0, padded, chunk)];
         ChunkSize = _parts[0].Chunk;
         if (split) _split = new TwoWaySplit(RunPart);
+        if (fuse && network is TwoLayerNetwork twoLayer && _relu is not null && FusedTwoLayer.Fits(n, twoLayer.Width, d))
+            _fused = new FusedTwoLayer(twoLayer, _parts.Select(p => p.Count).Max());
     }
 
     /// <summary>Whether the network is one this class evaluates (the feed-forward layout: two-layer, deep, sum of powers).</summary>
@@ -101,6 +109,9 @@ internal sealed class FeatureMajorNetwork
 
     /// <summary>Whether the samples are split in two halves.</summary>
     internal bool IsSplit => _split is not null;
+
+    /// <summary>Whether the loss gradient runs the fused two-layer kernel.</summary>
+    internal bool IsFused => _fused is not null;
 
     /// <summary>H(X; w).</summary>
     /// <param name="w">Weights (validated by the caller).</param>
@@ -124,6 +135,7 @@ internal sealed class FeatureMajorNetwork
         w.CopyTo(_w);
         _loss = loss;
         _backward = true;
+        _fused?.Bind(w);
         Run();
         double[] total = _parts[0].Gradient;
         if (_split is not null)
@@ -147,6 +159,11 @@ internal sealed class FeatureMajorNetwork
     private void RunPart(int index)
     {
         Part part = _parts[index];
+        if (_backward && _fused is not null)
+        {
+            _fused.Run(this, part, index);
+            return;
+        }
         for (int s = 0; s < part.Count; s += part.Chunk)
         {
             int length = Math.Min(part.Chunk, part.Count - s);
@@ -449,6 +466,65 @@ internal sealed class FeatureMajorNetwork
         internal Dual<double>[] DualIn { get; }
         internal Dual<double>[] DualValue { get; }
         internal Dual<double>[] DualOut { get; }
+    }
+
+    /// <summary>
+    /// The fused loss gradient of a two-layer network (<see cref="TwoLayerFusedKernel"/>): W and v padded with zero
+    /// neurons to a multiple of <see cref="TwoLayerFusedKernel.NeuronTile"/> (a zero neuron adds vⱼσ(0) = 0 to every
+    /// output after the real ones and its gradient is not written), and per part of the samples its cotangent and its
+    /// block of g. Each part runs all its samples in one sweep, so the results do not depend on the threads.
+    /// </summary>
+    private sealed class FusedTwoLayer
+    {
+        private readonly int _width, _neurons, _d;
+        private readonly double[] _weights, _readout;
+        private readonly double[][] _cotangents, _signals; // per part of the samples (at most two)
+
+        internal FusedTwoLayer(TwoLayerNetwork network, int samples)
+        {
+            _width = network.Width;
+            _d = network.InputDimension;
+            _neurons = (_width + TwoLayerFusedKernel.NeuronTile - 1) / TwoLayerFusedKernel.NeuronTile * TwoLayerFusedKernel.NeuronTile;
+            _weights = new double[_neurons * _d];
+            _readout = new double[_neurons];
+            _cotangents = [new double[samples], new double[samples]];
+            _signals = [new double[TwoLayerFusedKernel.SignalLength(samples)], new double[TwoLayerFusedKernel.SignalLength(samples)]];
+        }
+
+        /// <summary>
+        /// Whether the fused kernel is the faster one for n samples, m neurons, d inputs. It computes z = Wx twice
+        /// (2nmd more flop) to write nothing m × n, so it wins where d is small against the cost of those writes:
+        /// measured on one core (bench/RESULTS.md, 2026-11-30), 1.2–2× at d = 10 for n = 200–10⁴, m = 10–200; at
+        /// d = 20 even for m ≤ 50 (0.9–1.0×) and ahead from m ≈ 100 on (1.2× at m = 200, 2× at m = 1000), where the
+        /// layer-by-layer intermediates leave the second-level cache.
+        /// </summary>
+        internal static bool Fits(int n, int m, int d) => n >= 1 && (d <= 16 || (m >= 100 && d <= 32));
+
+        /// <summary>Copies W and v into the padded layout (the padding rows stay zero).</summary>
+        internal void Bind(ReadOnlySpan<double> w)
+        {
+            w[..(_width * _d)].CopyTo(_weights);
+            w.Slice(_width * _d, _width).CopyTo(_readout);
+        }
+
+        /// <summary>The outputs, the cotangent and the gradient of one part of the samples.</summary>
+        internal void Run(FeatureMajorNetwork owner, Part part, int index)
+        {
+            PolynomialLeakyRelu relu = owner._relu!;
+            ReadOnlySpan<double> x = owner._inputs.AsSpan(part.Start);
+            TwoLayerFusedKernel.Outputs(_weights, _readout, _neurons, _d, x, owner.Leading, part.Count, relu.Alpha, relu.Power,
+                owner._outputs.AsSpan(part.Start, part.Count));
+
+            // cᵢ = ∂ℓ/∂hᵢ for the part's real samples; the padding keeps c = 0.
+            double[] c = _cotangents[index];
+            int real = Math.Clamp(owner.SampleCount - part.Start, 0, part.Count);
+            if (real > 0) owner._loss!.Derivative<double>(owner._outputs.AsSpan(part.Start, real), owner._labels.AsSpan(part.Start, real), c.AsSpan(0, real), owner.SampleCount);
+            c.AsSpan(real, part.Count - real).Clear();
+
+            Span<double> gradient = part.Gradient;
+            TwoLayerFusedKernel.Gradient(_weights, _readout, _neurons, _width, _d, x, owner.Leading, part.Count, relu.Alpha, relu.Power, c,
+                _signals[index], gradient[..(_width * _d)], gradient.Slice(_width * _d, _width));
+        }
     }
 
     /// <summary>A fixed range of the padded samples, its chunk buffers and its gradient.</summary>

@@ -1,0 +1,168 @@
+// SPDX-License-Identifier: MIT
+/// The fused two-layer loss gradient (TwoLayerFusedKernel through FeatureMajorNetwork) against the reference that
+/// defines the semantics, TwoLayerNetwork's own forward and backward passes, over random shapes (n not a multiple of
+/// the vector width, m not a multiple of the neuron tile, d = 1) × the polynomial leaky ReLUs × losses; against the
+/// layer-by-layer feature-major passes bit for bit where those run all samples as one chunk; and the same bits on one
+/// thread and two when the samples are split.
+module NeuronPursuit.Tests.Numerics.TwoLayerFusedKernelTests
+
+open System
+open Expecto
+open FsCheck
+open FsCheck.FSharp
+open NeuronPursuit
+open NeuronPursuit.Core.Data
+open NeuronPursuit.Core.Models
+open NeuronPursuit.Core.Numerics
+open NeuronPursuit.Core.Objectives
+open NeuronPursuit.Core.Problems
+open NeuronPursuit.Testing
+
+let private config =
+    { FsCheckConfig.defaultConfig with
+        maxTest = 150 }
+
+/// Two-layer networks with the polynomial leaky ReLUs, d ≤ 12, m ≤ 61, n ≤ 300.
+let private shapes =
+    { Shapes.defaults with
+        Kinds = [ NetworkKind.TwoLayer ]
+        MaxInputDimension = 12
+        MaxWidth = 61
+        MaxSamples = 300 }
+
+let private losses: (string * ILoss) list =
+    [ "square", Losses.Square
+      "square-mean", Losses.SquareMean
+      "logistic", Losses.Logistic() ]
+
+/// Logistic losses want labels ±1.
+let private labelled (loss: ILoss) (data: DataSet<float>) =
+    if loss :? LogisticLoss then
+        data.WithLabels(ReadOnlySpan(data.Y.ToArray() |> Array.map (fun y -> if y >= 0.0 then 1.0 else -1.0)))
+    else
+        data
+
+/// ℒ, H(X; w), ∇ℒ by a FeatureMajorNetwork (fused or layer by layer).
+let private featureMajor (passes: FeatureMajorNetwork) (loss: ILoss) (n: int) (p: int) (w: float[]) =
+    let h = Array.zeroCreate n
+    let g = Array.zeroCreate p
+    let value = passes.ValueAndGradient(ReadOnlySpan w, loss, Span h, Span g)
+    value, h, g
+
+let private bits (x: float[]) =
+    x |> Array.map BitConverter.DoubleToInt64Bits
+
+/// Asserts the fused passes equal to the reference up to rounding: the gradient relative to the larger of max |∇ℒ| and
+/// Σᵢ|cᵢhᵢ| (the size of the terms whose cancellation the summation order can change), times n + P, as the fast
+/// path's tests do.
+let private checkAgainstReference (c: NetworkCase) (name: string) (loss: ILoss) (w: float[]) =
+    let net = c.Network
+    let data = labelled loss c.Data
+    let n, p = data.Count, net.ParameterCount
+    let workspace = net.CreateWorkspace<float> n
+    let h = Array.zeroCreate n
+    let cot = Array.zeroCreate n
+    let g = Array.zeroCreate p
+    net.Forward<float>(data.X, ReadOnlySpan w, Span h, workspace)
+    let value = loss.Evaluate<float>(ReadOnlySpan h, data.Y, Span cot)
+    net.Backward<float>(data.X, ReadOnlySpan w, ReadOnlySpan cot, Span g, workspace)
+
+    let passes = FeatureMajorNetwork(net, data)
+    Expect.isTrue passes.IsFused $"{c}: runs the fused kernel"
+    let fastValue, fastH, fastG = featureMajor passes loss n p w
+
+    let scale =
+        max (maxAbs g) (Array.map2 (fun (ci: float) (hi: float) -> abs (ci * hi)) cot h |> Array.sum)
+
+    let tolerance = 1e-13 * float (n + p)
+    expectClose tolerance (max scale 1e-300) fastG g $"{c} {name}: gradient"
+    expectClose 1e-13 (max (maxAbs h) 1e-300) fastH h $"{c} {name}: outputs"
+    expectCloseScalar tolerance (max (abs value) 1e-300) fastValue value $"{c} {name}: loss"
+
+let private case d m sigma n seed =
+    { Kind = NetworkKind.TwoLayer
+      InputDimension = d
+      Widths = [ m ]
+      ActivationSpec = sigma
+      SampleCount = n
+      Seed = seed }
+
+let tests =
+    testList "Fused two-layer loss gradient" [
+        testPropertyWithConfig config "loss, outputs and gradient equal the TwoLayerNetwork reference within 1e-13·(n + P) of the summed terms"
+        <| Prop.forAll (Arbitraries.networkCases shapes) (fun c ->
+            for name, loss in losses do
+                checkAgainstReference c name loss (c.Weights(0.7, 0)))
+
+        test "d = 1, m odd and n off the vector width equal the reference within 1e-13·(n + P) of the summed terms" {
+            for sigma in Shapes.activations do
+                for d, m, n in [ 1, 1, 1; 1, 7, 9; 1, 50, 200; 3, 13, 15; 10, 50, 200; 2, 5, 17; 10, 61, 301 ] do
+                    let c = case d m sigma n (int64 (d + 7 * m + 31 * n))
+
+                    for name, loss in losses do
+                        checkAgainstReference c name loss (c.Weights(0.7, 1))
+        }
+
+        test "equals the layer-by-layer feature-major passes bit for bit when those run all samples as one chunk" {
+            for sigma in Shapes.activations do
+                for d, m, n in [ 1, 1, 1; 3, 13, 15; 10, 50, 200; 2, 5, 17; 12, 61, 300; 16, 9, 64 ] do
+                    let c = case d m sigma n (int64 (3 * d + m + n))
+                    let w = c.Weights(0.7, 2)
+                    let net = c.Network
+                    let fused = FeatureMajorNetwork(net, c.Data)
+                    let layered = FeatureMajorNetwork(net, c.Data, fuse = false)
+                    Expect.isTrue (fused.IsFused && not layered.IsFused) $"{c}: one fused, one not"
+                    Expect.isTrue (not layered.IsSplit && layered.ChunkSize >= layered.Leading) $"{c}: one chunk"
+
+                    for name, loss in losses do
+                        let data = labelled loss c.Data
+                        let fused = FeatureMajorNetwork(net, data)
+                        let layered = FeatureMajorNetwork(net, data, fuse = false)
+                        let v1, h1, g1 = featureMajor fused loss data.Count net.ParameterCount w
+                        let v2, h2, g2 = featureMajor layered loss data.Count net.ParameterCount w
+                        Expect.equal (BitConverter.DoubleToInt64Bits v1) (BitConverter.DoubleToInt64Bits v2) $"{c} {name}: loss"
+                        Expect.sequenceEqual (bits h1) (bits h2) $"{c} {name}: outputs"
+                        Expect.sequenceEqual (bits g1) (bits g2) $"{c} {name}: gradient"
+        }
+
+        test "runs for two-layer polynomial leaky ReLUs with d <= 16, or m >= 100 and d <= 32, and nowhere else" {
+            for d, m, sigma, fused in
+                [ 1, 1, "relu", true
+                  16, 10, "leaky-relu-power:0.2:2", true
+                  17, 99, "relu-power:2", false
+                  20, 100, "relu-power:3", true
+                  33, 500, "relu-power:2", false
+                  10, 50, "perturbed-relu-power:2:0.5", false ] do
+                let c = case d m sigma 9 1L
+                Expect.equal (FeatureMajorNetwork(c.Network, c.Data).IsFused) fused $"{c}"
+
+            let deep =
+                { case 3 5 "relu" 9 1L with
+                    Kind = NetworkKind.FeedForward }
+
+            Expect.isFalse (FeatureMajorNetwork(deep.Network, deep.Data).IsFused) $"{deep}"
+        }
+
+        test "samples split in two halves: one thread or two give the same bits" {
+            for c in [ case 20 100 "relu-power:2" 2001 12L; case 10 51 "leaky-relu:0.1" 1999 13L ] do
+                let w = c.Weights(0.5, 3)
+                let passes = FeatureMajorNetwork(c.Network, c.Data)
+                Expect.isTrue (passes.IsFused && passes.IsSplit) $"{c}: fused and split"
+
+                let evaluate () =
+                    let f = LossObjective<float>(c.Network, Losses.SquareMean, c.Data)
+                    let g = Array.zeroCreate c.Network.ParameterCount
+                    let v = f.ValueAndGradient(ReadOnlySpan w, Span g)
+                    v, g
+
+                let parallelValue, parallelGradient = evaluate ()
+
+                let sequentialValue, sequentialGradient =
+                    use _ = TwoWaySplit.SequentialScope()
+                    evaluate ()
+
+                Expect.equal (BitConverter.DoubleToInt64Bits sequentialValue) (BitConverter.DoubleToInt64Bits parallelValue) $"{c}: loss"
+                Expect.sequenceEqual (bits sequentialGradient) (bits parallelGradient) $"{c}: gradient"
+                checkAgainstReference c "square-mean" Losses.SquareMean w
+        }
+    ]
