@@ -17,6 +17,7 @@ open NeuronPursuit.Core.Numerics
 open NeuronPursuit.Core.Objectives
 open NeuronPursuit.Core.Problems
 open NeuronPursuit.Testing
+open NeuronPursuit.Tests.Support.LossReference
 
 let private config =
     { FsCheckConfig.defaultConfig with
@@ -35,13 +36,6 @@ let private losses: (string * ILoss) list =
       "square-mean", Losses.SquareMean
       "logistic", Losses.Logistic() ]
 
-/// Logistic losses want labels ±1.
-let private labelled (loss: ILoss) (data: DataSet<float>) =
-    if loss :? LogisticLoss then
-        data.WithLabels(ReadOnlySpan(data.Y.ToArray() |> Array.map (fun y -> if y >= 0.0 then 1.0 else -1.0)))
-    else
-        data
-
 /// ℒ, H(X; w), ∇ℒ by a FeatureMajorNetwork (fused or layer by layer).
 let private featureMajor (passes: FeatureMajorNetwork) (loss: ILoss) (n: int) (p: int) (w: float[]) =
     let h = Array.zeroCreate n
@@ -52,32 +46,14 @@ let private featureMajor (passes: FeatureMajorNetwork) (loss: ILoss) (n: int) (p
 let private bits (x: float[]) =
     x |> Array.map BitConverter.DoubleToInt64Bits
 
-/// Asserts the fused passes equal to the reference up to rounding: the gradient relative to the larger of max |∇ℒ| and
-/// Σᵢ|cᵢhᵢ| (the size of the terms whose cancellation the summation order can change), times n + P, as the fast
-/// path's tests do.
+/// Asserts that the fused passes run and equal the reference up to rounding (LossReference.expectMatchesReference,
+/// the fast path's tolerance).
 let private checkAgainstReference (c: NetworkCase) (name: string) (loss: ILoss) (w: float[]) =
-    let net = c.Network
     let data = labelled loss c.Data
-    let n, p = data.Count, net.ParameterCount
-    let workspace = net.CreateWorkspace<float> n
-    let h = Array.zeroCreate n
-    let cot = Array.zeroCreate n
-    let g = Array.zeroCreate p
-    net.Forward<float>(data.X, ReadOnlySpan w, Span h, workspace)
-    let value = loss.Evaluate<float>(ReadOnlySpan h, data.Y, Span cot)
-    net.Backward<float>(data.X, ReadOnlySpan w, ReadOnlySpan cot, Span g, workspace)
-
-    let passes = FeatureMajorNetwork(net, data)
+    let passes = FeatureMajorNetwork(c.Network, data)
     Expect.isTrue passes.IsFused $"{c}: runs the fused kernel"
-    let fastValue, fastH, fastG = featureMajor passes loss n p w
-
-    let scale =
-        max (maxAbs g) (Array.map2 (fun (ci: float) (hi: float) -> abs (ci * hi)) cot h |> Array.sum)
-
-    let tolerance = 1e-13 * float (n + p)
-    expectClose tolerance (max scale 1e-300) fastG g $"{c} {name}: gradient"
-    expectClose 1e-13 (max (maxAbs h) 1e-300) fastH h $"{c} {name}: outputs"
-    expectCloseScalar tolerance (max (abs value) 1e-300) fastValue value $"{c} {name}: loss"
+    let fast = featureMajor passes loss data.Count c.Network.ParameterCount w
+    expectMatchesReference c.Network loss data w fast $"{c} {name}"
 
 let private case d m sigma n seed =
     { Kind = NetworkKind.TwoLayer
@@ -149,20 +125,7 @@ let tests =
                 let passes = FeatureMajorNetwork(c.Network, c.Data)
                 Expect.isTrue (passes.IsFused && passes.IsSplit) $"{c}: fused and split"
 
-                let evaluate () =
-                    let f = LossObjective<float>(c.Network, Losses.SquareMean, c.Data)
-                    let g = Array.zeroCreate c.Network.ParameterCount
-                    let v = f.ValueAndGradient(ReadOnlySpan w, Span g)
-                    v, g
-
-                let parallelValue, parallelGradient = evaluate ()
-
-                let sequentialValue, sequentialGradient =
-                    use _ = TwoWaySplit.SequentialScope()
-                    evaluate ()
-
-                Expect.equal (BitConverter.DoubleToInt64Bits sequentialValue) (BitConverter.DoubleToInt64Bits parallelValue) $"{c}: loss"
-                Expect.sequenceEqual (bits sequentialGradient) (bits parallelGradient) $"{c}: gradient"
+                expectThreadCountIndependent c w
                 checkAgainstReference c "square-mean" Losses.SquareMean w
         }
     ]

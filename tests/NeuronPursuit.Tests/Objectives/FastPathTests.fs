@@ -16,6 +16,7 @@ open NeuronPursuit.Core.Numerics
 open NeuronPursuit.Core.Objectives
 open NeuronPursuit.Core.Problems
 open NeuronPursuit.Testing
+open NeuronPursuit.Tests.Support.LossReference
 
 let private losses: (string * ILoss) list =
     [ "square", Losses.Square
@@ -23,40 +24,13 @@ let private losses: (string * ILoss) list =
       "logistic", Losses.Logistic()
       "logistic-mean:2", Losses.Parse "logistic-mean:2" ]
 
-/// Logistic losses want labels ±1.
-let private labelled (loss: ILoss) (data: DataSet<float>) =
-    if loss :? LogisticLoss then
-        data.WithLabels(ReadOnlySpan(data.Y.ToArray() |> Array.map (fun y -> if y >= 0.0 then 1.0 else -1.0)))
-    else
-        data
-
-/// The reference: the network's generic forward pass, the loss's Evaluate, the network's generic backward pass.
-let private reference (net: HomogeneousNetwork) (loss: ILoss) (data: DataSet<float>) (w: float[]) =
-    let n = data.Count
-    let workspace = net.CreateWorkspace<float> n
-    let h = Array.zeroCreate n
-    let c = Array.zeroCreate n
-    let g = Array.zeroCreate net.ParameterCount
-    net.Forward<float>(data.X, ReadOnlySpan w, Span h, workspace)
-    let value = loss.Evaluate<float>(ReadOnlySpan h, data.Y, Span c)
-    net.Backward<float>(data.X, ReadOnlySpan w, ReadOnlySpan c, Span g, workspace)
-    value, h, g, (c, h)
-
-/// Asserts the fast path equal to the reference up to rounding: the gradient relative to the larger of max |∇ℒ| and
-/// Σᵢ|cᵢhᵢ| (the size of the terms whose cancellation the summation order can change), times n + P.
+/// Asserts the fast path equal to the reference up to rounding (LossReference.expectMatchesReference), and Value
+/// equal to ValueAndGradient's loss.
 let private check (net: HomogeneousNetwork) (loss: ILoss) (data: DataSet<float>) (w: float[]) (what: string) =
-    let value, h, g, (c, _) = reference net loss data w
     let f = LossObjective<float>(net, loss, data)
     let gradient = Array.zeroCreate net.ParameterCount
     let fastValue = f.ValueAndGradient(ReadOnlySpan w, Span gradient)
-
-    let scale =
-        max (maxAbs g) (Array.map2 (fun (ci: float) (hi: float) -> abs (ci * hi)) c h |> Array.sum)
-
-    let tolerance = 1e-13 * float (data.Count + net.ParameterCount)
-    expectClose tolerance (max scale 1e-300) gradient g $"{what}: gradient"
-    expectClose 1e-13 (max (maxAbs h) 1e-300) (f.LastOutputs.ToArray()) h $"{what}: outputs"
-    expectCloseScalar tolerance (max (abs value) 1e-300) fastValue value $"{what}: loss"
+    expectMatchesReference net loss data w (fastValue, f.LastOutputs.ToArray(), gradient) what
     Expect.equal (f.Value(ReadOnlySpan w)) fastValue $"{what}: Value and ValueAndGradient give the same loss"
 
 /// Bytes allocated on this thread by `count` evaluations of ℒ and ∇ℒ (a plain loop outside any computation expression,
@@ -108,26 +82,7 @@ let tests =
             for c in
                 [ case NetworkKind.TwoLayer 20 [ 100 ] "relu-power:2" 2001 6L
                   case NetworkKind.FeedForward 4 [ 300; 200 ] "relu" 300 7L ] do
-                let w = c.Weights(0.5, 2)
-
-                let evaluate () =
-                    let f = LossObjective<float>(c.Network, Losses.SquareMean, c.Data)
-                    let g = Array.zeroCreate c.Network.ParameterCount
-                    let v = f.ValueAndGradient(ReadOnlySpan w, Span g)
-                    v, g
-
-                let parallelValue, parallelGradient = evaluate ()
-
-                let sequentialValue, sequentialGradient =
-                    use _ = TwoWaySplit.SequentialScope()
-                    evaluate ()
-
-                Expect.equal (BitConverter.DoubleToInt64Bits sequentialValue) (BitConverter.DoubleToInt64Bits parallelValue) $"{c}: loss"
-
-                Expect.sequenceEqual
-                    (sequentialGradient |> Array.map BitConverter.DoubleToInt64Bits)
-                    (parallelGradient |> Array.map BitConverter.DoubleToInt64Bits)
-                    $"{c}: gradient"
+                expectThreadCountIndependent c (c.Weights(0.5, 2))
         }
 
         test "an evaluation allocates nothing (once compiled)" {
