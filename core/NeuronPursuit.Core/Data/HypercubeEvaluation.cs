@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 using NeuronPursuit.Core.Models;
+using NeuronPursuit.Core.Numerics;
 using NeuronPursuit.Core.Pursuit;
 
 namespace NeuronPursuit.Core.Data;
@@ -18,28 +19,58 @@ public static class HypercubeEvaluation
     /// <summary>Vertices per chunk (8192: a 1.3 MB input block).</summary>
     public const int ChunkSize = 8192;
 
-    /// <summary>The error on all 2²⁰ vertices, chunk by chunk.</summary>
+    private const int ChunkCount = HypercubeExample.VertexCount / ChunkSize;
+
+    /// <summary>
+    /// The error on all 2²⁰ vertices, chunk by chunk: chunk c holds vertices c·8192 … c·8192 + 8191, and the two parts of
+    /// a <see cref="TwoWaySplit"/> take the even and the odd chunks, each with one evaluator it loads chunk by chunk. Each chunk's sum of squares is formed over its
+    /// vertices in order, and the chunks' sums are added in chunk order, so the result is the same on one thread or two.
+    /// </summary>
     /// <param name="network">A network with d = 20.</param>
     /// <param name="w">Its weights.</param>
     /// <returns>MSE and max error.</returns>
     public static CubeError OnAllVertices(FeedForwardNetwork network, ReadOnlySpan<double> w)
     {
         ArgumentNullException.ThrowIfNull(network);
-        double sum = 0, max = 0;
-        for (int first = 0; first < HypercubeExample.VertexCount; first += ChunkSize)
+        double[] weights = w.ToArray();
+        var sums = new double[ChunkCount];
+        var maxima = new double[ChunkCount];
+        new TwoWaySplit(part =>
         {
-            DataSet<double> chunk = HypercubeExample.Vertices(first, ChunkSize);
-            var evaluator = new FeatureMajorEvaluator(network, chunk.X);
-            evaluator.Forward(w);
-            ReadOnlySpan<double> h = evaluator.Outputs;
-            for (int i = 0; i < h.Length; i++)
+            const int d = HypercubeExample.Dimension;
+            var x = new double[ChunkSize * d];
+            var y = new double[ChunkSize];
+            FeatureMajorEvaluator? evaluator = null;
+            for (int c = part; c < ChunkCount; c += 2)
             {
-                double e = h[i] - chunk.Y[i];
-                sum += e * e;
-                max = Math.Max(max, Math.Abs(e));
+                for (int i = 0; i < ChunkSize; i++)
+                {
+                    Span<double> xi = x.AsSpan(i * d, d);
+                    HypercubeExample.Vertex(c * ChunkSize + i, xi);
+                    y[i] = HypercubeExample.Target(xi);
+                }
+                if (evaluator is null) evaluator = new FeatureMajorEvaluator(network, x);
+                else evaluator.Load(x);
+                evaluator.Forward(weights);
+                ReadOnlySpan<double> h = evaluator.Outputs;
+                double sum = 0, max = 0;
+                for (int i = 0; i < ChunkSize; i++)
+                {
+                    double e = h[i] - y[i];
+                    sum += e * e;
+                    max = Math.Max(max, Math.Abs(e));
+                }
+                sums[c] = sum;
+                maxima[c] = max;
             }
+        }).Run();
+        double total = 0, largest = 0;
+        for (int c = 0; c < ChunkCount; c++)
+        {
+            total += sums[c];
+            largest = Math.Max(largest, maxima[c]);
         }
-        return new CubeError(sum / HypercubeExample.VertexCount, max);
+        return new CubeError(total / HypercubeExample.VertexCount, largest);
     }
 
     /// <summary>Learned and true values at every <paramref name="stride"/>-th vertex in lexicographic order.</summary>

@@ -52,13 +52,9 @@ public sealed class FeatureMajorEvaluator
         int n = network.SampleCountOf(x);
         SampleCount = n;
         _inputs = new double[d * n];
-        DenseKernels.Transpose(x, _inputs, n, d);
         _wide = wide && WideFeatureMajorKernels.IsSupported;
-        if (_wide)
-        {
-            _inputPairs = new double[WideFeatureMajorKernels.InterleavedLength(d, n)];
-            WideFeatureMajorKernels.Interleave(_inputs, d, n, _inputPairs);
-        }
+        if (_wide) _inputPairs = new double[WideFeatureMajorKernels.InterleavedLength(d, n)];
+        Store(x);
         IReadOnlyList<int> widths = network.HiddenWidths;
         _activations = new double[widths.Count][];
         _derivatives = new double[widths.Count][];
@@ -72,6 +68,24 @@ public sealed class FeatureMajorEvaluator
         _signalA = new double[widest * n];
         _signalB = new double[widest * n];
         _outputs = new double[n];
+    }
+
+    /// <summary>Binds the evaluator to other inputs X of the same shape, reusing its storage (as a new evaluator on them
+    /// would compute).</summary>
+    /// <param name="x">X, n × d row-major, finite, with the n of construction.</param>
+    /// <exception cref="ArgumentException">X's shape differs from the one bound at construction, or X holds NaN/∞.</exception>
+    public void Load(ReadOnlySpan<double> x)
+    {
+        if (Network.SampleCountOf(x) != SampleCount)
+            throw new ArgumentException($"x: holds {x.Length / Network.InputDimension} samples; this evaluator was made for n = {SampleCount}.", nameof(x));
+        Store(x);
+    }
+
+    private void Store(ReadOnlySpan<double> x)
+    {
+        int d = Network.InputDimension;
+        DenseKernels.Transpose(x, _inputs, SampleCount, d);
+        if (_inputPairs is not null) WideFeatureMajorKernels.Interleave(_inputs, d, SampleCount, _inputPairs);
     }
 
     /// <summary>The network.</summary>

@@ -85,6 +85,25 @@ let private kernelTests =
                 evaluator.Backward(ReadOnlySpan w, ReadOnlySpan c, Span actual)
                 expectClose 1e-13 (maxAbs expected) actual expected "Jᵀc"
             }
+        test "an evaluator loaded with other inputs computes what a new one on them computes; other shapes are refused" {
+            let net, data, w = deepCase "relu-power:2"
+            let other = Array.init data.X.Length (fun i -> cos (float i))
+            let loaded = FeatureMajorEvaluator(net, data.X)
+            loaded.Forward(ReadOnlySpan w)
+            loaded.Load(ReadOnlySpan other)
+            loaded.Forward(ReadOnlySpan w)
+            let fresh = FeatureMajorEvaluator(net, other)
+            fresh.Forward(ReadOnlySpan w)
+            Expect.equal (loaded.Outputs.ToArray()) (fresh.Outputs.ToArray()) "outputs"
+            let c = Array.init data.Count (fun i -> sin (float i))
+            let gLoaded = Array.zeroCreate<float> w.Length
+            let gFresh = Array.zeroCreate<float> w.Length
+            loaded.Backward(ReadOnlySpan w, ReadOnlySpan c, Span gLoaded)
+            fresh.Backward(ReadOnlySpan w, ReadOnlySpan c, Span gFresh)
+            Expect.equal gLoaded gFresh "Jᵀc"
+
+            Expect.throwsT<ArgumentException> (fun () -> loaded.Load(ReadOnlySpan other.[net.InputDimension ..])) "one sample fewer"
+        }
         test "the square loss is (1/(2n))Σ(H − y)² with its gradient" {
             let net, data, w = deepCase "relu-power:2"
             let kernel = SquareLossKernel(net, data)
@@ -450,6 +469,48 @@ let private growthTests =
             Expect.allEqual x -1.0 "last vertex"
             HypercubeExample.Vertex(1, Span x)
             Expect.equal x.[19] -1.0 "x20 is the least significant bit"
+        }
+        test "the error on all 2^20 vertices: zero for the teacher; else the generic forward pass's, the same bits on one thread or two" {
+            let teacher =
+                HypercubeEvaluation.OnAllVertices(HypercubeExample.TeacherNetwork, ReadOnlySpan(HypercubeExample.TeacherWeights()))
+
+            Expect.equal teacher (CubeError(0.0, 0.0)) "the teacher is f"
+
+            let net =
+                FeedForwardNetwork(HypercubeExample.Dimension, [| 5; 3 |], Activations.Relu)
+
+            let w = randomWeights 7L net.ParameterCount
+            let fast = HypercubeEvaluation.OnAllVertices(net, ReadOnlySpan w)
+            let count = 1 <<< 16
+            let workspace = net.CreateWorkspace<float> count
+            let h = Array.zeroCreate count
+            let mutable sum = 0.0
+            let mutable largest = 0.0
+
+            for first in 0..count .. HypercubeExample.VertexCount - 1 do
+                let chunk = HypercubeExample.Vertices(first, count)
+                net.Forward<float>(chunk.X, ReadOnlySpan w, Span h, workspace)
+
+                for i in 0 .. count - 1 do
+                    let e = h.[i] - chunk.Y.[i]
+                    sum <- sum + e * e
+                    largest <- max largest (abs e)
+
+            let mse = sum / float HypercubeExample.VertexCount
+            Expect.isGreaterThan mse 1e-3 "the random network does not fit f"
+            Expect.floatClose { absolute = 0.0; relative = 1e-12 } fast.MeanSquaredError mse "mean square error"
+            Expect.floatClose { absolute = 0.0; relative = 1e-12 } fast.MaxAbsoluteError largest "largest error"
+
+            let sequential =
+                use _ = TwoWaySplit.SequentialScope()
+                HypercubeEvaluation.OnAllVertices(net, ReadOnlySpan w)
+
+            Expect.equal
+                (BitConverter.DoubleToInt64Bits sequential.MeanSquaredError)
+                (BitConverter.DoubleToInt64Bits fast.MeanSquaredError)
+                "same bits on one thread"
+
+            Expect.equal sequential.MaxAbsoluteError fast.MaxAbsoluteError "same maximum on one thread"
         }
         test "bad options are rejected with the option's name" {
             let data = HypercubeExample.TrainingSet(1L, 50)
