@@ -35,7 +35,9 @@ internal static class SplitDoubleDoubleKernels
     /// <see cref="Normalize"/>. The dependence chain per term is one addition on S and one on E (instead of the nine of
     /// AccurateDWPlusDW), and a term costs 12 operations instead of about 30. S and E of a block of lanes stay in
     /// registers over all the rows (two blocks at a time, whose chains overlap), so a lane's operations and their order
-    /// are those of one row at a time: the results depend on the rows' order only, not on how they are passed.
+    /// are those of one row at a time: the results depend on the rows' order only, not on how they are passed. A factor
+    /// with a zero trailing word (an input of a data set in double) takes the two cross terms with aₗ = 0 out, with the
+    /// same bits whenever E does not start at −0.
     /// </summary>
     /// <remarks>
     /// Error bound, for S = E = 0 before N terms tₖ = aₖxₖ and (hi, lo) = <see cref="Normalize"/>(S, E) after, with
@@ -80,6 +82,12 @@ internal static class SplitDoubleDoubleKernels
                     DoubleDouble f = Unsafe.Add(ref ar, r);
                     if (Scalar.IsExactZero(f)) continue;
                     var ah = Vector512.Create(f.Hi);
+                    if (f.Lo == 0.0)
+                    {
+                        Accumulate(ah, Vector512.LoadUnsafe(ref xh, offset), Vector512.LoadUnsafe(ref xl, offset), ref s0, ref e0);
+                        Accumulate(ah, Vector512.LoadUnsafe(ref xh, offset + 8), Vector512.LoadUnsafe(ref xl, offset + 8), ref s1, ref e1);
+                        continue;
+                    }
                     var al = Vector512.Create(f.Lo);
                     Accumulate(ah, al, Vector512.LoadUnsafe(ref xh, offset), Vector512.LoadUnsafe(ref xl, offset), ref s0, ref e0);
                     Accumulate(ah, al, Vector512.LoadUnsafe(ref xh, offset + 8), Vector512.LoadUnsafe(ref xl, offset + 8), ref s1, ref e1);
@@ -97,7 +105,10 @@ internal static class SplitDoubleDoubleKernels
                 {
                     DoubleDouble f = Unsafe.Add(ref ar, r);
                     if (Scalar.IsExactZero(f)) continue;
-                    Accumulate(Vector512.Create(f.Hi), Vector512.Create(f.Lo), Vector512.LoadUnsafe(ref xh, offset), Vector512.LoadUnsafe(ref xl, offset), ref s0, ref e0);
+                    if (f.Lo == 0.0)
+                        Accumulate(Vector512.Create(f.Hi), Vector512.LoadUnsafe(ref xh, offset), Vector512.LoadUnsafe(ref xl, offset), ref s0, ref e0);
+                    else
+                        Accumulate(Vector512.Create(f.Hi), Vector512.Create(f.Lo), Vector512.LoadUnsafe(ref xh, offset), Vector512.LoadUnsafe(ref xl, offset), ref s0, ref e0);
                 }
                 s0.StoreUnsafe(ref sr, k);
                 e0.StoreUnsafe(ref er, k);
@@ -126,6 +137,25 @@ internal static class SplitDoubleDoubleKernels
         Vector512<double> p = ah * h;
         Vector512<double> f = Avx512F.FusedMultiplySubtract(ah, h, p);
         Vector512<double> c = Avx512F.FusedMultiplyAdd(ah, l, Avx512F.FusedMultiplyAdd(al, h, al * l));
+        Vector512<double> t = s + p;
+        Vector512<double> tVirtual = t - p;
+        Vector512<double> q = (s - tVirtual) + (p - (t - tVirtual));
+        s = t;
+        e += q + (f + c);
+    }
+
+    /// <summary>
+    /// One term a·x of <see cref="AccumulateProducts"/> with a one-word factor a = (aₕ, 0) into (S, E), lane by lane: the
+    /// cross terms are c = RN(aₕxₗ). The general term computes RN(aₕxₗ + RN(aₗxₕ + RN(aₗxₗ))) with aₗ = ±0, the same value
+    /// up to the sign of a zero, so every sum that takes c has the same value, and E the same bits unless E is −0 (a
+    /// sum of two zeros is −0 only when both are, so an E that does not start at −0 never becomes −0).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Accumulate(Vector512<double> ah, Vector512<double> h, Vector512<double> l, ref Vector512<double> s, ref Vector512<double> e)
+    {
+        Vector512<double> p = ah * h;
+        Vector512<double> f = Avx512F.FusedMultiplySubtract(ah, h, p);
+        Vector512<double> c = ah * l;
         Vector512<double> t = s + p;
         Vector512<double> tVirtual = t - p;
         Vector512<double> q = (s - tVirtual) + (p - (t - tVirtual));

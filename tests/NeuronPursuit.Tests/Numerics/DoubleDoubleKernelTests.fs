@@ -284,12 +284,13 @@ let tests =
 
                 for rows, lanes, stride in [ (1, 8, 8); (10, 56, 56); (200, 56, 64); (7, 16, 24); (3, 8, 40); (0, 8, 8) ] do
                     let a = randomVector random rows
-                    // Every third factor an exact double (trailing word zero), as the inputs of a data set are.
+                    // Every third factor a one-word double (trailing word zero), as the inputs of a data set are.
                     let a = a |> Array.mapi (fun r ar -> if r % 3 = 1 then DoubleDouble(ar.Hi) else ar)
                     let x = randomVector random (max rows 1 * stride)
                     let start = randomVector random lanes
                     let sum = start |> Array.map (fun v -> v.Hi)
-                    let error = start |> Array.map (fun v -> v.Lo)
+                    // E starts at +0 or a non-zero value, never at −0 (see the one-word factor's term).
+                    let error = start |> Array.map (fun v -> v.Lo + 0.0)
                     let xh, xl = split x
                     SplitDoubleDoubleKernels.AccumulateProducts(ReadOnlySpan a, ReadOnlySpan xh, ReadOnlySpan xl, stride, Span sum, Span error)
 
@@ -306,8 +307,21 @@ let tests =
 
         test "the two-layer double-double passes equal the compensated sums over the inputs and over the samples in order, bit for bit" {
             if DoubleDoubleKernels.IsSupported then
-                for seed, n, d, m in [ (49L, 200, 10, 50); (50L, 33, 4, 17); (51L, 9, 1, 8) ] do
+                for seed, n, d, m, doubleInputs in
+                    [ (49L, 200, 10, 50, false)
+                      (49L, 200, 10, 50, true)
+                      (50L, 33, 4, 17, false)
+                      (51L, 9, 1, 8, true) ] do
                     let network, data, w = twoLayerProblem seed n d m
+
+                    // Inputs read from a file in double: every trailing word zero.
+                    let data =
+                        if doubleInputs then
+                            let x = data.X.ToArray() |> Array.map (fun v -> DoubleDouble(v.Hi))
+                            DataSet<DoubleDouble>(ReadOnlySpan x, data.Y, d)
+                        else
+                            data
+
                     let x = data.X.ToArray()
                     let weight j k = w.[j * d + k]
                     let v j = w.[m * d + j]
