@@ -142,8 +142,11 @@ public class ExplicitRungeKuttaStepper<T> : IRungeKuttaStepper<T> where T : stru
         for (int k = 0; k < Dimension; k++) error[k] = h * _sum[k];
     }
 
-    /// <summary>sum ← Σⱼ coefficients[j]·K[j], accumulated from zero in the order of j.</summary>
-    private void Combine(T[] coefficients, Span<T> sum)
+    /// <summary>
+    /// sum ← Σⱼ coefficients[j]·K[j], accumulated from zero in the order of j by <see cref="DenseKernels.Axpy{T}"/>: for
+    /// <see cref="DoubleDouble"/> element k has the bits of the loop <c>s = 0; s += coefficients[j] * K[j][k]</c>.
+    /// </summary>
+    protected void Combine(T[] coefficients, Span<T> sum)
     {
         sum.Fill(T.Zero);
         for (int j = 0; j < coefficients.Length; j++) DenseKernels.Axpy(coefficients[j], K[j], sum);

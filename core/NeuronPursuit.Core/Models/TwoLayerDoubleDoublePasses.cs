@@ -20,18 +20,21 @@ namespace NeuronPursuit.Core.Models;
 /// error is at most (3N + 1)(N + 4)·u²·Σ|terms|/(1 − 3Nu) for N terms (u = 2^-53; N = d for z, n for the gradient,
 /// m̄ + 8 for h); σ, σ′ and δ are the scalar operators' values bit for bit (DWTimesDW3). Compared with the reference
 /// (AccurateDWPlusDW after each term, bound ≈ 3N·u²·Σ|terms|) the worst-case bound of a sum grows by a factor ≈ N, to
-/// ≈ 10⁻²⁷ of Σ|terms| at n = 200, far below the tolerances a double-double flow is run at. A pass that meets a
-/// non-finite value reports it, and the caller runs the reference. Allocates nothing per pass. Not thread-safe.
+/// ≈ 10⁻²⁷ of Σ|terms| at n = 200, far below the tolerances a double-double flow is run at. Each sum is one call of the
+/// kernel over all its terms (the inputs for z, the samples for the gradient), which keeps the accumulators in
+/// registers. A pass that meets a non-finite value reports it, and the caller runs the reference. Allocates nothing per
+/// pass. Not thread-safe.
 /// </summary>
 internal sealed class TwoLayerDoubleDoublePasses
 {
     private readonly int _n, _d, _m, _width;   // _width = m̄, m padded
     private readonly DoubleDouble[] _x;        // n × d, sample-major (the data's layout)
+    private readonly DoubleDouble[] _xt;       // Xᵀ, d × n
     private readonly double[] _wtHi, _wtLo;    // Wᵀ, d × m̄
     private readonly double[] _vHi, _vLo;      // v, m̄
     private readonly double[] _zHi, _zLo;      // one row zᵢ, m̄
     private readonly double[] _sigmaHi, _sigmaLo, _slopeHi, _slopeLo;   // σ(zᵢ), σ′(zᵢ), n × m̄
-    private readonly double[] _deltaHi, _deltaLo;  // one row δᵢ, m̄
+    private readonly double[] _deltaHi, _deltaLo;  // δ, n × m̄
     private readonly double[] _gvHi, _gvLo;    // ∇v, m̄, as the accumulation's (S, E) and then normalised
     private readonly double[] _gwtHi, _gwtLo;  // (∇W)ᵀ, d × m̄, the same
 
@@ -45,6 +48,9 @@ internal sealed class TwoLayerDoubleDoublePasses
         _m = network.Width;
         _width = (_m + SplitDoubleDoubleKernels.Lanes - 1) / SplitDoubleDoubleKernels.Lanes * SplitDoubleDoubleKernels.Lanes;
         _x = data.X.ToArray();
+        _xt = new DoubleDouble[_d * _n];
+        for (int i = 0; i < _n; i++)
+            for (int k = 0; k < _d; k++) _xt[k * _n + i] = _x[i * _d + k];
         _wtHi = new double[_d * _width];
         _wtLo = new double[_d * _width];
         _vHi = new double[_width];
@@ -55,8 +61,8 @@ internal sealed class TwoLayerDoubleDoublePasses
         _sigmaLo = new double[_n * _width];
         _slopeHi = new double[_n * _width];
         _slopeLo = new double[_n * _width];
-        _deltaHi = new double[_width];
-        _deltaLo = new double[_width];
+        _deltaHi = new double[_n * _width];
+        _deltaLo = new double[_n * _width];
         _gvHi = new double[_width];
         _gvLo = new double[_width];
         _gwtHi = new double[_d * _width];
@@ -97,12 +103,7 @@ internal sealed class TwoLayerDoubleDoublePasses
             // zᵢ = Σₖ xᵢₖ Wᵀₖ in (S, E) = (zₕ, E), then normalised; then σ and σ′.
             Array.Clear(_zHi);
             Array.Clear(_zLo);
-            for (int k = 0; k < d; k++)
-            {
-                DoubleDouble a = _x[i * d + k];
-                if (!Scalar.IsExactZero(a))
-                    SplitDoubleDoubleKernels.AccumulateProducts(a, _wtHi.AsSpan(k * width, width), _wtLo.AsSpan(k * width, width), _zHi, _zLo);
-            }
+            SplitDoubleDoubleKernels.AccumulateProducts(_x.AsSpan(i * d, d), _wtHi, _wtLo, width, _zHi, _zLo);
             SplitDoubleDoubleKernels.Normalize(_zHi, _zLo, _zHi, _zLo);
             Span<double> sigmaHi = _sigmaHi.AsSpan(i * width, width), sigmaLo = _sigmaLo.AsSpan(i * width, width);
             SplitDoubleDoubleKernels.ReluSquare(_zHi, _zLo, sigmaHi, sigmaLo, _slopeHi.AsSpan(i * width, width), _slopeLo.AsSpan(i * width, width));
@@ -125,21 +126,13 @@ internal sealed class TwoLayerDoubleDoublePasses
         Array.Clear(_gvLo);
         Array.Clear(_gwtHi);
         Array.Clear(_gwtLo);
+        // ∇v = Σᵢ cᵢ σᵢ; δᵢ = (cᵢ·v)·σ′ᵢ; (∇W)ᵀₖ = Σᵢ xᵢₖ δᵢ: each sum over the samples in order.
+        SplitDoubleDoubleKernels.AccumulateProducts(c[..n], _sigmaHi, _sigmaLo, width, _gvHi, _gvLo);
         for (int i = 0; i < n; i++)
-        {
-            DoubleDouble ci = c[i];
-            ReadOnlySpan<double> sigmaHi = _sigmaHi.AsSpan(i * width, width), sigmaLo = _sigmaLo.AsSpan(i * width, width);
-            // ∇v += cᵢ σᵢ; δᵢ = (cᵢ·v)·σ′ᵢ.
-            if (!Scalar.IsExactZero(ci)) SplitDoubleDoubleKernels.AccumulateProducts(ci, sigmaHi, sigmaLo, _gvHi, _gvLo);
-            SplitDoubleDoubleKernels.ScaledProduct(ci, _vHi, _vLo, _slopeHi.AsSpan(i * width, width), _slopeLo.AsSpan(i * width, width), _deltaHi, _deltaLo);
-            // (∇W)ᵀₖ += xᵢₖ δᵢ.
-            for (int k = 0; k < d; k++)
-            {
-                DoubleDouble a = _x[i * d + k];
-                if (!Scalar.IsExactZero(a))
-                    SplitDoubleDoubleKernels.AccumulateProducts(a, _deltaHi, _deltaLo, _gwtHi.AsSpan(k * width, width), _gwtLo.AsSpan(k * width, width));
-            }
-        }
+            SplitDoubleDoubleKernels.ScaledProduct(c[i], _vHi, _vLo, _slopeHi.AsSpan(i * width, width), _slopeLo.AsSpan(i * width, width),
+                _deltaHi.AsSpan(i * width, width), _deltaLo.AsSpan(i * width, width));
+        for (int k = 0; k < d; k++)
+            SplitDoubleDoubleKernels.AccumulateProducts(_xt.AsSpan(k * n, n), _deltaHi, _deltaLo, width, _gwtHi.AsSpan(k * width, width), _gwtLo.AsSpan(k * width, width));
         SplitDoubleDoubleKernels.Normalize(_gvHi, _gvLo, _gvHi, _gvLo);
         SplitDoubleDoubleKernels.Normalize(_gwtHi, _gwtLo, _gwtHi, _gwtLo);
         if (!SplitDoubleDoubleKernels.AllFinite(_gvHi) || !SplitDoubleDoubleKernels.AllFinite(_gwtHi)) return false;

@@ -27,12 +27,17 @@ internal static class SplitDoubleDoubleKernels
     private static bool Wide => Vector512.IsHardwareAccelerated && Avx512F.IsSupported;
 
     /// <summary>
-    /// S + E ← S + E + a·x lane by lane, the compensated accumulation of Ogita, Rump &amp; Oishi ("Accurate sum and dot
-    /// product", SIAM J. Sci. Comput. 26(6), 2005, Alg. 5.3 Dot2) with double-double factors: the leading sum S runs
-    /// through TwoSum (error-free), every lower-order part (TwoSum's error q, TwoProd's error e = aₕxₕ − RN(aₕxₕ), the
-    /// cross terms c = aₕxₗ + aₗxₕ + aₗxₗ in two FMAs) goes into the plain double E, and no renormalisation happens
-    /// until <see cref="Normalize"/>. The dependence chain per term is one addition on S and one on E (instead of the
-    /// nine of AccurateDWPlusDW), and a term costs 12 operations instead of about 30.
+    /// S + E ← S + E + Σᵣ aᵣ·xᵣ lane by lane over the rows xᵣ = x[r·stride …] taken in order, a row with aᵣ exactly zero
+    /// skipped: the compensated accumulation of Ogita, Rump &amp; Oishi ("Accurate sum and dot product", SIAM J. Sci.
+    /// Comput. 26(6), 2005, Alg. 5.3 Dot2) with double-double factors. The leading sum S runs through TwoSum
+    /// (error-free), every lower-order part (TwoSum's error q, TwoProd's error e = aₕxₕ − RN(aₕxₕ), the cross terms
+    /// c = aₕxₗ + aₗxₕ + aₗxₗ in two FMAs) goes into the plain double E, and no renormalisation happens until
+    /// <see cref="Normalize"/>. The dependence chain per term is one addition on S and one on E (instead of the nine of
+    /// AccurateDWPlusDW), and a term costs 12 operations instead of about 30. S and E of a block of lanes stay in
+    /// registers over all the rows (two blocks at a time, whose chains overlap), so a lane's operations and their order
+    /// are those of one row at a time: the results depend on the rows' order only, not on how they are passed. A factor
+    /// with a zero trailing word (an input of a data set in double) takes the two cross terms with aₗ = 0 out, with the
+    /// same bits whenever E does not start at −0.
     /// </summary>
     /// <remarks>
     /// Error bound, for S = E = 0 before N terms tₖ = aₖxₖ and (hi, lo) = <see cref="Normalize"/>(S, E) after, with
@@ -46,48 +51,130 @@ internal static class SplitDoubleDoubleKernels
     /// two contributions is below the bound. (Accurate double-double summation, AccurateDWPlusDW per term, has the
     /// bound ≈ 3Nu²·Σ|tₖ|; this one is larger by a factor ≈ N in the worst case, still ≈ 10⁻²⁷·Σ|tₖ| for N = 200.)
     /// </remarks>
+    /// <param name="a">The factors aᵣ, one per row.</param>
+    /// <param name="xHi">Leading words of the rows: row r at r·<paramref name="stride"/>, the length of <paramref name="sum"/>.</param>
+    /// <param name="xLo">Trailing words, in the same layout.</param>
+    /// <param name="stride">The distance between rows.</param>
+    /// <param name="sum">S, updated.</param>
+    /// <param name="error">E, updated.</param>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static void AccumulateProducts(DoubleDouble a, ReadOnlySpan<double> xHi, ReadOnlySpan<double> xLo, Span<double> sum, Span<double> error)
+    internal static void AccumulateProducts(ReadOnlySpan<DoubleDouble> a, ReadOnlySpan<double> xHi, ReadOnlySpan<double> xLo, int stride, Span<double> sum, Span<double> error)
     {
-        int n = sum.Length;
-        ref double xh = ref MemoryMarshal.GetReference(xHi[..n]);
-        ref double xl = ref MemoryMarshal.GetReference(xLo[..n]);
+        int n = sum.Length, rows = a.Length;
+        if (rows == 0 || n == 0) return;
+        int extent = (rows - 1) * stride + n;
+        ref DoubleDouble ar = ref MemoryMarshal.GetReference(a);
+        ref double xh = ref MemoryMarshal.GetReference(xHi[..extent]);
+        ref double xl = ref MemoryMarshal.GetReference(xLo[..extent]);
         ref double sr = ref MemoryMarshal.GetReference(sum);
         ref double er = ref MemoryMarshal.GetReference(error[..n]);
+        nuint step = (nuint)stride;
         if (Wide)
         {
-            var ah = Vector512.Create(a.Hi);
-            var al = Vector512.Create(a.Lo);
-            for (nuint k = 0; k < (nuint)n; k += 8)
+            nuint k = 0;
+            for (; k + 16 <= (nuint)n; k += 16)
             {
-                Vector512<double> h = Vector512.LoadUnsafe(ref xh, k), l = Vector512.LoadUnsafe(ref xl, k);
-                Vector512<double> p = ah * h;
-                Vector512<double> e = Avx512F.FusedMultiplySubtract(ah, h, p);
-                Vector512<double> c = Avx512F.FusedMultiplyAdd(ah, l, Avx512F.FusedMultiplyAdd(al, h, al * l));
-                Vector512<double> s0 = Vector512.LoadUnsafe(ref sr, k);
-                Vector512<double> s = s0 + p;
-                Vector512<double> sVirtual = s - p;
-                Vector512<double> q = (s0 - sVirtual) + (p - (s - sVirtual));
-                s.StoreUnsafe(ref sr, k);
-                (Vector512.LoadUnsafe(ref er, k) + (q + (e + c))).StoreUnsafe(ref er, k);
+                Vector512<double> s0 = Vector512.LoadUnsafe(ref sr, k), e0 = Vector512.LoadUnsafe(ref er, k);
+                Vector512<double> s1 = Vector512.LoadUnsafe(ref sr, k + 8), e1 = Vector512.LoadUnsafe(ref er, k + 8);
+                nuint offset = k;
+                for (int r = 0; r < rows; r++, offset += step)
+                {
+                    DoubleDouble f = Unsafe.Add(ref ar, r);
+                    if (Scalar.IsExactZero(f)) continue;
+                    var ah = Vector512.Create(f.Hi);
+                    if (f.Lo == 0.0)
+                    {
+                        Accumulate(ah, Vector512.LoadUnsafe(ref xh, offset), Vector512.LoadUnsafe(ref xl, offset), ref s0, ref e0);
+                        Accumulate(ah, Vector512.LoadUnsafe(ref xh, offset + 8), Vector512.LoadUnsafe(ref xl, offset + 8), ref s1, ref e1);
+                        continue;
+                    }
+                    var al = Vector512.Create(f.Lo);
+                    Accumulate(ah, al, Vector512.LoadUnsafe(ref xh, offset), Vector512.LoadUnsafe(ref xl, offset), ref s0, ref e0);
+                    Accumulate(ah, al, Vector512.LoadUnsafe(ref xh, offset + 8), Vector512.LoadUnsafe(ref xl, offset + 8), ref s1, ref e1);
+                }
+                s0.StoreUnsafe(ref sr, k);
+                e0.StoreUnsafe(ref er, k);
+                s1.StoreUnsafe(ref sr, k + 8);
+                e1.StoreUnsafe(ref er, k + 8);
+            }
+            for (; k < (nuint)n; k += 8)
+            {
+                Vector512<double> s0 = Vector512.LoadUnsafe(ref sr, k), e0 = Vector512.LoadUnsafe(ref er, k);
+                nuint offset = k;
+                for (int r = 0; r < rows; r++, offset += step)
+                {
+                    DoubleDouble f = Unsafe.Add(ref ar, r);
+                    if (Scalar.IsExactZero(f)) continue;
+                    if (f.Lo == 0.0)
+                        Accumulate(Vector512.Create(f.Hi), Vector512.LoadUnsafe(ref xh, offset), Vector512.LoadUnsafe(ref xl, offset), ref s0, ref e0);
+                    else
+                        Accumulate(Vector512.Create(f.Hi), Vector512.Create(f.Lo), Vector512.LoadUnsafe(ref xh, offset), Vector512.LoadUnsafe(ref xl, offset), ref s0, ref e0);
+                }
+                s0.StoreUnsafe(ref sr, k);
+                e0.StoreUnsafe(ref er, k);
             }
             return;
         }
-        var bh = Vector256.Create(a.Hi);
-        var bl = Vector256.Create(a.Lo);
         for (nuint k = 0; k < (nuint)n; k += 4)
         {
-            Vector256<double> h = Vector256.LoadUnsafe(ref xh, k), l = Vector256.LoadUnsafe(ref xl, k);
-            Vector256<double> p = bh * h;
-            Vector256<double> e = Fma.MultiplySubtract(bh, h, p);
-            Vector256<double> c = Fma.MultiplyAdd(bh, l, Fma.MultiplyAdd(bl, h, bl * l));
-            Vector256<double> s0 = Vector256.LoadUnsafe(ref sr, k);
-            Vector256<double> s = s0 + p;
-            Vector256<double> sVirtual = s - p;
-            Vector256<double> q = (s0 - sVirtual) + (p - (s - sVirtual));
-            s.StoreUnsafe(ref sr, k);
-            (Vector256.LoadUnsafe(ref er, k) + (q + (e + c))).StoreUnsafe(ref er, k);
+            Vector256<double> s0 = Vector256.LoadUnsafe(ref sr, k), e0 = Vector256.LoadUnsafe(ref er, k);
+            nuint offset = k;
+            for (int r = 0; r < rows; r++, offset += step)
+            {
+                DoubleDouble f = Unsafe.Add(ref ar, r);
+                if (Scalar.IsExactZero(f)) continue;
+                Accumulate(Vector256.Create(f.Hi), Vector256.Create(f.Lo), Vector256.LoadUnsafe(ref xh, offset), Vector256.LoadUnsafe(ref xl, offset), ref s0, ref e0);
+            }
+            s0.StoreUnsafe(ref sr, k);
+            e0.StoreUnsafe(ref er, k);
         }
+    }
+
+    /// <summary>One term a·x of <see cref="AccumulateProducts"/> into (S, E), lane by lane.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Accumulate(Vector512<double> ah, Vector512<double> al, Vector512<double> h, Vector512<double> l, ref Vector512<double> s, ref Vector512<double> e)
+    {
+        Vector512<double> p = ah * h;
+        Vector512<double> f = Avx512F.FusedMultiplySubtract(ah, h, p);
+        Vector512<double> c = Avx512F.FusedMultiplyAdd(ah, l, Avx512F.FusedMultiplyAdd(al, h, al * l));
+        Vector512<double> t = s + p;
+        Vector512<double> tVirtual = t - p;
+        Vector512<double> q = (s - tVirtual) + (p - (t - tVirtual));
+        s = t;
+        e += q + (f + c);
+    }
+
+    /// <summary>
+    /// One term a·x of <see cref="AccumulateProducts"/> with a one-word factor a = (aₕ, 0) into (S, E), lane by lane: the
+    /// cross terms are c = RN(aₕxₗ). The general term computes RN(aₕxₗ + RN(aₗxₕ + RN(aₗxₗ))) with aₗ = ±0, the same value
+    /// up to the sign of a zero, so every sum that takes c has the same value, and E the same bits unless E is −0 (a
+    /// sum of two zeros is −0 only when both are, so an E that does not start at −0 never becomes −0).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Accumulate(Vector512<double> ah, Vector512<double> h, Vector512<double> l, ref Vector512<double> s, ref Vector512<double> e)
+    {
+        Vector512<double> p = ah * h;
+        Vector512<double> f = Avx512F.FusedMultiplySubtract(ah, h, p);
+        Vector512<double> c = ah * l;
+        Vector512<double> t = s + p;
+        Vector512<double> tVirtual = t - p;
+        Vector512<double> q = (s - tVirtual) + (p - (t - tVirtual));
+        s = t;
+        e += q + (f + c);
+    }
+
+    /// <summary>One term a·x of <see cref="AccumulateProducts"/> into (S, E), lane by lane.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Accumulate(Vector256<double> ah, Vector256<double> al, Vector256<double> h, Vector256<double> l, ref Vector256<double> s, ref Vector256<double> e)
+    {
+        Vector256<double> p = ah * h;
+        Vector256<double> f = Fma.MultiplySubtract(ah, h, p);
+        Vector256<double> c = Fma.MultiplyAdd(ah, l, Fma.MultiplyAdd(al, h, al * l));
+        Vector256<double> t = s + p;
+        Vector256<double> tVirtual = t - p;
+        Vector256<double> q = (s - tVirtual) + (p - (t - tVirtual));
+        s = t;
+        e += q + (f + c);
     }
 
     /// <summary>
@@ -105,18 +192,7 @@ internal static class SplitDoubleDoubleKernels
         ref double yl = ref MemoryMarshal.GetReference(yLo[..n]);
         Vector256<double> s = Vector256<double>.Zero, e = Vector256<double>.Zero;
         for (nuint k = 0; k < (nuint)n; k += 4)
-        {
-            Vector256<double> ah = Vector256.LoadUnsafe(ref xh, k), al = Vector256.LoadUnsafe(ref xl, k);
-            Vector256<double> bh = Vector256.LoadUnsafe(ref yh, k), bl = Vector256.LoadUnsafe(ref yl, k);
-            Vector256<double> p = ah * bh;
-            Vector256<double> f = Fma.MultiplySubtract(ah, bh, p);
-            Vector256<double> c = Fma.MultiplyAdd(ah, bl, Fma.MultiplyAdd(al, bh, al * bl));
-            Vector256<double> t = s + p;
-            Vector256<double> tVirtual = t - p;
-            Vector256<double> q = (s - tVirtual) + (p - (t - tVirtual));
-            s = t;
-            e += q + (f + c);
-        }
+            Accumulate(Vector256.LoadUnsafe(ref xh, k), Vector256.LoadUnsafe(ref xl, k), Vector256.LoadUnsafe(ref yh, k), Vector256.LoadUnsafe(ref yl, k), ref s, ref e);
         double sum = s[0], error = e[0];
         for (int lane = 1; lane < 4; lane++)
         {

@@ -79,6 +79,32 @@ let private withinBound (terms: int) (error: BigInteger) (magnitude: BigInteger)
         (lhs <= rhs)
         $"{what}: |error|·2^106 = {float (BigInteger.Abs error) / float magnitude * 2.0 ** 106.0:G3}·Σ|t| exceeds (3N + 1)(N + 4) = {factor}"
 
+/// One term a·x of the compensated accumulation on scalars, the semantics SplitDoubleDoubleKernels.AccumulateProducts
+/// has in each lane: S through TwoSum, TwoSum's error, TwoProd's error and the cross terms into E.
+let private accumulateTerm (s: float, e: float) (a: DoubleDouble) (x: DoubleDouble) =
+    let p = a.Hi * x.Hi
+    let f = Math.FusedMultiplyAdd(a.Hi, x.Hi, -p)
+
+    let c =
+        Math.FusedMultiplyAdd(a.Hi, x.Lo, Math.FusedMultiplyAdd(a.Lo, x.Hi, a.Lo * x.Lo))
+
+    let t = s + p
+    let tVirtual = t - p
+    let q = (s - tVirtual) + (p - (t - tVirtual))
+    t, e + (q + (f + c))
+
+/// (S, E) after the terms aₖxₖ in order from (s, e), a term whose factor aₖ is exactly zero skipped.
+let private accumulateTerms (start: float * float) (a: DoubleDouble seq) (x: DoubleDouble seq) =
+    Seq.zip a x
+    |> Seq.filter (fun (ak, _) -> ak.Hi <> 0.0)
+    |> Seq.fold (fun acc (ak, xk) -> accumulateTerm acc ak xk) start
+
+/// Σₖ aₖxₖ by the compensated accumulation from (0, 0), renormalised by TwoSum.
+let private compensatedSum (a: DoubleDouble seq) (x: DoubleDouble seq) =
+    let s, e = accumulateTerms (0.0, 0.0) a x
+    let struct (hi, lo) = ErrorFreeTransforms.TwoSum(s, e)
+    join [| hi |] [| lo |] |> Array.exactlyOne
+
 /// A two-layer ReLU² problem in double-double: inputs with ±0 entries, square loss, random weights of scale 1.
 let private twoLayerProblem (seed: int64) n d m =
     let random = SeededRandom seed
@@ -252,6 +278,107 @@ let tests =
                 close actualGradient gradient $"∇ℒ, n = {n}, d = {d}, m = {m}"
         }
 
+        test "AccumulateProducts over rows equals the scalar compensated accumulation of the rows in order, lane by lane, bit for bit" {
+            if DoubleDoubleKernels.IsSupported then
+                let random = SeededRandom(48L)
+
+                for rows, lanes, stride in [ (1, 8, 8); (10, 56, 56); (200, 56, 64); (7, 16, 24); (3, 8, 40); (0, 8, 8) ] do
+                    let a = randomVector random rows
+                    // Every third factor a one-word double (trailing word zero), as the inputs of a data set are.
+                    let a = a |> Array.mapi (fun r ar -> if r % 3 = 1 then DoubleDouble(ar.Hi) else ar)
+                    let x = randomVector random (max rows 1 * stride)
+                    let start = randomVector random lanes
+                    let sum = start |> Array.map (fun v -> v.Hi)
+                    // E starts at +0 or a non-zero value, never at −0 (see the one-word factor's term).
+                    let error = start |> Array.map (fun v -> v.Lo + 0.0)
+                    let xh, xl = split x
+                    SplitDoubleDoubleKernels.AccumulateProducts(ReadOnlySpan a, ReadOnlySpan xh, ReadOnlySpan xl, stride, Span sum, Span error)
+
+                    for lane in 0 .. lanes - 1 do
+                        let column = Array.init rows (fun r -> x.[r * stride + lane])
+                        let s, e = accumulateTerms (start.[lane].Hi, start.[lane].Lo) a column
+                        let bits (v: float) = BitConverter.DoubleToInt64Bits v
+
+                        Expect.equal
+                            (bits sum.[lane], bits error.[lane])
+                            (bits s, bits e)
+                            $"rows = {rows}, lanes = {lanes}, stride = {stride}, lane {lane}: (S, E)"
+        }
+
+        test "the two-layer double-double passes equal the compensated sums over the inputs and over the samples in order, bit for bit" {
+            if DoubleDoubleKernels.IsSupported then
+                for seed, n, d, m, doubleInputs in
+                    [ (49L, 200, 10, 50, false)
+                      (49L, 200, 10, 50, true)
+                      (50L, 33, 4, 17, false)
+                      (51L, 9, 1, 8, true) ] do
+                    let network, data, w = twoLayerProblem seed n d m
+
+                    // Inputs read from a file in double: every trailing word zero.
+                    let data =
+                        if doubleInputs then
+                            let x = data.X.ToArray() |> Array.map (fun v -> DoubleDouble(v.Hi))
+                            DataSet<DoubleDouble>(ReadOnlySpan x, data.Y, d)
+                        else
+                            data
+
+                    let x = data.X.ToArray()
+                    let weight j k = w.[j * d + k]
+                    let v j = w.[m * d + j]
+                    let width = (m + 7) / 8 * 8
+
+                    let padded (row: DoubleDouble[]) =
+                        Array.append row (Array.zeroCreate (width - m))
+
+                    // The model: z, σ and σ′, h, c, then the gradient, from the sums in the order of the passes' doc.
+                    let z =
+                        Array.init n (fun i -> Array.init m (fun j -> compensatedSum x.[i * d .. i * d + d - 1] (Array.init d (weight j))))
+
+                    let sigma, slope =
+                        z
+                        |> Array.map (fun zi ->
+                            let value = Array.zeroCreate m
+                            let derivative = Array.zeroCreate m
+                            PolynomialLeakyRelu(0.0, 2).Evaluate<DoubleDouble>(ReadOnlySpan zi, Span value, Span derivative)
+                            value, derivative)
+                        |> Array.unzip
+
+                    let vh, vl = split (padded (Array.init m v))
+
+                    let h =
+                        sigma
+                        |> Array.map (fun si ->
+                            let sh, sl = split (padded si)
+                            SplitDoubleDoubleKernels.Dot(ReadOnlySpan vh, ReadOnlySpan vl, ReadOnlySpan sh, ReadOnlySpan sl))
+
+                    let c = Array.zeroCreate n
+
+                    SquareLoss().Evaluate<DoubleDouble>(ReadOnlySpan h, data.Y, Span c) |> ignore
+
+                    let delta =
+                        Array.init n (fun i -> Array.init m (fun j -> c.[i] * v j * slope.[i].[j]))
+
+                    let expected =
+                        Array.append
+                            (Array.init (m * d) (fun p ->
+                                let j, k = p / d, p % d
+                                compensatedSum (Array.init n (fun i -> x.[i * d + k])) (Array.init n (fun i -> delta.[i].[j]))))
+                            (Array.init m (fun j -> compensatedSum c (Array.init n (fun i -> sigma.[i].[j]))))
+
+                    let passes = TwoLayerDoubleDoublePasses(network, data)
+                    let passH = Array.zeroCreate n
+                    let passC = Array.zeroCreate n
+                    let passGradient = Array.zeroCreate network.ParameterCount
+                    Expect.isTrue (passes.Forward(ReadOnlySpan w, Span passH)) "the forward pass finds finite values"
+
+                    SquareLoss().Evaluate<DoubleDouble>(ReadOnlySpan passH, data.Y, Span passC)
+                    |> ignore
+
+                    Expect.isTrue (passes.Backward(ReadOnlySpan passC, Span passGradient)) "the backward pass finds finite values"
+                    Expect.sequenceEqual (Array.map ddBits passH) (Array.map ddBits h) $"H, n = {n}, d = {d}, m = {m}"
+                    Expect.sequenceEqual (Array.map ddBits passGradient) (Array.map ddBits expected) $"∇ℒ, n = {n}, d = {d}, m = {m}"
+        }
+
         test "the compensated accumulation and inner product stay within their proved bound (3N + 1)(N + 4)u²·Σ|aₖ||xₖ| of the exact sum" {
             if DoubleDoubleKernels.IsSupported then
                 let random = SeededRandom(47L)
@@ -275,10 +402,8 @@ let tests =
 
                         let sum = Array.zeroCreate 8
                         let error = Array.zeroCreate 8
-
-                        for k in 0 .. terms - 1 do
-                            let xh, xl = split x.[k]
-                            SplitDoubleDoubleKernels.AccumulateProducts(a.[k], ReadOnlySpan xh, ReadOnlySpan xl, Span sum, Span error)
+                        let xh, xl = split (Array.concat x)
+                        SplitDoubleDoubleKernels.AccumulateProducts(ReadOnlySpan a, ReadOnlySpan xh, ReadOnlySpan xl, 8, Span sum, Span error)
 
                         let hi = Array.zeroCreate 8
                         let lo = Array.zeroCreate 8
