@@ -96,6 +96,25 @@ let private kernelTests =
             expectCloseScalar 1e-13 valueCore value valueCore "loss"
             expectClose 1e-12 (maxAbs gCore) g gCore "gradient"
         }
+        test "the square loss and its gradient match the core's at every tail length, with and without the gradient" {
+            // The errors are summed by vector accumulators, then the samples after the last full vector one by one.
+            let net = FeedForwardNetwork(5, [| 3; 2 |], Activations.Relu)
+            let w = randomWeights 5L net.ParameterCount
+
+            for n in [ 1; 3; 4; 5; 8; 9; 37; 43 ] do
+                let data =
+                    gaussianData 11L n 5 (fun x -> relu (x.[0] - x.[1]) - 0.5 * relu (x.[2] + x.[4]))
+
+                let kernel = SquareLossKernel(net, data)
+                let core = LossObjective<float>(net, SquareLoss(LossNormalisation.Mean), data)
+                let g = Array.zeroCreate<float> w.Length
+                let gCore = Array.zeroCreate<float> w.Length
+                let valueCore = core.ValueAndGradient(ReadOnlySpan w, Span gCore)
+                let value = kernel.ValueAndGradient(ReadOnlySpan w, Span g)
+                expectCloseScalar 1e-13 valueCore value valueCore $"loss with the gradient, n = {n}"
+                expectCloseScalar 1e-13 valueCore (kernel.Value(ReadOnlySpan w)) valueCore $"loss, n = {n}"
+                expectClose 1e-12 (max (maxAbs gCore) 1e-300) g gCore $"gradient, n = {n}"
+        }
         test "output sensitivities J_{l+1} are ∂H/∂z_{l+1}" {
             // J ≡ 1 for the last hidden layer; for layer 1, J₂ = W₃ ⊙ σ′(z₂) computed by hand per sample.
             let net, data, w = deepCase "relu"
