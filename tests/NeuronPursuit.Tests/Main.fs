@@ -28,6 +28,7 @@ let allTests =
         Kkt.KktToolkitTests.tests
         Analysis.AnalysisTests.tests
         Data.FileFormatTests.tests
+        Data.HypercubeEvaluationTests.tests
         Flow.FlowTests.tests
         Flow.Dop853Tests.tests
         Flow.ExplicitStepBitsTests.tests

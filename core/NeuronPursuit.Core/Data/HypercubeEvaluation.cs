@@ -22,9 +22,10 @@ public static class HypercubeEvaluation
     private const int ChunkCount = HypercubeExample.VertexCount / ChunkSize;
 
     /// <summary>
-    /// The error on all 2²⁰ vertices, chunk by chunk: chunk c holds vertices c·8192 … c·8192 + 8191, and the two parts of
-    /// a <see cref="TwoWaySplit"/> take the even and the odd chunks, each with one evaluator it loads chunk by chunk. Each chunk's sum of squares is formed over its
-    /// vertices in order, and the chunks' sums are added in chunk order, so the result is the same on one thread or two.
+    /// The error on all 2²⁰ vertices, chunk by chunk: chunk c holds vertices c·8192 … c·8192 + 8191; the two parts of a
+    /// <see cref="TwoWaySplit"/> compute the errors of the even and of the odd chunks, each with one evaluator it loads
+    /// chunk by chunk; then the squared errors are summed in vertex order. The result is the sequential one bit for bit,
+    /// on one thread or two.
     /// </summary>
     /// <param name="network">A network with d = 20.</param>
     /// <param name="w">Its weights.</param>
@@ -33,8 +34,7 @@ public static class HypercubeEvaluation
     {
         ArgumentNullException.ThrowIfNull(network);
         double[] weights = w.ToArray();
-        var sums = new double[ChunkCount];
-        var maxima = new double[ChunkCount];
+        var errors = new double[HypercubeExample.VertexCount];
         new TwoWaySplit(part =>
         {
             const int d = HypercubeExample.Dimension;
@@ -53,24 +53,17 @@ public static class HypercubeEvaluation
                 else evaluator.Load(x);
                 evaluator.Forward(weights);
                 ReadOnlySpan<double> h = evaluator.Outputs;
-                double sum = 0, max = 0;
-                for (int i = 0; i < ChunkSize; i++)
-                {
-                    double e = h[i] - y[i];
-                    sum += e * e;
-                    max = Math.Max(max, Math.Abs(e));
-                }
-                sums[c] = sum;
-                maxima[c] = max;
+                Span<double> e = errors.AsSpan(c * ChunkSize, ChunkSize);
+                for (int i = 0; i < ChunkSize; i++) e[i] = h[i] - y[i];
             }
         }).Run();
-        double total = 0, largest = 0;
-        for (int c = 0; c < ChunkCount; c++)
+        double sum = 0, max = 0;
+        foreach (double e in errors)
         {
-            total += sums[c];
-            largest = Math.Max(largest, maxima[c]);
+            sum += e * e;
+            max = Math.Max(max, Math.Abs(e));
         }
-        return new CubeError(total / HypercubeExample.VertexCount, largest);
+        return new CubeError(sum / HypercubeExample.VertexCount, max);
     }
 
     /// <summary>Learned and true values at every <paramref name="stride"/>-th vertex in lexicographic order.</summary>

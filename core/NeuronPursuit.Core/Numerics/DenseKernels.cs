@@ -74,6 +74,61 @@ public static class DenseKernels
         for (int k = 0; k < n; k++) y[k] += a * x[k];
     }
 
+    /// <summary>
+    /// ⟨x, A[r, ·]⟩ for the rows r of a row-major A (result.Length × x.Length), each with the bits of
+    /// <see cref="Dot{T}"/>: up to four rows share the loads of x, and their accumulators are independent chains of
+    /// fused multiply–adds that overlap in the pipeline (one inner product is a chain of n/8 dependent ones).
+    /// </summary>
+    /// <param name="x">x, length n.</param>
+    /// <param name="rows">A, at least result.Length × n values.</param>
+    /// <param name="result">Receives the inner products.</param>
+    public static void DotRows(ReadOnlySpan<double> x, ReadOnlySpan<double> rows, Span<double> result)
+    {
+        int n = x.Length, count = result.Length, r = 0;
+        if (n >= 8 && Vector<double>.Count == 4 && Vector512.IsHardwareAccelerated)
+            for (; r < count; r += 4)
+                DotRowsWide(x, rows.Slice(r * n, Math.Min(4, count - r) * n), result.Slice(r, Math.Min(4, count - r)));
+        for (; r < count; r++) result[r] = DotDouble(x, rows.Slice(r * n, n));
+    }
+
+    /// <summary>Up to four rows of <see cref="DotRows"/> with the operations of <see cref="DotDouble"/>'s 512-bit loop.</summary>
+    private static void DotRowsWide(ReadOnlySpan<double> x, ReadOnlySpan<double> rows, Span<double> result)
+    {
+        int n = x.Length, count = result.Length, pairs = n / 8;
+        ref double x0 = ref MemoryMarshal.GetReference(x);
+        ref double a0 = ref MemoryMarshal.GetReference(rows);
+        nuint a1 = (nuint)n, a2 = (nuint)(2 * n), a3 = (nuint)(3 * n);
+        Vector512<double> s0 = Vector512<double>.Zero, s1 = Vector512<double>.Zero, s2 = Vector512<double>.Zero, s3 = Vector512<double>.Zero;
+        for (int p = 0; p < pairs; p++)
+        {
+            nuint at = (nuint)(8 * p);
+            Vector512<double> v = Vector512.LoadUnsafe(ref x0, at);
+            s0 = Vector512.FusedMultiplyAdd(v, Vector512.LoadUnsafe(ref a0, at), s0);
+            if (count > 1) s1 = Vector512.FusedMultiplyAdd(v, Vector512.LoadUnsafe(ref a0, a1 + at), s1);
+            if (count > 2) s2 = Vector512.FusedMultiplyAdd(v, Vector512.LoadUnsafe(ref a0, a2 + at), s2);
+            if (count > 3) s3 = Vector512.FusedMultiplyAdd(v, Vector512.LoadUnsafe(ref a0, a3 + at), s3);
+        }
+        result[0] = FinishWide(x, rows[..n], s0);
+        if (count > 1) result[1] = FinishWide(x, rows.Slice(n, n), s1);
+        if (count > 2) result[2] = FinishWide(x, rows.Slice(2 * n, n), s2);
+        if (count > 3) result[3] = FinishWide(x, rows.Slice(3 * n, n), s3);
+    }
+
+    /// <summary>The end of <see cref="DotDouble"/>'s 512-bit loop from its accumulator: the last chunk of four, the lane
+    /// sum, then the last elements one by one.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static double FinishWide(ReadOnlySpan<double> x, ReadOnlySpan<double> y, Vector512<double> s)
+    {
+        int n = x.Length, pairs = n / 8;
+        Vector256<double> s0 = s.GetLower(), s1 = s.GetUpper();
+        if (n % 8 >= 4)
+            s0 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(x), (nuint)(8 * pairs)),
+                Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(y), (nuint)(8 * pairs)), s0);
+        double sum = Vector.Sum((s0 + s1).AsVector());
+        for (int k = n - n % 4; k < n; k++) sum = Math.FusedMultiplyAdd(x[k], y[k], sum);
+        return sum;
+    }
+
     /// <summary>⟨x, y⟩ for doubles with SIMD vectors of <see cref="Vector{T}.Count"/> lanes, two accumulators (on one
     /// 512-bit register where the machine has them, with the same bits).</summary>
     private static double DotDouble(ReadOnlySpan<double> x, ReadOnlySpan<double> y)

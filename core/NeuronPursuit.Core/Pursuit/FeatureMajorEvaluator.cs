@@ -151,9 +151,9 @@ public sealed class FeatureMajorEvaluator
             {
                 // The first layer's inputs are constant: their interleaved copy feeds the wide kernel (the same bits).
                 WideFeatureMajorKernels.Gradient(signal, b.Rows, input, _inputPairs, b.Columns, g, n);
+                int paired = WideFeatureMajorKernels.PairedColumns(b.Columns);
                 for (int r = 0; r < b.Rows; r++)
-                    for (int k = WideFeatureMajorKernels.PairedColumns(b.Columns); k < b.Columns; k++)
-                        g[r * b.Columns + k] = DenseKernels.Dot(signal.Slice(r * n, n), input.Slice(k * n, n));
+                    DenseKernels.DotRows(signal.Slice(r * n, n), input[(paired * n)..], g.Slice(r * b.Columns + paired, b.Columns - paired));
                 break;
             }
             int j = 0;
@@ -164,18 +164,15 @@ public sealed class FeatureMajorEvaluator
                 int k = 0;
                 for (; k + 3 < b.Columns; k += 4)
                     DotFourTwice(g0, g1, input.Slice(k * n, 4 * n), g.Slice(j * b.Columns + k, 4), g.Slice((j + 1) * b.Columns + k, 4), n);
-                for (; k < b.Columns; k++)
-                {
-                    g[j * b.Columns + k] = DenseKernels.Dot(g0, input.Slice(k * n, n));
-                    g[(j + 1) * b.Columns + k] = DenseKernels.Dot(g1, input.Slice(k * n, n));
-                }
+                DenseKernels.DotRows(g0, input[(k * n)..], g.Slice(j * b.Columns + k, b.Columns - k));
+                DenseKernels.DotRows(g1, input[(k * n)..], g.Slice((j + 1) * b.Columns + k, b.Columns - k));
             }
             for (; j < b.Rows; j++)
             {
                 ReadOnlySpan<double> gj = signal.Slice(j * n, n);
                 int k = 0;
                 for (; k + 3 < b.Columns; k += 4) DotFour(gj, input.Slice(k * n, 4 * n), g.Slice(j * b.Columns + k, 4), n);
-                for (; k < b.Columns; k++) g[j * b.Columns + k] = DenseKernels.Dot(gj, input.Slice(k * n, n));
+                DenseKernels.DotRows(gj, input[(k * n)..], g.Slice(j * b.Columns + k, b.Columns - k));
             }
             if (l == 0) break;
             // G_{l−1} = (W_lᵀ G_l) ⊙ σ′(Z_{l−1}).

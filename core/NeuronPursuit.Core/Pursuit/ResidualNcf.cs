@@ -111,8 +111,7 @@ public sealed class ResidualNcf : IObjective<double>
         else
         {
             for (int i = 0; i < n; i++) _z[i] = _weights[i] * _s[i];
-            for (int m = 0; m < _outputs; m++)
-                gradient[_inputs + m] = DenseKernels.Dot<double>(_z, _sensitivities.AsSpan(m * n, n));
+            DenseKernels.DotRows(_z, _sensitivities, gradient.Slice(_inputs, _outputs));
             if (_kinks is not null)
             {
                 ReadOnlySpan<int> samples = _kinks.Samples;
@@ -126,8 +125,7 @@ public sealed class ResidualNcf : IObjective<double>
         }
         // ∂N/∂a_k = Σᵢ (cᵢ qᵢ σ′(zᵢ)) h_k(xᵢ).
         FeatureMajorEvaluator.Multiply(_t, _ds);
-        for (int k = 0; k < _inputs; k++)
-            gradient[k] = DenseKernels.Dot<double>(_t, _features.AsSpan(k * n, n));
+        DenseKernels.DotRows(_t, _features, gradient[.._inputs]);
         return value;
     }
 

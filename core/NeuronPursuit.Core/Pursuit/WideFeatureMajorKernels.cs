@@ -254,57 +254,64 @@ internal static class WideFeatureMajorKernels
     public static void Gradient(ReadOnlySpan<double> signal, int rows, ReadOnlySpan<double> a, ReadOnlySpan<double> pairs, int columns,
         Span<double> gradient, int n)
     {
+        int j = 0;
+        for (; j + 1 < rows; j += 2) GradientRows<Two>(signal, j, a, pairs, columns, gradient, n);
+        if (j < rows) GradientRows<One>(signal, j, a, pairs, columns, gradient, n);
+    }
+
+    /// <summary><see cref="Gradient"/> for row j of G and, when TRows.Count is 2, row j + 1: against up to four pairs of
+    /// A's rows, eight accumulators, one broadcast chunk of G per four products. The count is known to the compiler, so a
+    /// last single row computes no products for a second one.</summary>
+    private static void GradientRows<TRows>(ReadOnlySpan<double> signal, int j, ReadOnlySpan<double> a, ReadOnlySpan<double> pairs,
+        int columns, Span<double> gradient, int n) where TRows : struct, IRows
+    {
         int chunks = n / 4, pairCount = PairedColumns(columns) / 2;
         ref double g0 = ref MemoryMarshal.GetReference(signal);
         ref double p0 = ref MemoryMarshal.GetReference(pairs);
-        // Two rows of G against up to four pairs of A's rows: eight accumulators, one broadcast chunk of G per four products.
-        for (int j = 0; j < rows; j += 2)
+        bool two = TRows.Count == 2;
+        for (int p = 0; p < pairCount; p += 4)
         {
-            bool two = j + 1 < rows;
-            for (int p = 0; p < pairCount; p += 4)
+            int block = Math.Min(4, pairCount - p);
+            Vector512<double> s00 = default, s01 = default, s02 = default, s03 = default;
+            Vector512<double> s10 = default, s11 = default, s12 = default, s13 = default;
+            nuint stride = (nuint)(chunks * 8);
+            nuint b0 = (nuint)(p * chunks * 8);
+            for (int c = 0; c < chunks; c++)
             {
-                int block = Math.Min(4, pairCount - p);
-                Vector512<double> s00 = default, s01 = default, s02 = default, s03 = default;
-                Vector512<double> s10 = default, s11 = default, s12 = default, s13 = default;
-                nuint stride = (nuint)(chunks * 8);
-                nuint b0 = (nuint)(p * chunks * 8);
-                for (int c = 0; c < chunks; c++)
+                Vector512<double> x = Vector512.Create(Vector256.LoadUnsafe(ref g0, (nuint)(j * n + 4 * c)));
+                Vector512<double> y = two ? Vector512.Create(Vector256.LoadUnsafe(ref g0, (nuint)((j + 1) * n + 4 * c))) : default;
+                nuint at = b0 + (nuint)(8 * c);
+                Vector512<double> q0 = Vector512.LoadUnsafe(ref p0, at);
+                s00 += x * q0;
+                if (two) s10 += y * q0;
+                if (block > 1)
                 {
-                    Vector512<double> x = Vector512.Create(Vector256.LoadUnsafe(ref g0, (nuint)(j * n + 4 * c)));
-                    Vector512<double> y = two ? Vector512.Create(Vector256.LoadUnsafe(ref g0, (nuint)((j + 1) * n + 4 * c))) : default;
-                    nuint at = b0 + (nuint)(8 * c);
-                    Vector512<double> q0 = Vector512.LoadUnsafe(ref p0, at);
-                    s00 += x * q0;
-                    s10 += y * q0;
-                    if (block > 1)
-                    {
-                        Vector512<double> q1 = Vector512.LoadUnsafe(ref p0, at + stride);
-                        s01 += x * q1;
-                        s11 += y * q1;
-                    }
-                    if (block > 2)
-                    {
-                        Vector512<double> q2 = Vector512.LoadUnsafe(ref p0, at + 2 * stride);
-                        s02 += x * q2;
-                        s12 += y * q2;
-                    }
-                    if (block > 3)
-                    {
-                        Vector512<double> q3 = Vector512.LoadUnsafe(ref p0, at + 3 * stride);
-                        s03 += x * q3;
-                        s13 += y * q3;
-                    }
+                    Vector512<double> q1 = Vector512.LoadUnsafe(ref p0, at + stride);
+                    s01 += x * q1;
+                    if (two) s11 += y * q1;
                 }
-                Finish(s00, j, 2 * p, signal, a, columns, gradient, n);
-                if (block > 1) Finish(s01, j, 2 * p + 2, signal, a, columns, gradient, n);
-                if (block > 2) Finish(s02, j, 2 * p + 4, signal, a, columns, gradient, n);
-                if (block > 3) Finish(s03, j, 2 * p + 6, signal, a, columns, gradient, n);
-                if (!two) continue;
-                Finish(s10, j + 1, 2 * p, signal, a, columns, gradient, n);
-                if (block > 1) Finish(s11, j + 1, 2 * p + 2, signal, a, columns, gradient, n);
-                if (block > 2) Finish(s12, j + 1, 2 * p + 4, signal, a, columns, gradient, n);
-                if (block > 3) Finish(s13, j + 1, 2 * p + 6, signal, a, columns, gradient, n);
+                if (block > 2)
+                {
+                    Vector512<double> q2 = Vector512.LoadUnsafe(ref p0, at + 2 * stride);
+                    s02 += x * q2;
+                    if (two) s12 += y * q2;
+                }
+                if (block > 3)
+                {
+                    Vector512<double> q3 = Vector512.LoadUnsafe(ref p0, at + 3 * stride);
+                    s03 += x * q3;
+                    if (two) s13 += y * q3;
+                }
             }
+            Finish(s00, j, 2 * p, signal, a, columns, gradient, n);
+            if (block > 1) Finish(s01, j, 2 * p + 2, signal, a, columns, gradient, n);
+            if (block > 2) Finish(s02, j, 2 * p + 4, signal, a, columns, gradient, n);
+            if (block > 3) Finish(s03, j, 2 * p + 6, signal, a, columns, gradient, n);
+            if (!two) continue;
+            Finish(s10, j + 1, 2 * p, signal, a, columns, gradient, n);
+            if (block > 1) Finish(s11, j + 1, 2 * p + 2, signal, a, columns, gradient, n);
+            if (block > 2) Finish(s12, j + 1, 2 * p + 4, signal, a, columns, gradient, n);
+            if (block > 3) Finish(s13, j + 1, 2 * p + 6, signal, a, columns, gradient, n);
         }
     }
 

@@ -109,4 +109,20 @@ let tests =
                     (BitConverter.DoubleToInt64Bits(referenceDot x y))
                     $"n = {n}"
         }
+        test "the inner products with several rows give the bits of the two-accumulator Vector<T> loop, row by row" {
+            let random = SeededRandom 93L
+
+            for n in [ 0..41 ] @ [ 999; 1000; 1003; 1004 ] do
+                for count in 0..9 do
+                    let x = Array.init n (fun _ -> random.NextGaussian())
+                    let rows = Array.init (count * n) (fun _ -> random.NextGaussian())
+                    let result = Array.zeroCreate<float> count
+                    DenseKernels.DotRows(ReadOnlySpan x, ReadOnlySpan rows, Span result)
+
+                    for r in 0 .. count - 1 do
+                        Expect.equal
+                            (BitConverter.DoubleToInt64Bits result.[r])
+                            (BitConverter.DoubleToInt64Bits(referenceDot x rows.[r * n .. (r + 1) * n - 1]))
+                            $"n = {n}, row {r} of {count}"
+        }
     ]
