@@ -130,6 +130,31 @@ internal static class SplitDoubleDoubleKernels
         }
     }
 
+    /// <summary>
+    /// Adds a product p with its error r (the TwoProd error plus the cross terms) to (S, E), lane by lane:
+    /// (S, q) = TwoSum(S, p), E += q + r.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddTerm(Vector512<double> p, Vector512<double> r, ref Vector512<double> s, ref Vector512<double> e)
+    {
+        Vector512<double> t = s + p;
+        Vector512<double> tVirtual = t - p;
+        Vector512<double> q = (s - tVirtual) + (p - (t - tVirtual));
+        s = t;
+        e += q + r;
+    }
+
+    /// <inheritdoc cref="AddTerm(Vector512{double}, Vector512{double}, ref Vector512{double}, ref Vector512{double})"/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddTerm(Vector256<double> p, Vector256<double> r, ref Vector256<double> s, ref Vector256<double> e)
+    {
+        Vector256<double> t = s + p;
+        Vector256<double> tVirtual = t - p;
+        Vector256<double> q = (s - tVirtual) + (p - (t - tVirtual));
+        s = t;
+        e += q + r;
+    }
+
     /// <summary>One term a·x of <see cref="AccumulateProducts"/> into (S, E), lane by lane.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Accumulate(Vector512<double> ah, Vector512<double> al, Vector512<double> h, Vector512<double> l, ref Vector512<double> s, ref Vector512<double> e)
@@ -137,11 +162,7 @@ internal static class SplitDoubleDoubleKernels
         Vector512<double> p = ah * h;
         Vector512<double> f = Avx512F.FusedMultiplySubtract(ah, h, p);
         Vector512<double> c = Avx512F.FusedMultiplyAdd(ah, l, Avx512F.FusedMultiplyAdd(al, h, al * l));
-        Vector512<double> t = s + p;
-        Vector512<double> tVirtual = t - p;
-        Vector512<double> q = (s - tVirtual) + (p - (t - tVirtual));
-        s = t;
-        e += q + (f + c);
+        AddTerm(p, f + c, ref s, ref e);
     }
 
     /// <summary>
@@ -156,11 +177,7 @@ internal static class SplitDoubleDoubleKernels
         Vector512<double> p = ah * h;
         Vector512<double> f = Avx512F.FusedMultiplySubtract(ah, h, p);
         Vector512<double> c = ah * l;
-        Vector512<double> t = s + p;
-        Vector512<double> tVirtual = t - p;
-        Vector512<double> q = (s - tVirtual) + (p - (t - tVirtual));
-        s = t;
-        e += q + (f + c);
+        AddTerm(p, f + c, ref s, ref e);
     }
 
     /// <summary>One term a·x of <see cref="AccumulateProducts"/> into (S, E), lane by lane.</summary>
@@ -170,11 +187,7 @@ internal static class SplitDoubleDoubleKernels
         Vector256<double> p = ah * h;
         Vector256<double> f = Fma.MultiplySubtract(ah, h, p);
         Vector256<double> c = Fma.MultiplyAdd(ah, l, Fma.MultiplyAdd(al, h, al * l));
-        Vector256<double> t = s + p;
-        Vector256<double> tVirtual = t - p;
-        Vector256<double> q = (s - tVirtual) + (p - (t - tVirtual));
-        s = t;
-        e += q + (f + c);
+        AddTerm(p, f + c, ref s, ref e);
     }
 
     /// <summary>

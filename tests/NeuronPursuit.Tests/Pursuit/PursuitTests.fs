@@ -67,6 +67,19 @@ let private lossGradient (net: FeedForwardNetwork) (data: DataSet<float>) (w: fl
     kernel.ValueAndGradient(ReadOnlySpan w, Span g) |> ignore
     g
 
+/// Asserts the kernel's (1/(2n))Σ(H − y)² and its gradient equal to the core's square loss up to rounding; returns the
+/// kernel and the core's value.
+let private expectSquareLossMatchesCore (net: FeedForwardNetwork) (data: DataSet<float>) (w: float[]) (label: string) =
+    let kernel = SquareLossKernel(net, data)
+    let core = LossObjective<float>(net, SquareLoss(LossNormalisation.Mean), data)
+    let g = Array.zeroCreate<float> w.Length
+    let gCore = Array.zeroCreate<float> w.Length
+    let valueCore = core.ValueAndGradient(ReadOnlySpan w, Span gCore)
+    let value = kernel.ValueAndGradient(ReadOnlySpan w, Span g)
+    expectCloseScalar 1e-13 valueCore value valueCore $"loss{label}"
+    expectClose 1e-12 (max (maxAbs gCore) 1e-300) g gCore $"gradient{label}"
+    kernel, valueCore
+
 let private kernelTests =
     testList "feature-major kernels" [
         for activation in [ "relu"; "relu-power:2"; "leaky-relu:0.1" ] do
@@ -106,14 +119,7 @@ let private kernelTests =
         }
         test "the square loss is (1/(2n))Σ(H − y)² with its gradient" {
             let net, data, w = deepCase "relu-power:2"
-            let kernel = SquareLossKernel(net, data)
-            let core = LossObjective<float>(net, SquareLoss(LossNormalisation.Mean), data)
-            let g = Array.zeroCreate<float> w.Length
-            let gCore = Array.zeroCreate<float> w.Length
-            let value = kernel.ValueAndGradient(ReadOnlySpan w, Span g)
-            let valueCore = core.ValueAndGradient(ReadOnlySpan w, Span gCore)
-            expectCloseScalar 1e-13 valueCore value valueCore "loss"
-            expectClose 1e-12 (maxAbs gCore) g gCore "gradient"
+            expectSquareLossMatchesCore net data w "" |> ignore
         }
         test "the square loss and its gradient match the core's at every tail length, with and without the gradient" {
             // The errors are summed by vector accumulators, then the samples after the last full vector one by one.
@@ -124,15 +130,8 @@ let private kernelTests =
                 let data =
                     gaussianData 11L n 5 (fun x -> relu (x.[0] - x.[1]) - 0.5 * relu (x.[2] + x.[4]))
 
-                let kernel = SquareLossKernel(net, data)
-                let core = LossObjective<float>(net, SquareLoss(LossNormalisation.Mean), data)
-                let g = Array.zeroCreate<float> w.Length
-                let gCore = Array.zeroCreate<float> w.Length
-                let valueCore = core.ValueAndGradient(ReadOnlySpan w, Span gCore)
-                let value = kernel.ValueAndGradient(ReadOnlySpan w, Span g)
-                expectCloseScalar 1e-13 valueCore value valueCore $"loss with the gradient, n = {n}"
-                expectCloseScalar 1e-13 valueCore (kernel.Value(ReadOnlySpan w)) valueCore $"loss, n = {n}"
-                expectClose 1e-12 (max (maxAbs gCore) 1e-300) g gCore $"gradient, n = {n}"
+                let kernel, valueCore = expectSquareLossMatchesCore net data w $", n = {n}"
+                expectCloseScalar 1e-13 valueCore (kernel.Value(ReadOnlySpan w)) valueCore $"loss without the gradient, n = {n}"
         }
         test "output sensitivities J_{l+1} are ∂H/∂z_{l+1}" {
             // J ≡ 1 for the last hidden layer; for layer 1, J₂ = W₃ ⊙ σ′(z₂) computed by hand per sample.
