@@ -119,8 +119,9 @@ let private prepare (config: FlowConfig) =
 
         Vec.norm w, integrate config (Problem.lossOf<DoubleDouble> p) w
 
-/// Writes loss.png and norms.png from the recorded columns; returns the names of the files written. A plot that fails
-/// (e.g. no native graphics library) is reported on err and skipped: the run's numbers matter more than its pictures.
+/// Writes loss.png and norms.png from the recorded columns, both at once on two threads (each its own ScottPlot plot and
+/// drawing surface); returns the names of the files written. A plot that fails (e.g. no native graphics library) is
+/// reported on err and skipped: the run's numbers matter more than its pictures.
 let private plot (config: FlowConfig) (folder: OutputFolder.OutputFolder) (recorder: QuantityRecorder) (err: TextWriter) =
     let times = recorder.Column "t"
 
@@ -144,13 +145,21 @@ let private plot (config: FlowConfig) (folder: OutputFolder.OutputFolder) (recor
           "loss.png", Plot.figure title "t" "loss" (series [ "loss" ])
       if not normColumns.IsEmpty then
           "norms.png", Plot.figure title "t" "norm" (series normColumns) ]
-    |> List.filter (fun (file, figure) ->
+    |> Array.ofList
+    |> Array.Parallel.map (fun (file, figure) ->
+        file,
         try
-            Plot.save (folder.File file) { figure with XScale = timeScale }
+            Ok(Plot.save (folder.File file) { figure with XScale = timeScale })
         with e ->
-            err.WriteLine($"np: warning: {file} not written: {oneLine e}")
-            false)
-    |> List.map fst
+            Error(oneLine e))
+    |> List.ofArray
+    |> List.choose (fun (file, saved) ->
+        match saved with
+        | Ok true -> Some file
+        | Ok false -> None
+        | Error message ->
+            err.WriteLine($"np: warning: {file} not written: {message}")
+            None)
 
 /// The settings of a flow run in run.json.
 type IntegrationRecord =

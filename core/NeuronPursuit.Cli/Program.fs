@@ -131,6 +131,8 @@ let run (argv: string[]) (out: TextWriter) (err: TextWriter) =
 
 [<EntryPoint>]
 let main argv =
+    // Methods this subcommand compiled at run time last time are compiled ahead on the second core from now on.
+    StartupProfile.start argv
     // A task of a sweep ends itself when the sweep that started it is gone (NP_SWEEP_PARENT).
     NeuronPursuit.Sweeps.ParentWatch.StartIfRequested()
     // Work that a run needs only at its end starts now on other threads, overlapping the parse and the computation:

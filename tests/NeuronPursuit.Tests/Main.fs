@@ -2,6 +2,7 @@
 /// Runs every test list and ends with the plain line "N passed, N failed, N skipped" that CI reads.
 module NeuronPursuit.Tests.Main
 
+open System
 open Expecto
 open Expecto.Impl
 
@@ -65,6 +66,9 @@ let allTests =
 
 [<EntryPoint>]
 let main argv =
+    // The np processes the tests start (sweeps' tasks, interrupted runs) keep no startup profile in the user's cache;
+    // the tests of the profile turn it on in a folder of their own.
+    Environment.SetEnvironmentVariable("NP_STARTUP_PROFILE", "0")
     let mutable counts = None
     let basePrinter = defaultConfig.printer
 

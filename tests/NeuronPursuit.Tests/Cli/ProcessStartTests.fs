@@ -11,8 +11,9 @@ open System.Text.Json
 open Expecto
 open NeuronPursuit.Tests.Support.NpRunner
 
-/// Runs the np apphost beside the tests with the arguments; returns (exit code, stdout, stderr).
-let private npProcess (args: string list) =
+/// Runs the np apphost beside the tests with the arguments and these environment variables set; returns (exit code,
+/// stdout, stderr).
+let private npProcessWith (environment: (string * string) list) (args: string list) =
     let info =
         ProcessStartInfo(
             Path.Combine(AppContext.BaseDirectory, "np"),
@@ -24,6 +25,9 @@ let private npProcess (args: string list) =
     for a in args do
         info.ArgumentList.Add a
 
+    for name, value in environment do
+        info.Environment[name] <- value
+
     use proc = Process.Start info |> nonNull
     let stdout = proc.StandardOutput.ReadToEndAsync()
     let stderr = proc.StandardError.ReadToEndAsync()
@@ -33,6 +37,13 @@ let private npProcess (args: string list) =
         failtest "np did not end within 300 s"
 
     proc.ExitCode, stdout.Result, stderr.Result
+
+/// Runs the np apphost beside the tests with the arguments (its startup profile off, as for every np the tests start);
+/// returns (exit code, stdout, stderr).
+let private npProcess (args: string list) = npProcessWith [] args
+
+/// The files a flow run writes whose bytes the run's computation decides.
+let private computedFiles = [ "series.csv"; "weights.csv"; "loss.png"; "norms.png" ]
 
 let private flowArgs =
     [ "flow"
@@ -76,7 +87,7 @@ let tests =
             let code, _, err = npProcess (flowArgs @ [ "--out"; asProcess; "--overwrite" ])
             Expect.equal code 0 $"process run; stderr: {err}"
 
-            for file in [ "series.csv"; "weights.csv"; "loss.png"; "norms.png" ] do
+            for file in computedFiles do
                 Expect.sequenceEqual
                     (File.ReadAllBytes(Path.Combine(asProcess, file)))
                     (File.ReadAllBytes(Path.Combine(inProcess, file)))
@@ -86,6 +97,55 @@ let tests =
                 Expect.equal (section asProcess name) (section inProcess name) $"run.json's {name}"
 
             Expect.equal (resultWithoutWallTime asProcess) (resultWithoutWallTime inProcess) "run.json's result"
+
+        testCase "the startup profile is recorded in the cache folder, named for the method, and played without changing a result"
+        <| fun () ->
+            let cache = tempDir ()
+            let withCache = [ "XDG_CACHE_HOME", cache; "NP_STARTUP_PROFILE", "1" ]
+            let profile = Path.Combine(cache, "neuronpursuit", "flow-dop853.jitprofile")
+            let first, second = tempDir (), tempDir ()
+            let args = flowArgs @ [ "--method"; "dop853" ]
+
+            let code, _, err =
+                npProcessWith withCache (args @ [ "--out"; first; "--overwrite" ])
+
+            Expect.equal code 0 $"recording run; stderr: {err}"
+            Expect.isTrue (File.Exists profile) $"{profile} written at the end of the first run"
+            Expect.isGreaterThan (FileInfo(profile).Length) 0L "the profile lists methods"
+
+            let code, _, err =
+                npProcessWith withCache (args @ [ "--out"; second; "--overwrite" ])
+
+            Expect.equal code 0 $"playing run; stderr: {err}"
+
+            for file in computedFiles do
+                Expect.sequenceEqual
+                    (File.ReadAllBytes(Path.Combine(second, file)))
+                    (File.ReadAllBytes(Path.Combine(first, file)))
+                    $"{file} byte for byte with and without the profile"
+
+        testCase "np runs without a startup profile, writing none, while another process holds its lock or it is turned off"
+        <| fun () ->
+            let cache = tempDir ()
+            let folder = Path.Combine(cache, "neuronpursuit")
+            Directory.CreateDirectory folder |> ignore
+            let profile = Path.Combine(folder, "flow.jitprofile")
+
+            do
+                use _lock =
+                    new FileStream(Path.Combine(folder, "flow.lock"), FileMode.Create, FileAccess.ReadWrite, FileShare.None)
+
+                let code, _, err =
+                    npProcessWith [ "XDG_CACHE_HOME", cache; "NP_STARTUP_PROFILE", "1" ] (flowArgs @ [ "--out"; tempDir (); "--overwrite" ])
+
+                Expect.equal code 0 $"run while the lock is held; stderr: {err}"
+                Expect.isFalse (File.Exists profile) "no profile written by a run without the lock"
+
+            let code, _, err =
+                npProcessWith [ "XDG_CACHE_HOME", cache; "NP_STARTUP_PROFILE", "0" ] (flowArgs @ [ "--out"; tempDir (); "--overwrite" ])
+
+            Expect.equal code 0 $"run with the profile off; stderr: {err}"
+            Expect.isFalse (File.Exists profile) "no profile written with NP_STARTUP_PROFILE=0"
 
         testCase "every subcommand's help parses in a process that generates no code at run time"
         <| fun () ->
