@@ -11,7 +11,7 @@ namespace NeuronPursuit.Core.Flow;
 /// for two-layer networks, otherwise column by column from P products with unit vectors).
 /// </summary>
 /// <typeparam name="T">Scalar type.</typeparam>
-public sealed class GradientFlowSystem<T> : IOdeSystem<T>, IJacobian<T>, ISymmetricJacobianProduct
+public sealed class GradientFlowSystem<T> : IOdeSystem<T>, IJacobian<T>, ISymmetricJacobianProduct, IReplicableSystem<T>
     where T : struct, INumber<T>, IRootFunctions<T>, IExponentialFunctions<T>, ILogarithmicFunctions<T>
 {
     private readonly HessianVectorProduct<T>? _hessian;
@@ -84,7 +84,8 @@ public sealed class GradientFlowSystem<T> : IOdeSystem<T>, IJacobian<T>, ISymmet
     /// <inheritdoc/>
     public int Dimension => Objective.Dimension;
 
-    /// <summary>The number of evaluations of −∇ℒ so far.</summary>
+    /// <summary>The number of evaluations of −∇ℒ by this system so far (a stiff method may evaluate some of its stages on a
+    /// replica; its statistics count them all).</summary>
     public long Evaluations { get; private set; }
 
     /// <summary>ℒ at the argument of the last evaluation.</summary>
@@ -97,4 +98,16 @@ public sealed class GradientFlowSystem<T> : IOdeSystem<T>, IJacobian<T>, ISymmet
         for (int k = 0; k < dydt.Length; k++) dydt[k] = -dydt[k];
         Evaluations++;
     }
+
+    /// <summary>One loss and gradient of a training loss, ≈ 6nP flop; 0 for other objectives (no replica).</summary>
+    double IReplicableSystem<T>.EvaluationWork =>
+        Objective is LossObjective<T> loss ? 6.0 * loss.Data.Count * Dimension : 0.0;
+
+    /// <summary>The flow of a new <see cref="LossObjective{T}"/> of the same network, loss and data (its passes are
+    /// deterministic and fixed by the shapes, so it computes the same bits); null for other objectives, and for a loss
+    /// whose evaluations already split their samples between the two processors.</summary>
+    IOdeSystem<T>? IReplicableSystem<T>.CreateReplica() =>
+        Objective is LossObjective<T> { SplitsSamples: false } loss
+            ? new GradientFlowSystem<T>(new LossObjective<T>(loss.Network, loss.Loss, loss.Data))
+            : null;
 }

@@ -62,6 +62,10 @@ public sealed class LossObjective<T> : IObjective<T>
     /// <inheritdoc/>
     public int Dimension => Network.ParameterCount;
 
+    /// <summary>Whether an evaluation already runs on two threads (its samples split in halves, see
+    /// <see cref="FeatureMajorNetwork"/>).</summary>
+    internal bool SplitsSamples => _fast is { IsSplit: true };
+
     /// <summary>The outputs H(X; w) of the last evaluation.</summary>
     public ReadOnlySpan<T> LastOutputs => _outputs;
 

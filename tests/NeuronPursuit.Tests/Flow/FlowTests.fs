@@ -9,6 +9,7 @@ open System
 open Expecto
 open NeuronPursuit
 open NeuronPursuit.Core.Flow
+open NeuronPursuit.Core.Numerics
 open NeuronPursuit.Core.Problems
 open NeuronPursuit.Testing
 open NeuronPursuit.Tests.Support
@@ -122,6 +123,59 @@ let tests =
                 (stiff.Statistics.RejectedSteps * 4L)
                 stiff.Statistics.AcceptedSteps
                 $"accepted {stiff.Statistics.AcceptedSteps}, rejected {stiff.Statistics.RejectedSteps}"
+        }
+
+        test "radau5 evaluating its third stage on a replica of the flow gives the original's bits, on one thread and on two" {
+            // n = 100, d = 5, m = 40: one evaluation is 6nP ≈ 1.4·10⁵ flop, above the bound from which the stages are
+            // shared; the same flow behind a system that cannot replicate itself evaluates every stage on the original.
+            let case =
+                { networkCase with
+                    InputDimension = 5
+                    Widths = [ 40 ]
+                    SampleCount = 100 }
+
+            let f = Problem.loss case.Problem
+            let w0 = case.WeightVector 0
+            let m = Flow.method "radau5"
+
+            let solve system =
+                Flow.solveSystem m (Flow.tolerances 1e-8 1e-14) [] [] system 0.0 w0 5.0
+
+            let replicable = Flow.system m f
+
+            Expect.isGreaterThanOrEqual
+                ((replicable :> IReplicableSystem<float>).EvaluationWork)
+                1e5
+                "an evaluation is costly enough to share the stages"
+
+            Expect.isNotNull ((replicable :> IReplicableSystem<float>).CreateReplica()) "the flow makes a replica"
+
+            let original = Flow.system m f
+
+            let unreplicable =
+                { new IOdeSystem<float> with
+                    member _.Dimension = original.Dimension
+                    member _.Evaluate(t, y, dydt) = original.Evaluate(t, y, dydt)
+                  interface IJacobian<float> with
+                      member _.Jacobian(t, y, jacobian) = original.Jacobian(t, y, jacobian)
+                      member _.JacobianEvaluations = original.JacobianEvaluations
+                  interface ISymmetricJacobianProduct with
+                      member _.HasJacobianProduct = original.HasJacobianProduct
+
+                      member _.JacobianProducts(y, vectors, count, leading, products) =
+                          original.JacobianProducts(y, vectors, count, leading, products) }
+
+            let reference = solve unreplicable
+            Expect.equal reference.Status IntegrationStatus.Completed reference.Message
+            let twoThreads = solve replicable
+
+            let oneThread =
+                use _ = TwoWaySplit.SequentialScope()
+                solve (Flow.system m f)
+
+            for name, s in [ "two threads", twoThreads; "one thread", oneThread ] do
+                Expect.equal s.Statistics reference.Statistics $"{name}: steps and evaluations"
+                Expect.sequenceEqual s.Final reference.Final $"{name}: final weights bit for bit"
         }
 
         test "auto costs at most 1.2 times the cheaper of dp5 and radau5 at a tight tolerance on stiff flows" {

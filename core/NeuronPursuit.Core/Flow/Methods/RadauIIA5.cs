@@ -19,6 +19,9 @@ namespace NeuronPursuit.Core.Flow.Methods;
 /// nothing; J is evaluated again only when the iteration converged slowly (more than four iterations at a rate above
 /// 0.1; RADAU5 re-evaluates after two at 10⁻³, but here J costs hundreds of evaluations of f) or failed with an older J. The system must implement <see cref="IJacobian{T}"/>. The
 /// method drops no ∂f/∂t term (it is implicit, not Rosenbrock), so it is also exact in order for non-autonomous systems.
+/// An iteration's three stage evaluations are independent: for a system that can replicate itself (a training loss's
+/// flow) and an evaluation of at least <c>ConcurrentStagesWork</c> flop, the third runs on a replica on a second thread
+/// while this thread evaluates the first two, with the same bits as on one thread.
 /// </para>
 /// </summary>
 public sealed class RadauIIA5 : IRungeKuttaMethod
@@ -74,6 +77,14 @@ public sealed class RadauIIA5 : IRungeKuttaMethod
         /// </summary>
         private const double StalledBound = 0.03;
 
+        /// <summary>
+        /// Floating-point operations of an evaluation of f from which a Newton iteration's three stage evaluations are
+        /// shared with a second thread (stages 1 and 2 on this thread, stage 3 on a replica of the system, so an
+        /// iteration costs two evaluations' time instead of three): handing work to a pool thread and back costs a few
+        /// microseconds, about 10⁵ flop at this machine's rate.
+        /// </summary>
+        private const double ConcurrentStagesWork = 1e5;
+
         private static readonly RadauIIA5Tableau<T> Tableau = new();
         private static readonly double RoundOff = UnitRoundOff();
 
@@ -82,6 +93,7 @@ public sealed class RadauIIA5 : IRungeKuttaMethod
         private readonly T[][] _z, _f, _q;
         private readonly double[][] _r;
         private readonly T[] _start, _startSlope, _argument;
+        private readonly T[][] _stageArguments;
         private readonly double[] _scale, _error, _errorRight;
         private readonly NewtonJacobian<T> _jacobian;
         private double _rtol, _fnewt;
@@ -93,6 +105,9 @@ public sealed class RadauIIA5 : IRungeKuttaMethod
         private T _t0, _h;
         private int _evaluations, _pending;
         private IOdeSystem<T>? _system;
+        private IOdeSystem<T>? _replicated, _replica;
+        private TwoWaySplit? _stages;
+        private T _stageTime, _stageStep;
 
         public Stepper(int n)
         {
@@ -106,6 +121,7 @@ public sealed class RadauIIA5 : IRungeKuttaMethod
             _start = new T[n];
             _startSlope = new T[n];
             _argument = new T[n];
+            _stageArguments = [new T[n], new T[n], new T[n]];
             _scale = new double[n];
             _error = new double[n];
             _errorRight = new double[n];
@@ -270,20 +286,19 @@ public sealed class RadauIIA5 : IRungeKuttaMethod
         /// <summary>The simplified Newton iteration from the current Z; false when it diverges or would not converge in time.</summary>
         private bool Newton(IOdeSystem<T> system, T t, T h, out int iterations, out double rate)
         {
-            T[] c = Tableau.Nodes;
             T[,] a = Tableau.A;
             double eta = Math.Pow(Math.Max(_eta, RoundOff), 0.8);
             double previous = 0.0;
             rate = 0.0;
+            ShareStages(system);
+            _stageTime = t;
+            _stageStep = h;
             for (iterations = 1; iterations <= MaxIterations; iterations++)
             {
-                for (int i = 0; i < 3; i++)
-                {
-                    T[] zi = _z[i];
-                    for (int k = 0; k < _n; k++) _argument[k] = _start[k] + zi[k];
-                    system.Evaluate(t + c[i] * h, _argument, _f[i]);
-                    _evaluations++;
-                }
+                if (_stages is not null) _stages.Run();
+                else
+                    for (int i = 0; i < 3; i++) EvaluateStage(system, i);
+                _evaluations += 3;
                 for (int i = 0; i < 3; i++)
                 {
                     T ai0 = h * a[i, 0], ai1 = h * a[i, 1], ai2 = h * a[i, 2];
@@ -333,6 +348,40 @@ public sealed class RadauIIA5 : IRungeKuttaMethod
             }
             iterations = MaxIterations;
             return false;
+        }
+
+        /// <summary>f at the stage value y₀ + Zᵢ, into Fᵢ, evaluated by <paramref name="system"/>.</summary>
+        private void EvaluateStage(IOdeSystem<T> system, int i)
+        {
+            T[] argument = _stageArguments[i], zi = _z[i];
+            for (int k = 0; k < _n; k++) argument[k] = _start[k] + zi[k];
+            system.Evaluate(_stageTime + Tableau.Nodes[i] * _stageStep, argument, _f[i]);
+        }
+
+        /// <summary>
+        /// Sets up, once per system, the sharing of the stage evaluations with a second thread: when the system can
+        /// replicate itself and an evaluation costs at least <see cref="ConcurrentStagesWork"/>, stages 1 and 2 are
+        /// evaluated by the system and stage 3 by its replica, as the two parts of a <see cref="TwoWaySplit"/> (in turn on
+        /// one processor). Each stage's f is the same bits either way.
+        /// </summary>
+        private void ShareStages(IOdeSystem<T> system)
+        {
+            if (ReferenceEquals(system, _replicated)) return;
+            _replicated = system;
+            _replica = system is IReplicableSystem<T> replicable && replicable.EvaluationWork >= ConcurrentStagesWork
+                ? replicable.CreateReplica()
+                : null;
+            _stages = _replica is null
+                ? null
+                : new TwoWaySplit(part =>
+                {
+                    if (part == 0)
+                    {
+                        EvaluateStage(_replicated!, 0);
+                        EvaluateStage(_replicated!, 1);
+                    }
+                    else EvaluateStage(_replica!, 2);
+                });
         }
 
         /// <summary>The unit round-off u of <typeparamref name="T"/>: 2⁻⁵³ for double, 2⁻¹⁰⁶ for double-double (whose
