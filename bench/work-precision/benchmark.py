@@ -104,7 +104,13 @@ def run_problem(out, np_bin, name):
         print(f"{name} {label} rtol {rtol:g}: error {err:.3e}, {wall:.3f} s, {row['status']}", flush=True)
         return ok
 
-    for method in env_list("NP_METHODS", "dp5 dop853 lie2 rodas4 radau5 auto"):
+    # One untimed run of each method (and of the double-double flow) to t-end 1e-9 first: np keeps a startup profile per
+    # method and precision (README, "The np command line"), so every timed run finds its profile, as on a machine where
+    # np has run before, whatever the order of the methods below.
+    methods = env_list("NP_METHODS", "dp5 dop853 lie2 rodas4 radau5 auto")
+    for method, precision in [(m, "double") for m in methods] + [("dp5", "double-double")]:
+        np_flow(np_bin, pdir, 1e-9, method, 1e-6, precision, f"runs/warm-up-{method}-{precision}", cap)
+    for method in methods:
         for rtol in rtols:
             if not np_row(method, rtol):
                 break
