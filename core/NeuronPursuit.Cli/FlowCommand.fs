@@ -119,8 +119,8 @@ let private prepare (config: FlowConfig) =
 
         Vec.norm w, integrate config (Problem.lossOf<DoubleDouble> p) w
 
-/// Writes loss.png and norms.png from the recorded columns, both at once on two threads (each its own ScottPlot plot and
-/// drawing surface); returns the names of the files written. A plot that fails (e.g. no native graphics library) is
+/// Writes loss.png and norms.png from the recorded columns, both at once (`Plot.saveAll`); returns the names of the files
+/// written. A plot that fails (e.g. no native graphics library) is
 /// reported on err and skipped: the run's numbers matter more than its pictures.
 let private plot (config: FlowConfig) (folder: OutputFolder.OutputFolder) (recorder: QuantityRecorder) (err: TextWriter) =
     let times = recorder.Column "t"
@@ -145,20 +145,16 @@ let private plot (config: FlowConfig) (folder: OutputFolder.OutputFolder) (recor
           "loss.png", Plot.figure title "t" "loss" (series [ "loss" ])
       if not normColumns.IsEmpty then
           "norms.png", Plot.figure title "t" "norm" (series normColumns) ]
-    |> Array.ofList
-    |> Array.Parallel.map (fun (file, figure) ->
-        file,
-        try
-            Ok(Plot.save (folder.File file) { figure with XScale = timeScale })
-        with e ->
-            Error(oneLine e))
-    |> List.ofArray
-    |> List.choose (fun (file, saved) ->
+    |> List.map (fun (file, figure) -> folder.File file, { figure with XScale = timeScale })
+    |> Plot.saveAll
+    |> List.choose (fun (path, saved) ->
+        let file = Path.GetFileName path |> nonNull
+
         match saved with
         | Ok true -> Some file
         | Ok false -> None
-        | Error message ->
-            err.WriteLine($"np: warning: {file} not written: {message}")
+        | Error e ->
+            err.WriteLine($"np: warning: {file} not written: {oneLine e}")
             None)
 
 /// The settings of a flow run in run.json.

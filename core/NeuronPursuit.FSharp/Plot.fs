@@ -287,8 +287,7 @@ module Plot =
             ))
 
     /// Starts drawing a small figure on a second thread (once per process), to overlap the loading of the graphics
-    /// library, fonts and plotting code with the caller's other work; every figure drawn afterwards waits for it, so
-    /// figures are still drawn one at a time.
+    /// library, fonts and plotting code with the caller's other work; every figure drawn afterwards waits for it.
     let prepare () = preparation.Force() |> ignore
 
     /// The figure drawn by ScottPlot, after the preparation if one was started.
@@ -310,6 +309,20 @@ module Plot =
             | _ -> plot.SavePng(path, f.Width, f.Height) |> ignore
 
             true
+
+    /// Draws the figures into their files at once, on as many threads as the machine has (each figure is its own
+    /// ScottPlot plot and drawing surface, so the bytes are those of drawing them in turn); returns each path with
+    /// Ok of `save`'s answer, or Error with the exception that stopped that figure.
+    let saveAll (figures: (string * Figure) list) =
+        figures
+        |> Array.ofList
+        |> Array.Parallel.map (fun (path, f) ->
+            path,
+            try
+                Ok(save path f)
+            with e ->
+                Error e)
+        |> List.ofArray
 
     /// The figure as PNG bytes (e.g. to embed in an HTML report), or None when no series has a point.
     let png (f: Figure) =

@@ -42,8 +42,13 @@ let private npProcessWith (environment: (string * string) list) (args: string li
 /// returns (exit code, stdout, stderr).
 let private npProcess (args: string list) = npProcessWith [] args
 
-/// The files a flow run writes whose bytes the run's computation decides.
-let private computedFiles = [ "series.csv"; "weights.csv"; "loss.png"; "norms.png" ]
+/// Asserts that two flow runs wrote the same bytes in every file their computation decides (series, weights, figures).
+let private expectSameComputedFiles (actual: string) (expected: string) (what: string) =
+    for file in [ "series.csv"; "weights.csv"; "loss.png"; "norms.png" ] do
+        Expect.sequenceEqual
+            (File.ReadAllBytes(Path.Combine(actual, file)))
+            (File.ReadAllBytes(Path.Combine(expected, file)))
+            $"{file} byte for byte {what}"
 
 let private flowArgs =
     [ "flow"
@@ -87,11 +92,7 @@ let tests =
             let code, _, err = npProcess (flowArgs @ [ "--out"; asProcess; "--overwrite" ])
             Expect.equal code 0 $"process run; stderr: {err}"
 
-            for file in computedFiles do
-                Expect.sequenceEqual
-                    (File.ReadAllBytes(Path.Combine(asProcess, file)))
-                    (File.ReadAllBytes(Path.Combine(inProcess, file)))
-                    $"{file} byte for byte"
+            expectSameComputedFiles asProcess inProcess "as a process and in-process"
 
             for name in [ "problem"; "settings"; "files" ] do
                 Expect.equal (section asProcess name) (section inProcess name) $"run.json's {name}"
@@ -118,11 +119,7 @@ let tests =
 
             Expect.equal code 0 $"playing run; stderr: {err}"
 
-            for file in computedFiles do
-                Expect.sequenceEqual
-                    (File.ReadAllBytes(Path.Combine(second, file)))
-                    (File.ReadAllBytes(Path.Combine(first, file)))
-                    $"{file} byte for byte with and without the profile"
+            expectSameComputedFiles second first "with and without the profile"
 
         testCase "np runs without a startup profile, writing none, while another process holds its lock or it is turned off"
         <| fun () ->
