@@ -119,9 +119,8 @@ let private prepare (config: FlowConfig) =
 
         Vec.norm w, integrate config (Problem.lossOf<DoubleDouble> p) w
 
-/// Writes loss.png and norms.png from the recorded columns, both at once (`Plot.saveAll`); returns the names of the files
-/// written. A plot that fails (e.g. no native graphics library) is
-/// reported on err and skipped: the run's numbers matter more than its pictures.
+/// Writes loss.png and norms.png from the recorded columns, both at once (`Figures.save`: a figure that fails is a
+/// warning); returns the names of the files written.
 let private plot (config: FlowConfig) (folder: OutputFolder.OutputFolder) (recorder: QuantityRecorder) (err: TextWriter) =
     let times = recorder.Column "t"
 
@@ -146,16 +145,7 @@ let private plot (config: FlowConfig) (folder: OutputFolder.OutputFolder) (recor
       if not normColumns.IsEmpty then
           "norms.png", Plot.figure title "t" "norm" (series normColumns) ]
     |> List.map (fun (file, figure) -> folder.File file, { figure with XScale = timeScale })
-    |> Plot.saveAll
-    |> List.choose (fun (path, saved) ->
-        let file = Path.GetFileName path |> nonNull
-
-        match saved with
-        | Ok true -> Some file
-        | Ok false -> None
-        | Error e ->
-            err.WriteLine($"np: warning: {file} not written: {oneLine e}")
-            None)
+    |> Figures.save err
 
 /// The settings of a flow run in run.json.
 type IntegrationRecord =

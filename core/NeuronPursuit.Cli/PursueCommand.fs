@@ -223,10 +223,10 @@ let private single argv (config: PursueConfig) (dir: string) (out: TextWriter) (
             None
 
     let plots =
-        [ tryPlot err dir "loss.png" (fun path -> plotLoss path title result)
+        [ Path.Combine(dir, "loss.png"), lossFigure title result
           if config.IsDemo && evaluable then
-              tryPlot err dir "cube.png" (fun path -> plotCube path title result.Network result.Weights) ]
-        |> List.choose id
+              Path.Combine(dir, "cube.png"), cubeFigure title result.Network result.Weights ]
+        |> Figures.save err
 
     let allFiles = [ "run.json" ] @ files @ plots @ [ "report.html" ]
     RunRecord.write (Path.Combine(dir, "run.json")) (runRecord argv config p result wall evaluation (Some metrics) allFiles)

@@ -550,7 +550,7 @@ let writeLossCsv (path: string) (result: PursuitResult) =
     File.WriteAllText(path, sb.ToString())
 
 /// loss.png: the loss against epochs on a logarithmic axis, a dashed vertical line at each addition labelled with its layer.
-let plotLoss (path: string) (title: string) (result: PursuitResult) =
+let lossFigure (title: string) (result: PursuitResult) =
     let epochs, losses, additions = lossSeries result
 
     let validation =
@@ -570,14 +570,12 @@ let plotLoss (path: string) (title: string) (result: PursuitResult) =
     |> Plot.logY
     |> Plot.withMarkers [ for epoch, layers in additions -> epoch, "+L" + String.Join(",L", layers) ]
     |> Plot.size 900 500
-    |> Plot.save path
-    |> ignore
 
 /// Stride of the cube plot's subsample: every 257th vertex (odd, so every coordinate varies): 4081 vertices.
 let cubeStride = 257
 
 /// cube.png: learned H and true f at every 257th vertex in lexicographic order.
-let plotCube (path: string) (title: string) (net: FeedForwardNetwork) (w: float[]) =
+let cubeFigure (title: string) (net: FeedForwardNetwork) (w: float[]) =
     let struct (index, learned, target) =
         HypercubeEvaluation.Subsample(net, ReadOnlySpan w, cubeStride)
 
@@ -589,17 +587,6 @@ let plotCube (path: string) (title: string) (net: FeedForwardNetwork) (w: float[
     ]
     |> Plot.linearY
     |> Plot.size 1000 450
-    |> Plot.save path
-    |> ignore
-
-/// Runs a plot, reporting a failure (e.g. no native graphics library) as a warning; returns the file name if written.
-let tryPlot (err: TextWriter) (dir: string) (file: string) (draw: string -> unit) =
-    try
-        draw (Path.Combine(dir, file))
-        Some file
-    with e ->
-        err.WriteLine($"np: warning: {file} not written: {oneLine e}")
-        None
 
 /// iterations.csv and loss.csv of a run (weights.csv and model.json: `writeModel`).
 let writeRunFiles (dir: string) (result: PursuitResult) (config: PursueConfig) =

@@ -264,6 +264,21 @@ module Plot =
 
             Some plot
 
+    /// The plot drawn at width × height as PNG bytes, zlib level 3 with the "up" filter. SkiaSharp's default (level 6,
+    /// every filter tried per row) spent ~24 ms per 800 × 500 figure in the encoder, three times the drawing; these
+    /// settings take ~5 ms for files ~25 % larger (a flow's loss.png: 32 kB against 26 kB). The pixels are the same.
+    let private pngBytes (plot: Plot) (width: int) (height: int) =
+        use surface = SkiaSharp.SKSurface.Create(SkiaSharp.SKImageInfo(width, height))
+        plot.Render(surface.Canvas, width, height)
+        use image = surface.Snapshot()
+        use pixels = image.PeekPixels()
+
+        match pixels.Encode(SkiaSharp.SKPngEncoderOptions(SkiaSharp.SKPngEncoderFilterFlags.Up, 3)) with
+        | null -> raise (InvalidOperationException $"the PNG encoder failed on a {width} × {height} figure.")
+        | encoded ->
+            use encoded = encoded
+            encoded.ToArray()
+
     /// A small figure drawn to PNG on a thread of its own, started by `prepare`: it loads SkiaSharp's native library
     /// and the fonts and runs ScottPlot's drawing code once, so that a command's first figure does not wait for them.
     let private preparation =
@@ -280,7 +295,7 @@ module Plot =
                         |> draw
                         |> Option.iter (fun plot ->
                             use plot = plot
-                            plot.GetImageBytes(160, 100, ImageFormat.Png) |> ignore)
+                            pngBytes plot 160 100 |> ignore)
                     with _ ->
                         ()),
                 TaskCreationOptions.LongRunning
@@ -306,7 +321,7 @@ module Plot =
 
             match (Path.GetExtension path |> nonNull).ToLowerInvariant() with
             | ".svg" -> plot.SaveSvg(path, f.Width, f.Height) |> ignore
-            | _ -> plot.SavePng(path, f.Width, f.Height) |> ignore
+            | _ -> File.WriteAllBytes(path, pngBytes plot f.Width f.Height)
 
             true
 
@@ -329,7 +344,7 @@ module Plot =
         render f
         |> Option.map (fun plot ->
             use plot = plot
-            plot.GetImageBytes(f.Width, f.Height, ImageFormat.Png))
+            pngBytes plot f.Width f.Height)
 
     /// The figure's numbers as a long-format CSV: series,x,y (round-trip precision).
     let saveCsv (path: string) (f: Figure) =
