@@ -56,6 +56,7 @@ let allTests =
         Cli.ReportTests.tests
         Docs.SiteTests.tests
         Packages.ScriptPackageTests.tests
+        Packages.PrecompiledInstantiationTests.tests
         Torch.TorchDifferentialTests.tests
         Sweeps.SweepSpecTests.tests
         Sweeps.SweepRunTests.tests
