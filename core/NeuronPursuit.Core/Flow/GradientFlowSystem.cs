@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 using System.Numerics;
+using NeuronPursuit.Core.Models;
 using NeuronPursuit.Core.Objectives;
 
 namespace NeuronPursuit.Core.Flow;
@@ -99,9 +100,10 @@ public sealed class GradientFlowSystem<T> : IOdeSystem<T>, IJacobian<T>, ISymmet
         Evaluations++;
     }
 
-    /// <summary>One loss and gradient of a training loss, ≈ 6nP flop; 0 for other objectives (no replica).</summary>
+    /// <summary>One loss and gradient of a training loss (<see cref="FeatureMajorNetwork.EvaluationWork"/>, ≈ 6nP flop); 0
+    /// for other objectives (no replica).</summary>
     double IReplicableSystem<T>.EvaluationWork =>
-        Objective is LossObjective<T> loss ? 6.0 * loss.Data.Count * Dimension : 0.0;
+        Objective is LossObjective<T> loss ? FeatureMajorNetwork.EvaluationWork(loss.Data.Count, Dimension) : 0.0;
 
     /// <summary>The flow of a new <see cref="LossObjective{T}"/> of the same network, loss and data (its passes are
     /// deterministic and fixed by the shapes, so it computes the same bits); null for other objectives, and for a loss

@@ -31,8 +31,16 @@ namespace NeuronPursuit.Core.Models;
 /// </summary>
 internal sealed class FeatureMajorNetwork
 {
-    /// <summary>Floating-point operations of one evaluation (≈ 6nP) from which the samples are split in two halves.</summary>
+    /// <summary>Floating-point operations of one evaluation (<see cref="EvaluationWork"/>) from which the samples are split
+    /// in two halves.</summary>
     internal const double SplitWork = 4e6;
+
+    /// <summary>Floating-point operations of one loss and gradient of a network with P weights on n samples, ≈ 6nP
+    /// (forward 2nP, backward 4nP): the estimate by which evaluations decide whether a second thread pays.</summary>
+    /// <param name="n">Samples.</param>
+    /// <param name="parameterCount">P.</param>
+    /// <returns>6nP.</returns>
+    internal static double EvaluationWork(int n, int parameterCount) => 6.0 * n * parameterCount;
 
     /// <summary>Doubles of intermediates per chunk of samples (768 kB, inside the second-level cache).</summary>
     private const int ChunkBudget = 96 * 1024;
@@ -78,7 +86,7 @@ internal sealed class FeatureMajorNetwork
         _w = new double[network.ParameterCount];
         _relu = network.Activation as PolynomialLeakyRelu;
 
-        bool split = 6.0 * n * network.ParameterCount >= SplitWork && padded >= 2 * FeatureMajorKernels.SampleMultiple;
+        bool split = EvaluationWork(n, network.ParameterCount) >= SplitWork && padded >= 2 * FeatureMajorKernels.SampleMultiple;
         int half = FeatureMajorKernels.Padded(padded / 2);
         split &= half < padded;
         int perSample = 3 * hidden.Sum() + 2 * widest + 1;
