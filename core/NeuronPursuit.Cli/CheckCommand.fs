@@ -7,10 +7,10 @@ module NeuronPursuit.Cli.CheckCommand
 open System
 open System.IO
 open System.Threading
-open Argu
 open NeuronPursuit
 open NeuronPursuit.Checks
 open NeuronPursuit.Cli.Arguments
+open NeuronPursuit.Cli.CommandLine
 open NeuronPursuit.Cli.Inputs
 
 /// `settings` of a check run.
@@ -65,27 +65,18 @@ let private htmlReport (mode: Mode) (result: CheckRunResult) (results: CheckResu
         results
 
 /// Runs `np check`.
-let run
-    (argv: string[])
-    (problemArgs: ParseResults<NpArgs>)
-    (args: ParseResults<CheckArgs>)
-    (out: TextWriter)
-    (err: TextWriter)
-    (cancellation: CancellationToken)
-    =
-    ProblemOptions.allowOnly "check" [] problemArgs
+let run (argv: string[]) (args: Parsed) (out: TextWriter) (err: TextWriter) (cancellation: CancellationToken) =
+    ProblemOptions.allowOnly "check" [] args
 
-    if args.Contains CheckArgs.List then
+    if args.Has CheckArgs.list then
         // The list runs nothing and writes nothing, so an option that asks for a run (names, --full, --out) is refused
         // rather than ignored.
-        match args.GetAllResults() |> List.filter (fun a -> a <> CheckArgs.List) with
-        | other :: _ ->
-            let flag =
-                match other with
-                | Names _ -> "check names"
-                | _ -> args.Parser.GetArgumentCaseInfo(other).Name.Value
+        let others =
+            (if args.Operands.IsEmpty then [] else [ "check names" ])
+            @ (args.Given |> List.filter (fun f -> f <> CheckArgs.list.Flag.Text))
 
-            raise (UsageError $"check: --list prints the checks and runs nothing; it takes no {flag}.")
+        match others with
+        | other :: _ -> raise (UsageError $"check: --list prints the checks and runs nothing; it takes no {other}.")
         | [] -> ()
 
         for c in Registry.all do
@@ -93,7 +84,7 @@ let run
 
         0
     else
-        let names = args.GetResult(CheckArgs.Names, defaultValue = [])
+        let names = args.Operands
         let unknown = names |> List.filter (fun n -> (Registry.tryFind n).IsNone)
 
         if not unknown.IsEmpty then
@@ -105,16 +96,11 @@ let run
             else
                 names |> List.map (fun n -> (Registry.tryFind n).Value)
 
-        let mode =
-            if args.Contains CheckArgs.Full then
-                Mode.Full
-            else
-                Mode.Fast
+        let mode = if args.Has CheckArgs.full then Mode.Full else Mode.Fast
 
-        let dir =
-            args.GetResult(CheckArgs.Out, defaultValue = Path.Combine("runs", "checks"))
+        let dir = args.Get(CheckArgs.out, Path.Combine("runs", "checks"))
 
-        use folder = OutputFolder.create dir (args.Contains CheckArgs.Overwrite)
+        use folder = OutputFolder.create dir (args.Has CheckArgs.overwrite)
         let clock = Diagnostics.Stopwatch.StartNew()
 
         let results =

@@ -4,10 +4,10 @@
 module NeuronPursuit.Cli.EvalCommand
 
 open System.IO
-open Argu
 open NeuronPursuit
 open NeuronPursuit.Core.Problems
 open NeuronPursuit.Cli.Arguments
+open NeuronPursuit.Cli.CommandLine
 open NeuronPursuit.Cli.Inputs
 
 /// Loss and gradient norm at w, in the requested precision.
@@ -23,7 +23,7 @@ let private evaluate precision (p: Problem) (w: float[]) =
         double value, Vec.norm g
 
 /// Prints n, d, the network, the loss and ‖∇ℒ‖ at the weights; returns 0.
-let run (problemArgs: ParseResults<NpArgs>) (args: ParseResults<EvalArgs>) (out: TextWriter) =
+let run (args: Parsed) (out: TextWriter) =
     ProblemOptions.allowOnly
         "eval"
         [ "--example"
@@ -34,20 +34,19 @@ let run (problemArgs: ParseResults<NpArgs>) (args: ParseResults<EvalArgs>) (out:
           "--widths"
           "--activation"
           "--loss" ]
-        problemArgs
+        args
 
-    let p = (ProblemOptions.spec problemArgs).Build()
+    let p = (ProblemOptions.spec args).Build()
 
     let w =
-        match args.TryGetResult EvalArgs.Weights with
+        match args.TryGet EvalArgs.weights with
         | Some path -> Weights.read p.Network path
         | None ->
             match p.TeacherWeights with
             | null -> raise (UsageError "--weights: name the weights file to evaluate (only an example's own network has default weights).")
             | teacher -> Array.copy teacher
 
-    let precision =
-        Inputs.precision (args.GetResult(EvalArgs.Precision, defaultValue = "double"))
+    let precision = Inputs.precision (args.Get(EvalArgs.precision, "double"))
 
     let value, gradientNorm = evaluate precision p w
     out.WriteLine($"data: {p.DataSource} (n = {p.Data.Count}, d = {p.Data.InputDimension})")

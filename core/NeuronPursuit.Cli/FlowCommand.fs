@@ -7,13 +7,13 @@ open System
 open System.Diagnostics
 open System.IO
 open System.Threading
-open Argu
 open NeuronPursuit
 open NeuronPursuit.Core.Data
 open NeuronPursuit.Core.Flow
 open NeuronPursuit.Core.Numerics
 open NeuronPursuit.Core.Objectives
 open NeuronPursuit.Cli.Arguments
+open NeuronPursuit.Cli.CommandLine
 open NeuronPursuit.Cli.FlowConfig
 open NeuronPursuit.Cli.Inputs
 
@@ -374,18 +374,11 @@ let private diagnose (config: FlowConfig) (sharpness: EigenvalueEstimate option)
 /// `np flow`: returns 0 when the flow reached t-end or a terminal event; 1 when the integration failed (step limit,
 /// step size too small, diverged) and 130 when interrupted (Ctrl-C) — their files are written all the same, with that
 /// status — and raises for bad input, before anything is written.
-let run
-    (argv: string[])
-    (problemArgs: ParseResults<NpArgs>)
-    (args: ParseResults<FlowArgs>)
-    (out: TextWriter)
-    (err: TextWriter)
-    (cancellation: CancellationToken)
-    =
-    let config = FlowConfig.ofArgs problemArgs args
+let run (argv: string[]) (args: Parsed) (out: TextWriter) (err: TextWriter) (cancellation: CancellationToken) =
+    let config = FlowConfig.ofArgs args
     let initialNorm, integration = prepare config
     let sharpness = checkStart config err
-    use folder = OutputFolder.create config.OutDir (args.Contains FlowArgs.Overwrite)
+    use folder = OutputFolder.create config.OutDir (args.Has FlowArgs.overwrite)
     let quantities = Observables.quantities config.Problem config.Observe
     let recorder = Flow.recorder config.Times.Times quantities
     let line = ProgressLine.forConsole err "flow"

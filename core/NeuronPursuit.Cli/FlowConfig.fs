@@ -5,12 +5,12 @@ module NeuronPursuit.Cli.FlowConfig
 
 open System
 open System.Globalization
-open Argu
 open NeuronPursuit
 open NeuronPursuit.Core.Flow
 open NeuronPursuit.Core.Flow.Methods
 open NeuronPursuit.Core.Problems
 open NeuronPursuit.Cli.Arguments
+open NeuronPursuit.Cli.CommandLine
 open NeuronPursuit.Cli.Inputs
 
 /// The observation times and how they were asked for.
@@ -147,59 +147,55 @@ let parseObserve (spec: string) =
     | None -> names
 
 /// Resolves and validates the options of `np flow`.
-let ofArgs (problemArgs: ParseResults<NpArgs>) (args: ParseResults<FlowArgs>) =
+let ofArgs (args: Parsed) =
     let tEnd =
-        match args.TryGetResult FlowArgs.T_End with
+        match args.TryGet FlowArgs.tEnd with
         | Some t -> positive "--t-end" t
         | None -> raise (UsageError "--t-end: give the end time T of the flow, e.g. --t-end 100.")
 
     let outDir =
-        match args.TryGetResult FlowArgs.Out with
+        match args.TryGet FlowArgs.out with
         | Some dir -> dir
         | None -> raise (UsageError "--out: name the folder for the results, e.g. --out runs/first.")
 
     let method =
-        let name = args.GetResult(FlowArgs.Method, defaultValue = "dp5")
+        let name = args.Get(FlowArgs.method, "dp5")
 
         match MethodRegistry.All |> Seq.tryFind (fun m -> m.Name = name) with
         | Some m -> m
         | None -> raise (UsageError $"--method: '{name}' is not a method; expected {MethodRegistry.Names}.")
 
-    let step = args.TryGetResult FlowArgs.Step |> Option.map (positive "--step")
+    let step = args.TryGet FlowArgs.step |> Option.map (positive "--step")
 
     if not method.EmbeddedOrder.HasValue && step.IsNone then
         raise (UsageError $"--step: the fixed-step method {method.Name} needs a step size, e.g. --step 0.01.")
 
-    let rtol = positive "--rtol" (args.GetResult(FlowArgs.Rtol, defaultValue = 1e-8))
-    let atol = args.GetResult(FlowArgs.Atol, defaultValue = 1e-12)
+    let rtol = positive "--rtol" (args.Get(FlowArgs.rtol, 1e-8))
+    let atol = args.Get(FlowArgs.atol, 1e-12)
 
     if not (atol >= 0.0 && Double.IsFinite atol) then
         raise (UsageError $"--atol: must be non-negative and finite, got {invariant atol}.")
 
-    let maxSteps = args.GetResult(FlowArgs.Max_Steps, defaultValue = 1_000_000L)
+    let maxSteps = args.Get(FlowArgs.maxSteps, 1_000_000L)
 
     if maxSteps < 1L then
         raise (UsageError $"--max-steps: must be at least 1, got {maxSteps}.")
 
-    let precision =
-        Inputs.precision (args.GetResult(FlowArgs.Precision, defaultValue = "double"))
+    let precision = Inputs.precision (args.Get(FlowArgs.precision, "double"))
 
-    let observe =
-        parseObserve (args.GetResult(FlowArgs.Observe, defaultValue = "loss,norm,grad_norm"))
+    let observe = parseObserve (args.Get(FlowArgs.observe, "loss,norm,grad_norm"))
 
-    let times =
-        parseTimes tEnd (args.GetResult(FlowArgs.Times, defaultValue = defaultTimes))
+    let times = parseTimes tEnd (args.Get(FlowArgs.times, defaultTimes))
 
     let escape =
-        args.TryGetResult FlowArgs.Escape_Norm |> Option.map (positive "--escape-norm")
+        args.TryGet FlowArgs.escapeNorm |> Option.map (positive "--escape-norm")
 
-    let logTime =
-        args.TryGetResult FlowArgs.Log_Time |> Option.map (positive "--log-time")
+    let logTime = args.TryGet FlowArgs.logTime |> Option.map (positive "--log-time")
 
     if method.RequiresJacobian && logTime.IsSome then
         raise (UsageError $"--log-time: the stiff method {method.Name} integrates autonomous systems only; use an explicit method with --log-time.")
 
-    let spec = ProblemOptions.spec problemArgs
+    let spec = ProblemOptions.spec args
     let problem = spec.Build()
 
     if isNull problem.Initialisation then

@@ -9,7 +9,7 @@ open NeuronPursuit.Sweeps
 
 /// The np of this process.
 let current () =
-    let dll = typeof<Arguments.NpArgs>.Assembly.Location
+    let dll = typeof<CommandLine.Parsed>.Assembly.Location
     let folder = Path.GetDirectoryName dll |> nonNull
 
     let apphost =

@@ -6,11 +6,11 @@ module NeuronPursuit.Cli.PredictCommand
 open System
 open System.IO
 open System.Text
-open Argu
 open NeuronPursuit
 open NeuronPursuit.Core.Data
 open NeuronPursuit.Core.Pursuit
 open NeuronPursuit.Cli.Arguments
+open NeuronPursuit.Cli.CommandLine
 open NeuronPursuit.Cli.Inputs
 
 let private g4 = Format.g4
@@ -42,19 +42,19 @@ let private write (path: string) (model: PursuitModel) (predictions: float[]) =
     NeuronPursuit.Sweeps.AtomicFile.Write(path, sb.ToString())
 
 /// `np predict --model DIR --data FILE.csv --out PRED.csv`: returns 0; bad input raises (one line, exit 2, nothing written).
-let run (problemArgs: ParseResults<NpArgs>) (args: ParseResults<PredictArgs>) (out: TextWriter) =
-    ProblemOptions.allowOnly "predict" [ "--data" ] problemArgs
+let run (args: Parsed) (out: TextWriter) =
+    ProblemOptions.allowOnly "predict" [ "--data" ] args
 
     let dir =
-        args.TryGetResult PredictArgs.Model
+        args.TryGet PredictArgs.model
         |> Option.defaultWith (fun () -> raise (UsageError "--model: name the run folder of np pursue."))
 
     let data =
-        problemArgs.TryGetResult NpArgs.Data
+        args.TryGet NpArgs.data
         |> Option.defaultWith (fun () -> raise (UsageError "--data: name the CSV file to predict for."))
 
     let target =
-        args.TryGetResult PredictArgs.Out
+        args.TryGet PredictArgs.out
         |> Option.defaultWith (fun () -> raise (UsageError "--out: name the file for the predictions, e.g. --out predictions.csv."))
 
     let model = Pursuit.load dir
@@ -94,7 +94,7 @@ let run (problemArgs: ParseResults<NpArgs>) (args: ParseResults<PredictArgs>) (o
     if Directory.Exists target then
         raise (UsageError $"--out: '{target}' is a folder; name a file for the predictions.")
 
-    if File.Exists target && not (args.Contains PredictArgs.Overwrite) then
+    if File.Exists target && not (args.Has PredictArgs.overwrite) then
         raise (UsageError $"--out: '{target}' exists; choose another file or pass --overwrite to replace it.")
 
     let predictions = model.Predict(ReadOnlySpan(table.Leading model.InputNames.Count))

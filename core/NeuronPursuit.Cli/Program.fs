@@ -7,51 +7,25 @@ open System
 open System.IO
 open System.Runtime.InteropServices
 open System.Threading
-open Argu
 open NeuronPursuit.Core.Data
 open NeuronPursuit.Core.Problems
 open NeuronPursuit.Cli.Arguments
+open NeuronPursuit.Cli.CommandLine
 open NeuronPursuit.Cli.Inputs
-
-/// The parser, without Argu's check of the whole declaration at creation: the check forces every subcommand's options
-/// (their attributes, usage texts and parsers, ~100 cases), which took ~0.05 s of every start; a run computes only
-/// what its own subcommand needs. The check runs in the tests instead ("np command line").
-let private parser =
-    lazy (ArgumentParser.Create<NpArgs>(programName = "np", checkStructure = false))
-
-/// The first line of Argu's message, without its "ERROR: " prefix (np's own "np: " says that).
-let private arguMessage (e: ArguParseException) =
-    let first = e.Message.Split('\n', StringSplitOptions.RemoveEmptyEntries).[0].Trim()
-
-    if first.StartsWith("ERROR: ", StringComparison.Ordinal) then
-        first.Substring 7
-    else
-        first
-
-/// The pursue options given on the command line, as flags.
-let private pursueFlags (args: ParseResults<PursueArgs>) =
-    [ for a in args.GetAllResults() -> args.Parser.GetArgumentCaseInfo(a).Name.Value ]
 
 /// The command line's results; for `pursue --config FILE` with the file's options appended as the flags they stand for.
 let private parse (argv: string[]) =
-    let results = parser.Value.ParseCommandLine(argv, raiseOnUsage = true)
+    let results = Arguments.parse argv
 
-    match
-        results.GetAllResults()
-        |> List.tryPick (function
-            | Pursue p -> Some p
-            | _ -> None)
-    with
-    | Some pursue when pursue.Contains PursueArgs.Config ->
-        let path = pursue.GetResult PursueArgs.Config
-
-        let extended =
-            PursueConfig.withConfig argv (ProblemOptions.given results @ pursueFlags pursue) path
+    match results.Command.Path with
+    | [ "pursue" ] when results.Has PursueArgs.config ->
+        let path = (results.TryGet PursueArgs.config).Value
+        let extended = PursueConfig.withConfig argv results.Given path
 
         try
-            parser.Value.ParseCommandLine(extended, raiseOnUsage = true)
-        with :? ArguParseException as e ->
-            raise (UsageError $"--config: '{path}': {arguMessage e}")
+            Arguments.parse extended
+        with UsageError message ->
+            raise (UsageError $"--config: '{path}': {message}")
     | _ -> results
 
 /// Whether the command being run stops on the first Ctrl-C by itself (flow, pursue, check observe the token); any
@@ -65,44 +39,30 @@ let runWith (cancellation: CancellationToken) (argv: string[]) (out: TextWriter)
     try
         let results = parse argv
 
-        match
-            results.GetAllResults()
-            |> List.tryFind (function
-                | Version
-                | Eval _
-                | Flow _
-                | Check _
-                | Pursue _
-                | Predict _
-                | Sweep _ -> true
-                | _ -> false)
-        with
-        | Some Version ->
+        match results.Command.Path with
+        | [ "version" ] ->
             ProblemOptions.allowOnly "version" [] results
             out.WriteLine($"np {Versions.np} (NeuronPursuit core {Versions.core}, .NET {Versions.dotnet})")
             0
-        | Some(Eval args) -> EvalCommand.run results args out
-        | Some(Flow args) ->
+        | [ "eval" ] -> EvalCommand.run results out
+        | [ "flow" ] ->
             observesInterrupt <- true
-            FlowCommand.run argv results args out err cancellation
-        | Some(Check args) ->
+            FlowCommand.run argv results out err cancellation
+        | [ "check" ] ->
             observesInterrupt <- true
-            CheckCommand.run argv results args out err cancellation
-        | Some(Pursue args) ->
+            CheckCommand.run argv results out err cancellation
+        | [ "pursue" ] ->
             observesInterrupt <- true
-            PursueCommand.run argv results args out err cancellation
-        | Some(Predict args) -> PredictCommand.run results args out
-        | Some(Sweep args) -> SweepCommand.run results args out err
+            PursueCommand.run argv results out err cancellation
+        | [ "predict" ] -> PredictCommand.run results out
+        | "sweep" :: _ -> SweepCommand.run results out err
         | _ ->
             err.WriteLine("np: name a subcommand: version, eval, flow, pursue, predict, check or sweep (see np --help)")
             2
     with
-    | :? ArguParseException as e when e.ErrorCode = ErrorCode.HelpText ->
-        out.WriteLine(e.Message)
+    | HelpRequested text ->
+        out.WriteLine(text)
         0
-    | :? ArguParseException as e ->
-        err.WriteLine($"np: {arguMessage e} (see np --help)")
-        2
     | UsageError message ->
         err.WriteLine($"np: {message}")
         2

@@ -10,12 +10,12 @@ open System.IO
 open System.Text
 open System.Threading
 open System.Threading.Tasks
-open Argu
 open NeuronPursuit
 open NeuronPursuit.Core.Pursuit
 open NeuronPursuit.Core.Problems
 open NeuronPursuit.Checks
 open NeuronPursuit.Cli.Arguments
+open NeuronPursuit.Cli.CommandLine
 open NeuronPursuit.Cli.PursueConfig
 open NeuronPursuit.Cli.PursueOutput
 
@@ -420,21 +420,14 @@ let private seeds argv (config: PursueConfig) (dir: string) (first: int64) (last
 
 /// `np pursue`: returns 0 after a run (the demo's verdict is reported, not an exit code), 1 when it diverged or its
 /// neurons all died, 130 when interrupted (what was computed is written); raises for bad input, before writing anything.
-let run
-    (argv: string[])
-    (problemArgs: ParseResults<NpArgs>)
-    (args: ParseResults<PursueArgs>)
-    (out: TextWriter)
-    (err: TextWriter)
-    (cancellation: CancellationToken)
-    =
-    let config = PursueConfig.ofArgs problemArgs args
+let run (argv: string[]) (args: Parsed) (out: TextWriter) (err: TextWriter) (cancellation: CancellationToken) =
+    let config = PursueConfig.ofArgs args
 
     let config =
         { config with
             Options = config.Options.WithCancellation cancellation }
 
-    use folder = OutputFolder.create config.OutDir (args.Contains PursueArgs.Overwrite)
+    use folder = OutputFolder.create config.OutDir (args.Has PursueArgs.overwrite)
 
     let code =
         match config.Mode with

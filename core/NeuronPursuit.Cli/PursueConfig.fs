@@ -8,7 +8,6 @@ open System
 open System.Globalization
 open System.IO
 open System.Text.Json
-open Argu
 open NeuronPursuit
 open NeuronPursuit.Core.Data
 open NeuronPursuit.Core.Kkt
@@ -16,6 +15,7 @@ open NeuronPursuit.Core.Objectives
 open NeuronPursuit.Core.Problems
 open NeuronPursuit.Core.Pursuit
 open NeuronPursuit.Cli.Arguments
+open NeuronPursuit.Cli.CommandLine
 open NeuronPursuit.Cli.Inputs
 
 /// What `np pursue` runs.
@@ -70,16 +70,12 @@ type PursueConfig =
 let private flagOf (key: string) = "--" + key.Replace('_', '-')
 
 /// The keys a --config file may hold: the pursue options' flags (but --config, --seeds, --ablations, --out and
-/// --overwrite) and
-/// the problem's --activation and --seed, without dashes and with '_' for '-'. Computed when a --config file is read,
-/// not at every `np pursue`: building the parser of the pursue options takes ~0.05 s.
+/// --overwrite) and the problem's --activation and --seed, without dashes and with '_' for '-'.
 let private configKeys () =
     let pursue =
-        [ for case in ArgumentParser.Create<PursueArgs>(checkStructure = false).GetArgumentCases() do
-              let name = case.Name.Value
-
-              if not (List.contains name [ "--config"; "--seeds"; "--ablations"; "--out"; "--overwrite"; "--help" ]) then
-                  yield name.TrimStart('-').Replace('-', '_') ]
+        [ for flag in PursueArgs.command.Flags do
+              if not (List.contains flag.Name [ "config"; "seeds"; "ablations"; "out"; "overwrite" ]) then
+                  yield flag.Name.Replace('-', '_') ]
 
     pursue @ [ "activation"; "seed" ]
 
@@ -141,50 +137,48 @@ let problemFlags =
       "--seed" ]
 
 /// Resolves and validates the options of `np pursue` (after `withConfig`).
-let ofArgs (problemArgs: ParseResults<NpArgs>) (args: ParseResults<PursueArgs>) =
-    ProblemOptions.allowOnly "pursue" problemFlags problemArgs
+let ofArgs (args: Parsed) =
+    ProblemOptions.allowOnly "pursue" problemFlags args
     let d = PursuitOptions()
-    let depth = args.GetResult(PursueArgs.Depth, defaultValue = 3)
+    let depth = args.Get(PursueArgs.depth, 3)
 
     if depth < 2 then
         raise (UsageError $"--depth: must be at least 2 (a two-layer net), got {depth}.")
 
     let directions =
-        match args.GetResult(PursueArgs.Directions, defaultValue = "kkt") with
+        match args.Get(PursueArgs.directions, "kkt") with
         | "kkt" -> DirectionRule.Kkt
         | "random" -> DirectionRule.Random
         | other -> raise (UsageError $"--directions: '{other}' is not kkt or random.")
 
     let kinks =
-        match args.GetResult(PursueArgs.Kinks, defaultValue = "one-sided") with
+        match args.Get(PursueArgs.kinks, "one-sided") with
         | "one-sided" -> KinkRule.OneSided
         | "linearised" -> KinkRule.Linearised
         | other -> raise (UsageError $"--kinks: '{other}' is not one-sided or linearised.")
 
     let minimiser =
-        match args.GetResult(PursueArgs.Minimiser, defaultValue = "gd") with
+        match args.Get(PursueArgs.minimiser, "gd") with
         | "gd" -> MinimiserKind.GradientDescent
         | "flow" -> MinimiserKind.GradientFlow
         | other -> raise (UsageError $"--minimiser: '{other}' is not gd or flow.")
 
-    let flowMethod = args.GetResult(PursueArgs.Flow_Method, defaultValue = d.FlowMethod)
+    let flowMethod = args.Get(PursueArgs.flowMethod, d.FlowMethod)
 
     if not (List.contains flowMethod Flow.methods) then
         raise (UsageError $"""--flow-method: '{flowMethod}' is not a method; expected {String.Join(" | ", Flow.methods)}.""")
 
-    let ascentSteps =
-        args.GetResult(PursueArgs.Ascent_Steps, defaultValue = d.Ascent.MaxSteps)
+    let ascentSteps = args.Get(PursueArgs.ascentSteps, d.Ascent.MaxSteps)
 
     if ascentSteps < 1 then
         raise (UsageError $"--ascent-steps: must be at least 1, got {ascentSteps}.")
 
-    let kktTol =
-        args.GetResult(PursueArgs.Kkt_Tol, defaultValue = d.Ascent.KktTolerance)
+    let kktTol = args.Get(PursueArgs.kktTol, d.Ascent.KktTolerance)
 
     if not (kktTol >= 0.0 && Double.IsFinite kktTol) then
         raise (UsageError $"--kkt-tol: must be finite and >= 0, got {invariant kktTol}.")
 
-    let given = ProblemOptions.spec problemArgs
+    let given = ProblemOptions.spec args
     // NP minimises a mean loss: square and logistic are read as their means.
     let loss: ILoss =
         match Option.ofObj given.Loss with
@@ -203,31 +197,31 @@ let ofArgs (problemArgs: ParseResults<NpArgs>) (args: ParseResults<PursueArgs>) 
     let options =
         PursuitOptions(
             Loss = loss,
-            InitialScale = args.GetResult(PursueArgs.Delta0, defaultValue = d.InitialScale),
-            NeuronScale = args.GetResult(PursueArgs.Delta, defaultValue = d.NeuronScale),
-            LearningRate = args.GetResult(PursueArgs.Eta, defaultValue = d.LearningRate),
-            InitialSign = args.GetResult(PursueArgs.Initial_Sign, defaultValue = d.InitialSign),
-            Restarts = args.GetResult(PursueArgs.Restarts, defaultValue = d.Restarts),
+            InitialScale = args.Get(PursueArgs.delta0, d.InitialScale),
+            NeuronScale = args.Get(PursueArgs.delta, d.NeuronScale),
+            LearningRate = args.Get(PursueArgs.eta, d.LearningRate),
+            InitialSign = args.Get(PursueArgs.initialSign, d.InitialSign),
+            Restarts = args.Get(PursueArgs.restarts, d.Restarts),
             Ascent = SphericalAscentOptions(KktTolerance = kktTol, MaxSteps = ascentSteps),
-            DecreaseFactor = args.GetResult(PursueArgs.Decrease_Factor, defaultValue = d.DecreaseFactor),
-            StopWindow = args.GetResult(PursueArgs.Stop_Window, defaultValue = d.StopWindow),
-            RelativeChange = args.GetResult(PursueArgs.Relative_Change, defaultValue = d.RelativeChange),
-            LossFloor = args.GetResult(PursueArgs.Loss_Floor, defaultValue = d.LossFloor),
-            MaxEpochs = args.GetResult(PursueArgs.Max_Epochs, defaultValue = d.MaxEpochs),
-            PruneEpochs = args.GetResult(PursueArgs.Prune_Epochs, defaultValue = d.PruneEpochs),
-            Lookahead = args.GetResult(PursueArgs.Lookahead, defaultValue = d.Lookahead),
-            Patience = args.GetResult(PursueArgs.Patience, defaultValue = d.Patience),
+            DecreaseFactor = args.Get(PursueArgs.decreaseFactor, d.DecreaseFactor),
+            StopWindow = args.Get(PursueArgs.stopWindow, d.StopWindow),
+            RelativeChange = args.Get(PursueArgs.relativeChange, d.RelativeChange),
+            LossFloor = args.Get(PursueArgs.lossFloor, d.LossFloor),
+            MaxEpochs = args.Get(PursueArgs.maxEpochs, d.MaxEpochs),
+            PruneEpochs = args.Get(PursueArgs.pruneEpochs, d.PruneEpochs),
+            Lookahead = args.Get(PursueArgs.lookahead, d.Lookahead),
+            Patience = args.Get(PursueArgs.patience, d.Patience),
             Kinks = kinks,
-            LossTolerance = args.GetResult(PursueArgs.Loss_Tol, defaultValue = d.LossTolerance),
-            ValueTolerance = args.GetResult(PursueArgs.Value_Tol, defaultValue = d.ValueTolerance),
-            MaxIterations = args.GetResult(PursueArgs.Max_Iterations, defaultValue = d.MaxIterations),
-            MaxNeurons = args.GetResult(PursueArgs.Max_Neurons, defaultValue = d.MaxNeurons),
-            NeuronsPerIteration = args.GetResult(PursueArgs.Neurons_Per_Iteration, defaultValue = d.NeuronsPerIteration),
+            LossTolerance = args.Get(PursueArgs.lossTol, d.LossTolerance),
+            ValueTolerance = args.Get(PursueArgs.valueTol, d.ValueTolerance),
+            MaxIterations = args.Get(PursueArgs.maxIterations, d.MaxIterations),
+            MaxNeurons = args.Get(PursueArgs.maxNeurons, d.MaxNeurons),
+            NeuronsPerIteration = args.Get(PursueArgs.neuronsPerIteration, d.NeuronsPerIteration),
             Directions = directions,
             Minimiser = minimiser,
             FlowMethod = flowMethod,
-            Seed = problemArgs.GetResult(NpArgs.Seed, defaultValue = d.Seed),
-            Parallelism = args.GetResult(PursueArgs.Threads, defaultValue = d.Parallelism)
+            Seed = args.Get(NpArgs.seed, d.Seed),
+            Parallelism = args.Get(PursueArgs.threads, d.Parallelism)
         )
     // The core names the option in its message ("delta: must be positive …"); the flag is that name with dashes.
     try
@@ -235,10 +229,9 @@ let ofArgs (problemArgs: ParseResults<NpArgs>) (args: ParseResults<PursueArgs>) 
     with :? ArgumentException as e ->
         raise (UsageError $"--{oneLine e}")
 
-    let baselineEpochs =
-        args.GetResult(PursueArgs.Baseline_Epochs, defaultValue = 100_000)
+    let baselineEpochs = args.Get(PursueArgs.baselineEpochs, 100_000)
 
-    let wideEpochs = args.GetResult(PursueArgs.Wide_Epochs, defaultValue = 20_000)
+    let wideEpochs = args.Get(PursueArgs.wideEpochs, 20_000)
 
     if baselineEpochs < 1 then
         raise (UsageError $"--baseline-epochs: must be at least 1, got {baselineEpochs}.")
@@ -247,7 +240,7 @@ let ofArgs (problemArgs: ParseResults<NpArgs>) (args: ParseResults<PursueArgs>) 
         raise (UsageError $"--wide-epochs: must be at least 1, got {wideEpochs}.")
 
     let mode =
-        match args.TryGetResult PursueArgs.Seeds, args.Contains PursueArgs.Ablations with
+        match args.TryGet PursueArgs.seeds, args.Has PursueArgs.ablations with
         | Some _, true -> raise (UsageError "--seeds and --ablations: give one of them, not both.")
         | Some range, false -> SeedRange(parseSeeds range)
         | None, true -> Ablations
@@ -293,10 +286,10 @@ let ofArgs (problemArgs: ParseResults<NpArgs>) (args: ParseResults<PursueArgs>) 
 
     if
         mode <> Single
-        && (args.Contains PursueArgs.Validation
-            || args.Contains PursueArgs.Validation_Data
-            || args.Contains PursueArgs.Standardise
-            || args.Contains PursueArgs.Bias
+        && (args.Has PursueArgs.validation
+            || args.Has PursueArgs.validationData
+            || args.Has PursueArgs.standardise
+            || args.Has PursueArgs.bias
             || not (loss :? SquareLoss))
     then
         raise (
@@ -321,11 +314,11 @@ let ofArgs (problemArgs: ParseResults<NpArgs>) (args: ParseResults<PursueArgs>) 
             raise (UsageError $"--loss: logistic needs labels -1 or +1, but {problem.DataSource} has label {invariant raw.Y.[i]} (sample {i + 1}).")
         | None -> ()
 
-    let splitSeed = args.GetResult(PursueArgs.Split_Seed, defaultValue = 1L)
+    let splitSeed = args.Get(PursueArgs.splitSeed, 1L)
     let columns (names: string seq) = String.Join(",", names)
 
     let rawTraining, rawValidation, validationSource =
-        match args.TryGetResult PursueArgs.Validation, args.TryGetResult PursueArgs.Validation_Data with
+        match args.TryGet PursueArgs.validation, args.TryGet PursueArgs.validationData with
         | Some _, Some _ -> raise (UsageError "--validation and --validation-data: give one of them, not both.")
         | Some f, None ->
             if not (f > 0.0 && f < 1.0) then
@@ -351,14 +344,14 @@ let ofArgs (problemArgs: ParseResults<NpArgs>) (args: ParseResults<PursueArgs>) 
             raw, Some held, Some path
         | None, None -> raw, None, None
 
-    if args.Contains PursueArgs.Split_Seed && not (args.Contains PursueArgs.Validation) then
+    if args.Has PursueArgs.splitSeed && not (args.Has PursueArgs.validation) then
         raise (UsageError "--split-seed: applies only with --validation FRACTION.")
 
     let preprocessing =
-        Pursuit.preprocessing (args.Contains PursueArgs.Standardise) (args.Contains PursueArgs.Bias) loss rawTraining
+        Pursuit.preprocessing (args.Has PursueArgs.standardise) (args.Has PursueArgs.bias) loss rawTraining
 
     let outDir =
-        match args.TryGetResult PursueArgs.Out, given.Example with
+        match args.TryGet PursueArgs.out, given.Example with
         | Some dir, _ -> dir
         | None, null -> raise (UsageError "--out: name the folder for the results, e.g. --out runs/pursue.")
         | None, name -> Path.Combine("runs", $"pursue-{name}")
@@ -372,7 +365,7 @@ let ofArgs (problemArgs: ParseResults<NpArgs>) (args: ParseResults<PursueArgs>) 
              Some(Option.ofNullable given.DataSeed |> Option.defaultValue 1L))
       Depth = depth
       Options = options
-      ConfigFile = args.TryGetResult PursueArgs.Config
+      ConfigFile = args.TryGet PursueArgs.config
       Mode = mode
       BaselineEpochs = baselineEpochs
       WideEpochs = wideEpochs

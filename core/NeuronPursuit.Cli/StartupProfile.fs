@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /// The startup profile of a subcommand: the runtime's multicore JIT (System.Runtime.ProfileOptimization) records which
 /// methods a run compiled at run time (the Vector512 kernels, which have no precompiled code, generic instantiations
-/// reached through interfaces, Argu's reflection over the command line), and the next run of the same subcommand
+/// reached through interfaces), and the next run of the same subcommand
 /// compiles them on the second core, ahead of the main thread that needs them. It changes when code is compiled, never
 /// what a run computes.
 ///

@@ -1,30 +1,20 @@
 // SPDX-License-Identifier: MIT
-/// The np commands a sweep can run and the options each takes, read from the Argu declarations of the command line
+/// The np commands a sweep can run and the options each takes, read from the declarations of the command line
 /// itself (one source: a flag added to `np flow` is at once a sweep option and axis).
 module NeuronPursuit.Cli.SweepCatalog
 
 open System.Collections.Generic
-open Argu
 open NeuronPursuit.Checks
 open NeuronPursuit.Sweeps
 open NeuronPursuit.Cli.Arguments
+open NeuronPursuit.Cli.CommandLine
 
-/// The flags (without dashes) of an Argu declaration, each with whether it is a switch; help and positional
-/// (main-command) arguments left out.
-let private flagsOf<'T when 'T :> IArgParserTemplate> () =
-    [ for case in ArgumentParser.Create<'T>().GetArgumentCases() do
-          let name = case.Name.Value
-          // Flags only: subcommands and `version` have no dashes, the main command is positional.
-          if
-              name.StartsWith "--"
-              && name <> "--help"
-              && not case.IsMainCommand
-              && case.ArgumentType <> ArgumentType.SubCommand
-          then
-              yield name.TrimStart('-'), case.UnionCaseInfo.GetFields().Length = 0 ]
+/// The flags (without dashes) of a command, each with whether it is a switch.
+let private flagsOf (flags: Flag list) =
+    [ for f in flags -> f.Name, f.Kind = Switch ]
 
 /// The problem options every subcommand inherits (ProblemSpec.Keys, as declared on `np`).
-let problemFlags = flagsOf<NpArgs>() |> List.map fst
+let problemFlags = flagsOf NpArgs.flags |> List.map fst
 
 let private options (name: string) (flags: (string * bool) list) (reserved: (string * string) list) (positionals: string list option) (minimum: int) =
     let reservedNames = reserved |> List.map fst
@@ -50,18 +40,18 @@ let private outReason =
 
 /// flow, pursue and check with their options.
 let commands: IReadOnlyDictionary<string, CommandOptions> =
-    let problem = flagsOf<NpArgs>()
+    let problem = flagsOf NpArgs.flags
 
     let pursueProblem =
         problem
         |> List.filter (fun (f, _) -> List.contains ("--" + f) PursueConfig.problemFlags)
 
     dict [
-        "flow", options "flow" (flagsOf<FlowArgs>() @ problem) [ "out", outReason ] None 0
+        "flow", options "flow" (flagsOf FlowArgs.command.Flags @ problem) [ "out", outReason ] None 0
         "pursue",
         options
             "pursue"
-            (flagsOf<PursueArgs>() @ pursueProblem)
+            (flagsOf PursueArgs.command.Flags @ pursueProblem)
             [ "out", outReason
               "seeds", "runs a range of data seeds itself; make data-seed an axis of the sweep instead."
               "ablations", "writes an ablation report, not one run; it cannot be a task of a sweep." ]
@@ -70,7 +60,7 @@ let commands: IReadOnlyDictionary<string, CommandOptions> =
         "check",
         options
             "check"
-            (flagsOf<CheckArgs>())
+            (flagsOf CheckArgs.command.Flags)
             [ "out", outReason; "list", "lists the checks; it runs nothing." ]
             (Some [ for c in Registry.all -> c.Name ])
             1

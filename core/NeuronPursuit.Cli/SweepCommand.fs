@@ -8,11 +8,11 @@ module NeuronPursuit.Cli.SweepCommand
 open System
 open System.IO
 open System.Threading
-open Argu
 open NeuronPursuit
 open NeuronPursuit.Sweeps
 open NeuronPursuit.Sweeps.Slurm
 open NeuronPursuit.Cli.Arguments
+open NeuronPursuit.Cli.CommandLine
 open NeuronPursuit.Cli.Inputs
 
 /// The one-line usage error of a specification problem: "SPEC: axes.seed: is empty", or "--out: …".
@@ -128,12 +128,23 @@ let private failureLines (rows: TaskRecord list) =
       if failures.Length > 20 then
           yield $"  … and {failures.Length - 20} more (np sweep report writes them all to summary.csv)" ]
 
-let private runLocal (args: ParseResults<SweepRunArgs>) (out: TextWriter) (err: TextWriter) =
-    let path = args.GetResult SweepRunArgs.Spec
-    let dir = args.GetResult SweepRunArgs.Out
+/// The one operand of a sweep subcommand (its specification or folder), or a UsageError naming what is missing.
+let private operand (what: string) (args: Parsed) =
+    match args.Operands with
+    | [ value ] -> value
+    | _ -> raise (UsageError $"{args.Command.Title}: name {what}.")
 
-    let workers =
-        args.GetResult(SweepRunArgs.Workers, defaultValue = Environment.ProcessorCount)
+/// The value of a flag the subcommand requires, or a UsageError naming it.
+let private required (arg: Arg<'T>) (args: Parsed) =
+    args.TryGet arg
+    |> Option.defaultWith (fun () ->
+        raise (UsageError $"{arg.Flag.Text}: missing; {args.Command.Title} requires it (see {args.Command.Title} --help)."))
+
+let private runLocal (args: Parsed) (out: TextWriter) (err: TextWriter) =
+    let path = operand "the sweep specification (JSON)" args
+    let dir = required SweepArgs.out args
+
+    let workers = args.Get(SweepArgs.workers, Environment.ProcessorCount)
 
     if workers < 1 then
         raise (UsageError $"--workers: must be at least 1, got {workers}.")
@@ -196,29 +207,29 @@ let private runLocal (args: ParseResults<SweepRunArgs>) (out: TextWriter) (err: 
     else
         0
 
-let private submit (args: ParseResults<SweepSubmitArgs>) (out: TextWriter) (err: TextWriter) =
-    if not (args.Contains SweepSubmitArgs.Slurm) then
+let private submit (args: Parsed) (out: TextWriter) (err: TextWriter) =
+    if not (args.Has SweepArgs.slurm) then
         raise (UsageError "--slurm: name the scheduler to submit to; np sweep submit supports Slurm (--slurm).")
 
     let options =
         guard "" (fun () ->
             SlurmOptions(
-                args.TryGetResult SweepSubmitArgs.Partition |> Option.toObj,
-                args.TryGetResult SweepSubmitArgs.Time |> Option.toObj,
-                args.TryGetResult SweepSubmitArgs.Cpus_Per_Task |> Option.toNullable,
-                args.TryGetResult SweepSubmitArgs.Max_Parallel |> Option.toNullable
+                args.TryGet SweepArgs.partition |> Option.toObj,
+                args.TryGet SweepArgs.time |> Option.toObj,
+                args.TryGet SweepArgs.cpusPerTask |> Option.toNullable,
+                args.TryGet SweepArgs.maxParallel |> Option.toNullable
             )
                 .Validate())
 
-    let path = args.GetResult SweepSubmitArgs.Spec
-    let dir = args.GetResult SweepSubmitArgs.Out
+    let path = operand "the sweep specification (JSON)" args
+    let dir = required SweepArgs.out args
     let spec = readSpec path
     use folder = createFolder spec dir path
     // Not while a local run works on the folder: its running tasks would run twice.
     use _ = guard dir (fun () -> folder.Lock())
     refresh folder err
     let np = NpLauncher.current ()
-    let dryRun = args.Contains SweepSubmitArgs.Dry_Run
+    let dryRun = args.Has SweepArgs.dryRun
 
     match SlurmSubmitter.Submit(folder, np.Argv [ "sweep"; "run-task"; folder.Path ], options, dryRun) with
     | null ->
@@ -243,9 +254,9 @@ let private submit (args: ParseResults<SweepSubmitArgs>) (out: TextWriter) (err:
         out.WriteLine($"follow it with np sweep status {dir}; np sweep collect {dir} --wait gathers the results.")
         0
 
-let private runTask (args: ParseResults<SweepTaskArgs>) (out: TextWriter) (err: TextWriter) =
-    let dir = args.GetResult SweepTaskArgs.Dir
-    let index = args.GetResult SweepTaskArgs.Index
+let private runTask (args: Parsed) (out: TextWriter) (err: TextWriter) =
+    let dir = operand "the sweep folder" args
+    let index = required SweepArgs.index args
     let spec = guard dir (fun () -> SweepFolder.ReadSpec(dir, SweepCatalog.commands))
 
     if isNull spec.Command then
@@ -274,8 +285,8 @@ let private runTask (args: ParseResults<SweepTaskArgs>) (out: TextWriter) (err: 
         err.WriteLine($"np: task {index} failed: {outcome.Error}")
         1
 
-let private status (args: ParseResults<SweepDirArgs>) (out: TextWriter) (err: TextWriter) =
-    let dir = args.GetResult SweepDirArgs.Dir
+let private status (args: Parsed) (out: TextWriter) (err: TextWriter) =
+    let dir = operand "the sweep folder" args
     use folder = openFolder dir
     refresh folder err
     let rows = List.ofSeq (folder.Store.Tasks())
@@ -306,12 +317,12 @@ let private status (args: ParseResults<SweepDirArgs>) (out: TextWriter) (err: Te
 
     exitCode rows
 
-let private collect (args: ParseResults<SweepCollectArgs>) (out: TextWriter) (err: TextWriter) =
-    let dir = args.GetResult SweepCollectArgs.Dir
+let private collect (args: Parsed) (out: TextWriter) (err: TextWriter) =
+    let dir = operand "the sweep folder" args
     use folder = openFolder dir
 
     let line =
-        if args.Contains SweepCollectArgs.Wait then
+        if args.Has SweepArgs.wait then
             ProgressLine.forConsole err "sweep collect"
         else
             None
@@ -321,7 +332,7 @@ let private collect (args: ParseResults<SweepCollectArgs>) (out: TextWriter) (er
         let rows = List.ofSeq (folder.Store.Tasks())
 
         if
-            args.Contains SweepCollectArgs.Wait
+            args.Has SweepArgs.wait
             && rows
                |> List.exists (fun r -> TaskStatus.IsActive r.Status && not (isNull r.SlurmJob))
         then
@@ -344,8 +355,8 @@ let private collect (args: ParseResults<SweepCollectArgs>) (out: TextWriter) (er
 
     exitCode rows
 
-let private report (args: ParseResults<SweepDirArgs>) (out: TextWriter) (err: TextWriter) =
-    let dir = args.GetResult SweepDirArgs.Dir
+let private report (args: Parsed) (out: TextWriter) (err: TextWriter) =
+    let dir = operand "the sweep folder" args
     use folder = openFolder dir
     refresh folder err
     let spec = folder.Spec
@@ -358,17 +369,17 @@ let private report (args: ParseResults<SweepDirArgs>) (out: TextWriter) (err: Te
     0
 
 /// `np sweep …`: returns the subcommand's exit code; raises UsageError for bad input (exit 2, nothing written).
-let run (problemArgs: ParseResults<NpArgs>) (args: ParseResults<SweepArgs>) (out: TextWriter) (err: TextWriter) =
-    ProblemOptions.allowOnly "sweep" [] problemArgs
+let run (args: Parsed) (out: TextWriter) (err: TextWriter) =
+    ProblemOptions.allowOnly "sweep" [] args
 
     try
-        match args.GetAllResults() with
-        | [ SweepArgs.Run a ] -> runLocal a out err
-        | [ SweepArgs.Submit a ] -> submit a out err
-        | [ SweepArgs.Run_Task a ] -> runTask a out err
-        | [ SweepArgs.Status a ] -> status a out err
-        | [ SweepArgs.Collect a ] -> collect a out err
-        | [ SweepArgs.Report a ] -> report a out err
+        match args.Command.Path with
+        | [ "sweep"; "run" ] -> runLocal args out err
+        | [ "sweep"; "submit" ] -> submit args out err
+        | [ "sweep"; "run-task" ] -> runTask args out err
+        | [ "sweep"; "status" ] -> status args out err
+        | [ "sweep"; "collect" ] -> collect args out err
+        | [ "sweep"; "report" ] -> report args out err
         | _ -> raise (UsageError "sweep: name one subcommand: run, submit, run-task, status, collect or report (see np sweep --help).")
     with :? SlurmException as e ->
         err.WriteLine($"np: {e.Message}")

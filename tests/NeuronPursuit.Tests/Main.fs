@@ -37,6 +37,7 @@ let allTests =
         Flow.MethodOrderTests.tests
         Flow.SurfaceMethodTests.tests
         Invariants.InvariantTests.tests
+        Cli.CommandLineTests.tests
         Cli.CliTests.tests
         Cli.RunRecordTests.tests
         Cli.FlowCliTests.tests

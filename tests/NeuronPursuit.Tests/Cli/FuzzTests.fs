@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /// `np` run in-process on generated bad input: malformed data files (ragged rows, NaN/∞, 1e308, empty, BOM, CRLF,
-/// quoted fields, non-numeric cells, non-UTF-8 bytes) and argument lists drawn from the real options (read from Argu)
+/// quoted fields, non-numeric cells, non-UTF-8 bytes) and argument lists drawn from the real options (as `Arguments` declares them)
 /// with bad values. Whatever the input: the exit code is 0, 1 or 2; exit 2 comes with exactly one line `np: …` that
 /// does not name an internal parameter; no stack trace and no internal error is printed; the output folder is either
 /// complete (run.json) or absent, with no temporary folder left beside it, and an existing folder is never changed
@@ -11,24 +11,17 @@ open System
 open System.IO
 open System.Text
 open System.Text.RegularExpressions
-open Argu
 open Expecto
 open FsCheck
 open FsCheck.FSharp
 open NeuronPursuit
+open NeuronPursuit.Cli
 open NeuronPursuit.Cli.Arguments
 open NeuronPursuit.Tests.Support.NpRunner
 
-/// The words a one-line error may start with besides a flag (--x), a file path or a subcommand: Argu's own messages.
+/// The words a one-line error may start with besides a flag (--x), a file path or a subcommand: the parser's own.
 let private allowedLeads =
-    set [
-        "check"
-        "unrecognized argument"
-        "missing parameter"
-        "parameter"
-        "argument"
-        "name a subcommand"
-    ]
+    set [ "check"; "unrecognized argument"; "name a subcommand" ]
 
 /// What one run showed: its exit code, for exit 2 its message, and how long it took.
 type private Observation =
@@ -268,20 +261,18 @@ let private dataCommand =
 // ---------------------------------------------------------------------------------------------------------------
 // Argument lists from the real options
 
-/// The options of a subcommand and the problem options, as Argu declares them: (flag, field types).
-let private optionsOf<'T when 'T :> IArgParserTemplate> () =
-    [ for case in ArgumentParser.Create<'T>().GetArgumentCases() do
-          let name = case.Name.Value
+/// The flags of a command as declared (`Arguments`): (flag, the types of the values that follow it).
+let private optionsOf (flags: CommandLine.Flag list) =
+    [ for f in flags ->
+          f.Text,
+          match f.Kind with
+          | CommandLine.Switch -> []
+          | CommandLine.Text -> [ typeof<string> ]
+          | CommandLine.Real -> [ typeof<float> ]
+          | CommandLine.Integer -> [ typeof<int> ]
+          | CommandLine.Long -> [ typeof<int64> ] ]
 
-          if name <> "--help" then
-              yield name, [ for f in case.UnionCaseInfo.GetFields() -> f.PropertyType ] ]
-
-let private problemOptions =
-    [ for case in ArgumentParser.Create<NpArgs>().GetArgumentCases() do
-          let name = case.Name.Value
-
-          if name.StartsWith "--" && name <> "--help" then
-              yield name, [ for f in case.UnionCaseInfo.GetFields() -> f.PropertyType ] ]
+let private problemOptions = optionsOf NpArgs.flags
 
 /// Values a user might type, bad ones first; small valid ones keep a run that goes through short.
 let private numbers =
@@ -464,11 +455,11 @@ let tests =
             let paths = pathPool dir
 
             let commands =
-                [ "eval", optionsOf<EvalArgs>()
-                  "flow", optionsOf<FlowArgs>()
-                  "pursue", optionsOf<PursueArgs>()
-                  "check", optionsOf<CheckArgs>()
-                  "predict", optionsOf<PredictArgs>()
+                [ "eval", optionsOf EvalArgs.command.Flags
+                  "flow", optionsOf FlowArgs.command.Flags
+                  "pursue", optionsOf PursueArgs.command.Flags
+                  "check", optionsOf CheckArgs.command.Flags
+                  "predict", optionsOf PredictArgs.command.Flags
                   "version", [] ]
 
             let mutable k = 0
