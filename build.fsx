@@ -13,7 +13,8 @@
 //   format        format the F# code with Fantomas
 //   format-check  fail when the F# code is not formatted as `format` would
 //   browser       install Debian's chromium when missing (the browser tests need it)
-//   test          the whole suite (after build, pack, docs, format-check and browser) with a one-node Slurm cluster
+//   native        install Debian's clang and zlib1g-dev when missing (`dotnet publish` of np, native AOT, links with them)
+//   test          the whole suite (after build, pack, docs, format-check, browser and native) with a one-node Slurm cluster
 //                 started around it (build/slurm-cluster.sh); ends "N passed, N failed, N skipped"
 //   checks        the claim checks, fast configuration → runs/checks/
 //   bench         the BenchmarkDotNet benchmarks
@@ -77,16 +78,20 @@ let onPath (program: string) =
         .Split(Path.PathSeparator)
     |> Array.exists (fun dir -> dir <> "" && File.Exists(Path.Combine(dir, program)))
 
-/// Installs Debian packages with apt-get when `command` is not on PATH (a fresh machine needs only the README's
-/// commands); fails with the reason when that is not possible.
+/// Installs Debian packages with apt-get (a fresh machine needs only the README's commands), `what` naming what is
+/// missing; fails with the reason when that is not possible.
+let aptGet (what: string) (packages: string list) =
+    if not (onPath "apt-get") then
+        failwithf "%s is missing and apt-get is not available to install %A" what packages
+
+    Environment.setEnvironVar "DEBIAN_FRONTEND" "noninteractive"
+    run "apt-get" [ "update" ]
+    run "apt-get" ([ "install"; "-y"; "--no-install-recommends" ] @ packages)
+
+/// Installs Debian packages with apt-get when `command` is not on PATH.
 let aptInstall (command: string) (packages: string list) =
     if not (onPath command) then
-        if not (onPath "apt-get") then
-            failwithf "%s is missing and apt-get is not available to install %A" command packages
-
-        Environment.setEnvironVar "DEBIAN_FRONTEND" "noninteractive"
-        run "apt-get" [ "update" ]
-        run "apt-get" ([ "install"; "-y"; "--no-install-recommends" ] @ packages)
+        aptGet command packages
 
 /// The NuGet global packages folder (NUGET_PACKAGES or the user's default).
 let globalPackages () =
@@ -309,6 +314,11 @@ Target.create "format-check" (fun _ -> dotnet ([ "fantomas"; "--check" ] @ fshar
 
 Target.create "browser" (fun _ -> aptInstall "chromium" [ "chromium" ])
 
+// zlib1g-dev has no command: its header stands for it.
+Target.create "native" (fun _ ->
+    if not (onPath "clang" && File.Exists "/usr/include/zlib.h") then
+        aptGet "clang or zlib.h" [ "clang"; "zlib1g-dev" ])
+
 Target.create "test" (fun _ -> runTests ())
 
 Target.create "checks" (fun _ ->
@@ -352,6 +362,7 @@ Target.create "bench" (fun _ ->
 "build" ==> "test" |> ignore
 "docs" ==> "test" |> ignore
 "browser" ==> "test" |> ignore
+"native" ==> "test" |> ignore
 
 try
     Target.runOrDefaultWithArguments "build"

@@ -31,7 +31,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# NP=PATH times another np, e.g. the ReadyToRun one of `dotnet publish` (README); by default the one built here.
+# NP=PATH times another np, e.g. the native one of `dotnet publish` (README); by default the one built here.
 if [ -n "${NP:-}" ]; then
   np=$(realpath "$NP")
 else

@@ -3,7 +3,7 @@
 # Work-precision benchmark (issue 13): np flow with every adaptive method against SciPy's RK45, DOP853, Radau
 # and LSODA on OpenBLAS (1 and 2 threads), rtol 1e-6 .. 1e-13, two-layer and three-layer ReLU² problems, in one
 # run. Usage: run.sh [OUT]   (default /tmp/np-work-precision; nothing is written to the repository).
-# Env: NP (np binary; default the published build (self-contained, composite ReadyToRun), published if missing), PY (python with numpy,
+# Env: NP (np binary; default the published build (native AOT, compiled for this machine), published if missing), PY (python with numpy,
 # SciPy and matplotlib, default /usr/bin/python3), and benchmark.py's PROBLEMS, RTOLS, NP_METHODS,
 # SCIPY_METHODS, THREADS, CAP, REF_RTOL.
 set -euo pipefail

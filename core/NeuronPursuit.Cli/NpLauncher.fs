@@ -7,11 +7,8 @@ open System
 open System.IO
 open NeuronPursuit.Sweeps
 
-/// The np of this process.
-let current () =
-    let dll = typeof<CommandLine.Parsed>.Assembly.Location
-    let folder = Path.GetDirectoryName dll |> nonNull
-
+/// The np beside np.dll in `folder`: its apphost, or the dotnet host with np.dll.
+let private ofFolder (folder: string) (dll: string) =
     let apphost =
         Path.Combine(folder, if OperatingSystem.IsWindows() then "np.exe" else "np")
 
@@ -29,3 +26,16 @@ let current () =
                 |> Option.defaultValue "dotnet"
 
         NpCommand(host, [| dll |])
+
+/// The np of this process.
+[<Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("SingleFile",
+                                                        "IL3000",
+                                                        Justification = "np compiled ahead of time (no np.dll, an empty location) is handled.")>]
+let current () =
+    let dll = typeof<CommandLine.Parsed>.Assembly.Location
+
+    match Path.GetDirectoryName dll, Environment.ProcessPath with
+    // np compiled ahead of time has no np.dll: the executable itself.
+    | (null | ""), (null | "") -> invalidOp "the path of this np executable is unknown."
+    | (null | ""), path -> NpCommand(nonNull path, [||])
+    | folder, _ -> ofFolder folder dll

@@ -181,6 +181,13 @@ let private writeFloat (w: Utf8JsonWriter) (x: float) =
 /// code, so a run does not build serializer metadata or compile serializer code for its record types at run time
 /// (System.Text.Json took ~0.05–0.1 s of every run for that); the JSON is what System.Text.Json wrote with snake_case
 /// names, named floating-point literals and indentation (test "run.json writer").
+[<Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("Trimming",
+                                                        "IL2072",
+                                                        Justification =
+                                                            "run.json holds np's own F# records, whose properties np compiled ahead of time keeps (NativeBuildTests: its run.json is the JIT build's).")>]
+[<Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("Trimming",
+                                                        "IL2075",
+                                                        Justification = "as above: the Value property of an option of np's records.")>]
 let rec private writeValue (w: Utf8JsonWriter) (value: objnull) =
     match value with
     | null -> w.WriteNullValue()

@@ -32,6 +32,12 @@ type Mode =
     | Fast
     | Full
 
+    /// "Fast" or "Full", as the reports print it.
+    override this.ToString() =
+        match this with
+        | Fast -> "Fast"
+        | Full -> "Full"
+
 /// A table: column names and rows of formatted cells.
 type Table =
     { Columns: string list

@@ -145,6 +145,13 @@ module Plot =
 
         ticks
 
+    /// The folder of an assembly's file; null or "" when it has none (compiled into an executable ahead of time).
+    [<Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("SingleFile",
+                                                            "IL3000",
+                                                            Justification = "An assembly without a file is the caller's case to handle.")>]
+    [<Runtime.CompilerServices.MethodImpl(Runtime.CompilerServices.MethodImplOptions.NoInlining)>]
+    let private folderOf (assembly: Reflection.Assembly) = Path.GetDirectoryName assembly.Location
+
     /// SkiaSharp's native library, for hosts that load the managed assembly from a plain folder without probing its
     /// runtimes/<rid>/native subfolder (`#r "path/SkiaSharp.dll"` in dotnet fsi): looked up there; the host's own
     /// probing goes on when it is not there. Applications (np) and `#r "nuget: …"` in fsi, which probes every
@@ -153,10 +160,7 @@ module Plot =
         lazy
             (let assembly = typeof<SkiaSharp.SKTypeface>.Assembly
 
-             let folder =
-                 Path.Combine(Path.GetDirectoryName assembly.Location |> nonNull, "runtimes", RuntimeInformation.RuntimeIdentifier, "native")
-
-             let resolve =
+             let resolveIn (folder: string) =
                  DllImportResolver(fun name _ _ ->
                      [ name; $"lib{name}.so"; $"{name}.so"; $"lib{name}.dylib"; $"{name}.dll" ]
                      |> List.map (fun f -> Path.Combine(folder, f))
@@ -164,10 +168,19 @@ module Plot =
                      |> Option.map NativeLibrary.Load
                      |> Option.defaultValue IntPtr.Zero)
 
-             try
-                 NativeLibrary.SetDllImportResolver(assembly, resolve)
-             with :? InvalidOperationException ->
-                 ())
+             match folderOf assembly with
+             // Compiled into the executable (np published ahead of time): the native library lies beside it, where the
+             // runtime's own probing finds it.
+             | null
+             | "" -> ()
+             | managed ->
+                 let folder =
+                     Path.Combine(managed, "runtimes", RuntimeInformation.RuntimeIdentifier, "native")
+
+                 try
+                     NativeLibrary.SetDllImportResolver(assembly, resolveIn folder)
+                 with :? InvalidOperationException ->
+                     ())
 
     /// The figure drawn by ScottPlot, or None when no series has a point. The caller disposes it.
     let private draw (f: Figure) =

@@ -33,7 +33,14 @@ public static class ParameterValue
     /// <summary>The JSON element of a string.</summary>
     /// <param name="value">The string.</param>
     /// <returns>The element.</returns>
-    public static JsonElement Of(string value) => Parse(JsonSerializer.Serialize(value));
+    public static JsonElement Of(string value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer)) writer.WriteStringValue(value);
+        using var document = JsonDocument.Parse(buffer.WrittenMemory);
+        return document.RootElement.Clone();
+    }
 
     /// <summary>The JSON element of a boolean.</summary>
     /// <param name="value">The boolean.</param>

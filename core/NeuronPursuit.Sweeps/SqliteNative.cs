@@ -42,9 +42,15 @@ internal static class SqliteNative
         return provider is null ? [] : [provider];
     }
 
+    [System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("SingleFile", "IL3000",
+        Justification = "An empty location (np compiled ahead of time) is handled.")]
     private static IntPtr Resolve(string name, Assembly assembly, DllImportSearchPath? path)
     {
-        string folder = Path.Combine(Path.GetDirectoryName(typeof(SqliteNative).Assembly.Location) ?? ".", "runtimes", RuntimeInformation.RuntimeIdentifier, "native");
+        // Compiled into the executable (native AOT) the assembly has no location: the library lies beside the executable,
+        // where the runtime's own probing finds it.
+        string? managed = Path.GetDirectoryName(typeof(SqliteNative).Assembly.Location);
+        if (string.IsNullOrEmpty(managed)) return IntPtr.Zero;
+        string folder = Path.Combine(managed, "runtimes", RuntimeInformation.RuntimeIdentifier, "native");
         foreach (string file in new[] { name, $"lib{name}.so", $"{name}.so", $"lib{name}.dylib", $"{name}.dll" })
         {
             string candidate = Path.Combine(folder, file);

@@ -53,11 +53,11 @@ let allTests =
         Cli.OutcomeTests.tests
         Cli.InterruptTests.tests
         Cli.ProcessStartTests.tests
+        Cli.NativeBuildTests.tests
         Cli.FuzzTests.tests
         Cli.ReportTests.tests
         Docs.SiteTests.tests
         Packages.ScriptPackageTests.tests
-        Packages.PrecompiledInstantiationTests.tests
         Torch.TorchDifferentialTests.tests
         Sweeps.SweepSpecTests.tests
         Sweeps.SweepRunTests.tests

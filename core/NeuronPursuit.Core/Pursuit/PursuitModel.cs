@@ -15,7 +15,7 @@ namespace NeuronPursuit.Core.Pursuit;
 /// inputs and maps outputs back to the label scale (regression) or gives the scores H (classification: the class is
 /// sign H, P(y = +1) = 1/(1 + e^{−H})).
 /// </summary>
-public sealed class PursuitModel
+public sealed partial class PursuitModel
 {
     /// <summary>The format name in model.json.</summary>
     public const string Format = "neuron-pursuit-model";
@@ -135,7 +135,7 @@ public sealed class PursuitModel
                 LabelScale = Preprocessing.LabelScale,
             },
         };
-        File.WriteAllText(Path.Combine(directory, FileName), JsonSerializer.Serialize(document, JsonOptions) + "\n");
+        File.WriteAllText(Path.Combine(directory, FileName), JsonSerializer.Serialize(document, ModelJson.Default.ModelDocument) + "\n");
     }
 
     /// <summary>Reads a model from a run folder.</summary>
@@ -150,7 +150,7 @@ public sealed class PursuitModel
         if (!File.Exists(path))
             throw new InputFormatException(directory, $"holds no model ({FileName} is missing; np pursue writes it into its --out folder).");
         ModelDocument? doc;
-        try { doc = JsonSerializer.Deserialize<ModelDocument>(File.ReadAllText(path), JsonOptions); }
+        try { doc = JsonSerializer.Deserialize(File.ReadAllText(path), ModelJson.Default.ModelDocument); }
         catch (JsonException e) { throw new InputFormatException(path, $"is not valid JSON: {e.Message.Split('\n')[0]}"); }
         if (doc is null || doc.Format != Format)
             throw new InputFormatException(path, $"is not a Neuron Pursuit model (format '{doc?.Format}', expected '{Format}').");
@@ -176,12 +176,12 @@ public sealed class PursuitModel
         }
     }
 
-    private static readonly JsonSerializerOptions JsonOptions = new()
-    {
-        WriteIndented = true,
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
-    };
+    /// <summary>model.json's serializer, generated at compile time (no reflection, so np compiled ahead of time reads and
+    /// writes it too): snake_case keys, indented, every field written.</summary>
+    [JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
+        DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
+    [JsonSerializable(typeof(ModelDocument))]
+    private sealed partial class ModelJson : JsonSerializerContext;
 
     private sealed class ModelDocument
     {
