@@ -83,50 +83,32 @@ let private readInteger (text: string) =
 let private readLong (text: string) =
     Int64.Parse(text, NumberStyles.Integer, CultureInfo.InvariantCulture)
 
-/// Declares a flag taking any text.
-let text name placeholder usage : Arg<string> =
+/// A flag of the given kind, read by `read`.
+let private declare kind read name placeholder usage =
     { Flag =
         { Name = name
-          Kind = Text
+          Kind = kind
           Placeholder = placeholder
           Usage = usage }
-      Read = id }
+      Read = read }
+
+/// Declares a flag taking any text.
+let text name placeholder usage : Arg<string> = declare Text id name placeholder usage
 
 /// Declares a flag taking a finite number.
 let real name placeholder usage : Arg<float> =
-    { Flag =
-        { Name = name
-          Kind = Real
-          Placeholder = placeholder
-          Usage = usage }
-      Read = readReal }
+    declare Real readReal name placeholder usage
 
 /// Declares a flag taking a 32-bit integer.
 let integer name placeholder usage : Arg<int> =
-    { Flag =
-        { Name = name
-          Kind = Integer
-          Placeholder = placeholder
-          Usage = usage }
-      Read = readInteger }
+    declare Integer readInteger name placeholder usage
 
 /// Declares a flag taking a 64-bit integer.
 let long name placeholder usage : Arg<int64> =
-    { Flag =
-        { Name = name
-          Kind = Long
-          Placeholder = placeholder
-          Usage = usage }
-      Read = readLong }
+    declare Long readLong name placeholder usage
 
 /// Declares a switch.
-let switch name usage : Arg<unit> =
-    { Flag =
-        { Name = name
-          Kind = Switch
-          Placeholder = ""
-          Usage = usage }
-      Read = ignore }
+let switch name usage : Arg<unit> = declare Switch ignore name "" usage
 
 /// The problem in a value's text, if any: "is not a finite number", "is not an integer".
 let private valueProblem (kind: ValueKind) (value: string) =

@@ -18,14 +18,16 @@ let private parse (argv: string[]) =
     let results = Arguments.parse argv
 
     match results.Command.Path with
-    | [ "pursue" ] when results.Has PursueArgs.config ->
-        let path = (results.TryGet PursueArgs.config).Value
-        let extended = PursueConfig.withConfig argv results.Given path
+    | [ "pursue" ] ->
+        match results.TryGet PursueArgs.config with
+        | Some path ->
+            let extended = PursueConfig.withConfig argv results.Given path
 
-        try
-            Arguments.parse extended
-        with UsageError message ->
-            raise (UsageError $"--config: '{path}': {message}")
+            try
+                Arguments.parse extended
+            with UsageError message ->
+                raise (UsageError $"--config: '{path}': {message}")
+        | None -> results
     | _ -> results
 
 /// Whether the command being run stops on the first Ctrl-C by itself (flow, pursue, check observe the token); any

@@ -21,21 +21,7 @@ let private problem = Problem.parse spec
 let private net = problem.Network
 
 let private configurationTo (tEnd: float) =
-    [ "flow"
-      "--example"
-      "two-relu-teacher"
-      "--net"
-      "two-layer"
-      "--widths"
-      "4"
-      "--activation"
-      "relu-power:2"
-      "--init-scale"
-      "0.1"
-      "--seed"
-      "3"
-      "--t-end"
-      string tEnd ]
+    teacherFlow @ [ "--t-end"; string tEnd ]
 
 let private configuration = configurationTo 5.0
 

@@ -7,34 +7,12 @@
 module NeuronPursuit.Tests.Cli.NativeBuildTests
 
 open System
-open System.Diagnostics
 open System.IO
 open System.Text.Json
 open System.Text.RegularExpressions
 open Expecto
 open NeuronPursuit.Tests.Support
 open NeuronPursuit.Tests.Support.NpRunner
-
-/// Runs a program to completion; returns (exit code, stdout, stderr).
-let private runProcess (program: string) (args: string list) (environment: (string * string) list) =
-    let info =
-        ProcessStartInfo(program, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false)
-
-    for a in args do
-        info.ArgumentList.Add a
-
-    for name, value in environment do
-        info.Environment[name] <- value
-
-    use proc = Process.Start info |> nonNull
-    let stdout = proc.StandardOutput.ReadToEndAsync()
-    let stderr = proc.StandardError.ReadToEndAsync()
-
-    if not (proc.WaitForExit 900_000) then
-        proc.Kill true
-        failtest $"{program} did not end within 900 s"
-
-    proc.ExitCode, stdout.Result, stderr.Result
 
 /// np published natively from this repository into a temporary folder, once per test run.
 let private published =
@@ -43,32 +21,24 @@ let private published =
          let out = Path.Combine(tempDir (), "native")
 
          let code, stdout, stderr =
-             runProcess "dotnet" [
+             runProcess 900 [] "dotnet" [
                  "publish"
                  Path.Combine(root, "core", "NeuronPursuit.Cli")
                  "-c"
                  "Release"
                  "-o"
                  out
-             ] []
+             ]
 
          if code <> 0 then
              failtest $"dotnet publish of np failed (exit {code}):\n{stdout}\n{stderr}"
 
          Path.Combine(out, "np"))
 
-/// Whether a program is on PATH.
-let private onPath (program: string) =
-    (Environment.GetEnvironmentVariable "PATH"
-     |> Option.ofObj
-     |> Option.defaultValue "")
-        .Split(Path.PathSeparator)
-    |> Array.exists (fun dir -> dir <> "" && File.Exists(Path.Combine(dir, program)))
-
 /// Runs the native np; returns (exit code, stdout, stderr).
 let private npNative (args: string list) =
-    Requirements.require (onPath "clang") "clang, which native AOT links with (dotnet fsi build.fsx native installs it)"
-    runProcess published.Value args [ "NP_STARTUP_PROFILE", "0" ]
+    Requirements.require (Requirements.onPath [ "clang" ]).IsSome "clang, which native AOT links with (dotnet fsi build.fsx native installs it)"
+    runProcess 900 [ "NP_STARTUP_PROFILE", "0" ] published.Value args
 
 /// Runs the native np, expecting exit 0; returns its stdout.
 let private native (args: string list) =
@@ -115,25 +85,13 @@ let private withoutTimings (folders: string list) (text: string) =
     Regex.Replace(seconds, @"\| [0-9]+(\.[0-9]+)? \|$", "| <t> |", RegexOptions.Multiline)
 
 let private flowArgs =
-    [ "flow"
-      "--example"
-      "two-relu-teacher"
-      "--net"
-      "two-layer"
-      "--widths"
-      "4"
-      "--activation"
-      "relu-power:2"
-      "--init-scale"
-      "0.1"
-      "--seed"
-      "3"
-      "--t-end"
-      "40"
-      "--times"
-      "log:1e-3:33"
-      "--observe"
-      "loss,norm,grad_norm,layer_norms" ]
+    teacherFlow
+    @ [ "--t-end"
+        "40"
+        "--times"
+        "log:1e-3:33"
+        "--observe"
+        "loss,norm,grad_norm,layer_norms" ]
 
 let tests =
     testSequenced

@@ -14,29 +14,7 @@ open NeuronPursuit.Tests.Support.NpRunner
 /// Runs the np apphost beside the tests with the arguments and these environment variables set; returns (exit code,
 /// stdout, stderr).
 let private npProcessWith (environment: (string * string) list) (args: string list) =
-    let info =
-        ProcessStartInfo(
-            Path.Combine(AppContext.BaseDirectory, "np"),
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false
-        )
-
-    for a in args do
-        info.ArgumentList.Add a
-
-    for name, value in environment do
-        info.Environment[name] <- value
-
-    use proc = Process.Start info |> nonNull
-    let stdout = proc.StandardOutput.ReadToEndAsync()
-    let stderr = proc.StandardError.ReadToEndAsync()
-
-    if not (proc.WaitForExit 300_000) then
-        proc.Kill true
-        failtest "np did not end within 300 s"
-
-    proc.ExitCode, stdout.Result, stderr.Result
+    runProcess 300 environment (Path.Combine(AppContext.BaseDirectory, "np")) args
 
 /// Runs the np apphost beside the tests with the arguments (its startup profile off, as for every np the tests start);
 /// returns (exit code, stdout, stderr).
@@ -51,25 +29,8 @@ let private expectSameComputedFiles (actual: string) (expected: string) (what: s
             $"{file} byte for byte {what}"
 
 let private flowArgs =
-    [ "flow"
-      "--example"
-      "two-relu-teacher"
-      "--net"
-      "two-layer"
-      "--widths"
-      "4"
-      "--activation"
-      "relu-power:2"
-      "--init-scale"
-      "0.1"
-      "--seed"
-      "3"
-      "--t-end"
-      "5"
-      "--times"
-      "linear:17"
-      "--observe"
-      "loss,norm" ]
+    teacherFlow
+    @ [ "--t-end"; "5"; "--times"; "linear:17"; "--observe"; "loss,norm" ]
 
 /// A run.json section as text, for comparing two runs' records.
 let private section (dir: string) (name: string) =

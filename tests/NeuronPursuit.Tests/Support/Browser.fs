@@ -16,14 +16,7 @@ open SkiaSharp
 
 /// Chromium's executable on PATH, if any.
 let chromium () =
-    (Environment.GetEnvironmentVariable "PATH"
-     |> Option.ofObj
-     |> Option.defaultValue "")
-        .Split(Path.PathSeparator)
-    |> Array.tryPick (fun dir ->
-        [ "chromium"; "chromium-browser" ]
-        |> List.map (fun name -> Path.Combine(dir, name))
-        |> List.tryFind File.Exists)
+    Requirements.onPath [ "chromium"; "chromium-browser" ]
 
 /// A free TCP port on the loopback address.
 let private freePort () =

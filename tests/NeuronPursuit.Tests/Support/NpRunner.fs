@@ -15,6 +15,45 @@ let np (args: string list) =
     let code = NeuronPursuit.Cli.Program.run (List.toArray args) out err
     code, out.ToString(), err.ToString()
 
+/// Runs a program to completion with these environment variables set (never through a shell); returns (exit code,
+/// stdout, stderr). Fails the test when it runs longer than `seconds`.
+let runProcess (seconds: int) (environment: (string * string) list) (program: string) (args: string list) =
+    let info =
+        Diagnostics.ProcessStartInfo(program, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false)
+
+    for a in args do
+        info.ArgumentList.Add a
+
+    for name, value in environment do
+        info.Environment[name] <- value
+
+    use proc = Diagnostics.Process.Start info |> nonNull
+    let stdout = proc.StandardOutput.ReadToEndAsync()
+    let stderr = proc.StandardError.ReadToEndAsync()
+
+    if not (proc.WaitForExit(seconds * 1000)) then
+        proc.Kill true
+        failtest $"{program} did not end within {seconds} s"
+
+    proc.ExitCode, stdout.Result, stderr.Result
+
+/// `np flow` on the two-ReLU teacher's data with a two-layer ReLU² net of width 4 from w(0) = 0.1·w₀ (seed 3): the
+/// command-line tests' flow, before its --t-end and outputs.
+let teacherFlow =
+    [ "flow"
+      "--example"
+      "two-relu-teacher"
+      "--net"
+      "two-layer"
+      "--widths"
+      "4"
+      "--activation"
+      "relu-power:2"
+      "--init-scale"
+      "0.1"
+      "--seed"
+      "3" ]
+
 /// A fresh, existing temporary folder.
 let tempDir () =
     let dir = Path.Combine(Path.GetTempPath(), $"np-test-{Guid.NewGuid():N}")

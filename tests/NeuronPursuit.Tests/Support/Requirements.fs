@@ -20,6 +20,20 @@ let require (available: bool) (what: string) =
         else
             skiptest $"{what} is missing: run the suite through dotnet fsi build.fsx test"
 
+/// The first of the executables `names` found on PATH (folder by folder), with its path.
+let onPath (names: string list) =
+    (Environment.GetEnvironmentVariable "PATH"
+     |> Option.ofObj
+     |> Option.defaultValue "")
+        .Split(Path.PathSeparator)
+    |> Array.tryPick (fun dir ->
+        if dir = "" then
+            None
+        else
+            names
+            |> List.map (fun name -> Path.Combine(dir, name))
+            |> List.tryFind File.Exists)
+
 /// The repository's root: the first folder above the test assembly that holds NeuronPursuit.sln.
 let repositoryRoot () =
     let rec up (dir: DirectoryInfo | null) =
