@@ -116,8 +116,12 @@ public static class DenseKernels
 
     /// <summary>The end of <see cref="DotDouble"/>'s 512-bit loop from its accumulator: the last chunk of four, the lane
     /// sum, then the last elements one by one.</summary>
+    /// <param name="x">x, length n ≥ 8.</param>
+    /// <param name="y">y, length n.</param>
+    /// <param name="s">The accumulator after the ⌊n/8⌋ fused multiply–adds of 8-element vectors, in order.</param>
+    /// <returns>⟨x, y⟩ with the bits of <see cref="Dot{T}"/>.</returns>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static double FinishWide(ReadOnlySpan<double> x, ReadOnlySpan<double> y, Vector512<double> s)
+    internal static double FinishWide(ReadOnlySpan<double> x, ReadOnlySpan<double> y, Vector512<double> s)
     {
         int n = x.Length, pairs = n / 8;
         Vector256<double> s0 = s.GetLower(), s1 = s.GetUpper();

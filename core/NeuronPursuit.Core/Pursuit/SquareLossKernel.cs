@@ -17,7 +17,7 @@ namespace NeuronPursuit.Core.Pursuit;
 public sealed class SquareLossKernel : ITrainingLoss
 {
     private readonly double[] _labels;
-    private readonly double[] _cotangent;
+    private readonly AlignedDoubles _cotangent; // on a 64-byte boundary, as the evaluator's rows
     private readonly double[] _errors;
 
     /// <summary>Binds a network and a data set.</summary>
@@ -31,7 +31,7 @@ public sealed class SquareLossKernel : ITrainingLoss
             throw new ArgumentException($"data: has d = {data.InputDimension} inputs, but the network expects d = {network.InputDimension}.", nameof(data));
         Evaluator = new FeatureMajorEvaluator(network, data.X);
         _labels = data.Y.ToArray();
-        _cotangent = new double[data.Count];
+        _cotangent = new AlignedDoubles(data.Count);
         _errors = new double[data.Count];
     }
 
@@ -65,10 +65,11 @@ public sealed class SquareLossKernel : ITrainingLoss
         Errors(h);
         double sum = DenseKernels.Dot<double>(_errors, _errors);
         ReadOnlySpan<Vector<double>> ev = MemoryMarshal.Cast<double, Vector<double>>(_errors.AsSpan());
-        Span<Vector<double>> cv = MemoryMarshal.Cast<double, Vector<double>>(_cotangent.AsSpan());
+        Span<double> c = _cotangent.Span;
+        Span<Vector<double>> cv = MemoryMarshal.Cast<double, Vector<double>>(c);
         for (int v = 0; v < ev.Length; v++) cv[v] = inverse * ev[v];
-        for (int i = ev.Length * Vector<double>.Count; i < n; i++) _cotangent[i] = inverse * _errors[i];
-        Evaluator.Backward(w, _cotangent, gradient);
+        for (int i = ev.Length * Vector<double>.Count; i < n; i++) c[i] = inverse * _errors[i];
+        Evaluator.Backward(w, c, gradient);
         return 0.5 * sum * inverse;
     }
 

@@ -106,7 +106,8 @@ let tests =
             let out = Path.Combine(tempDir (), "pursue")
 
             let outcome =
-                interrupt [ "pursue"; "--example"; "hypercube"; "--threads"; "1" ] out 2.0
+                // The demo on 20 times its samples: each epoch 20 times the work, a minute or more in all.
+                interrupt [ "pursue"; "--example"; "hypercube"; "--samples"; "20000"; "--threads"; "1" ] out 2.0
 
             expectInterrupted outcome out [ "run.json"; "weights.csv"; "iterations.csv"; "loss.csv"; "report.html" ]
             let result = (runJson out).GetProperty "result"

@@ -2,7 +2,9 @@
 /// The 512-bit kernels of the feature-major evaluator against its Vector<T> loops, the reference (docs/pursuit.md,
 /// "Cost"): the forward pass (outputs, post-activations) and the gradient (which takes σ′) must agree bit for bit, over shapes that
 /// leave tails of every kind (samples not a multiple of 8 or 4, inputs and widths not a multiple of 4, odd widths) and
-/// activations with α ≠ 0 and p > 1. Where the machine has no 512-bit vectors both evaluators run the reference.
+/// activations with α ≠ 0 and p > 1. Where the machine has no 512-bit vectors both evaluators run the reference. The
+/// reference itself is checked against its definition: each pre-activation a chain of fused multiply–adds in column
+/// order, each weight gradient DenseKernels.Dot.
 module NeuronPursuit.Tests.Pursuit.WideKernelTests
 
 open System
@@ -57,8 +59,59 @@ let private referenceDot (x: float[]) (y: float[]) =
 
     sum
 
+/// Z[j, i] by its definition: z = 0, then z = fma(M[j, k], A[k, i], z) for k in order.
+let private chainedCombination (m: float[]) rows columns (a: float[]) n =
+    Array.init (rows * n) (fun e ->
+        let j, i = e / n, e % n
+        let mutable z = 0.0
+
+        for k in 0 .. columns - 1 do
+            z <- Math.FusedMultiplyAdd(m.[j * columns + k], a.[k * n + i], z)
+
+        z)
+
 let tests =
     testList "512-bit feature-major kernels" [
+        test "the reference pre-activations are fused multiply–add chains in column order, at every row count and tail" {
+            let random = SeededRandom 90L
+
+            for rows, columns, n in [ 1, 20, 1000; 2, 7, 37; 3, 4, 61; 4, 20, 13; 5, 3, 8; 6, 1, 3; 9, 23, 100 ] do
+                let m = Array.init (rows * columns) (fun _ -> random.NextGaussian())
+                let a = Array.init (columns * n) (fun _ -> random.NextGaussian())
+                let expected = chainedCombination m rows columns a n
+
+                for name, combine in
+                    [ "reference",
+                      (fun (z: float[]) -> FeatureMajorEvaluator.ReferenceCombineRows(ReadOnlySpan m, rows, columns, ReadOnlySpan a, Span z, n))
+                      "dispatched", (fun (z: float[]) -> FeatureMajorEvaluator.CombineRows(ReadOnlySpan m, rows, columns, ReadOnlySpan a, Span z, n)) ] do
+                    let z = Array.zeroCreate (rows * n)
+                    combine z
+                    Expect.equal (bits (ReadOnlySpan z)) (bits (ReadOnlySpan expected)) $"{name}, rows {rows}, columns {columns}, n = {n}"
+        }
+        test "the reference weight gradient is DenseKernels.Dot of the signal and the layer's input, entry by entry" {
+            let random = SeededRandom 89L
+
+            for d, widths, n in shapes do
+                let net = FeedForwardNetwork(d, widths, Activations.LeakyReluPower(0.1, 2))
+                let x = Array.init (n * d) (fun _ -> random.NextGaussian())
+                let w = Array.init net.ParameterCount (fun _ -> 0.5 * random.NextGaussian())
+                let c = Array.init n (fun _ -> random.NextGaussian())
+
+                for wide in [ false; true ] do
+                    let evaluator = FeatureMajorEvaluator(net, ReadOnlySpan x, wide)
+                    evaluator.Forward(ReadOnlySpan w)
+                    let gradient = Array.zeroCreate net.ParameterCount
+                    evaluator.Backward(ReadOnlySpan w, ReadOnlySpan c, Span gradient)
+                    // The output layer's signal is c itself: ∇W_L[0, k] = Dot(c, h_{L-1}[k, ·]).
+                    let last = net.Layout.Blocks.[widths.Length]
+                    let h = (evaluator.PostActivations widths.Length).ToArray()
+
+                    for k in 0 .. last.Columns - 1 do
+                        Expect.equal
+                            (BitConverter.DoubleToInt64Bits gradient.[last.Offset + k])
+                            (BitConverter.DoubleToInt64Bits(DenseKernels.Dot(ReadOnlySpan c, ReadOnlySpan(h, k * n, n))))
+                            $"wide {wide}, d = {d}, widths {widths}, n = {n}, output weight {k}"
+        }
         test "the wide forward and backward passes give the reference's bits" {
             let random = SeededRandom 91L
 
