@@ -13,12 +13,12 @@ namespace NeuronPursuit.Core.Pursuit;
 /// kernels (the reference, which defines the semantics; these only regroup independent operations):
 /// <list type="bullet">
 /// <item>Z = M·A: each Z[j, i] is the chain z = 0, z = fma(M[j, k], A[k, i], z) for k in order, a sample at a time, so
-/// the samples of a vector get the same operations. A block of 8 chains, rows × vectors of samples, stays in registers
-/// over all columns and shares the loads of A and the broadcasts of M: the chains overlap in the pipeline, which one
-/// chain of dependent fused multiply–adds per element would not.</item>
+/// the samples of a vector get the same operations. A block of up to 16 chains, up to four rows × four vectors of samples,
+/// stays in registers over all columns and shares the loads of A and the broadcasts of M: the chains overlap in the
+/// pipeline, which one chain of dependent fused multiply–adds per element would not.</item>
 /// <item>The weight gradient ⟨G[j, ·], A[k, ·]⟩ is <see cref="DenseKernels.Dot{T}"/>'s inner product (an 8-lane
-/// accumulator of fused multiply–adds over vectors of 8 samples, then its finish), for two rows of G against up to four
-/// rows of A at once: eight independent accumulators sharing their loads.</item>
+/// accumulator of fused multiply–adds over vectors of 8 samples, then its finish), for up to four rows of G against up to
+/// four rows of A at once: up to sixteen independent accumulators sharing their loads.</item>
 /// </list>
 /// Used when <see cref="IsSupported"/>: 512-bit vectors are accelerated and <see cref="Vector{T}"/> has four doubles.
 /// </summary>
@@ -64,11 +64,11 @@ internal static class WideFeatureMajorKernels
             Span<double> zj = z.Slice(j * n, count * n);
             Span<double> vj = relu is null ? default : value.Slice(j * n, count * n);
             Span<double> dj = relu is null ? default : derivative.Slice(j * n, count * n);
-            // Eight chains per block: four rows × two vectors of samples, or up to two rows × four vectors.
+            // Up to sixteen chains per block: the rows × four vectors of samples.
             switch (count)
             {
-                case 4: CombineBlock<Four, Two>(mj, columns, a, zj, n, relu, vj, dj); break;
-                case 3: CombineBlock<Three, Two>(mj, columns, a, zj, n, relu, vj, dj); break;
+                case 4: CombineBlock<Four, Four>(mj, columns, a, zj, n, relu, vj, dj); break;
+                case 3: CombineBlock<Three, Four>(mj, columns, a, zj, n, relu, vj, dj); break;
                 case 2: CombineBlock<Two, Four>(mj, columns, a, zj, n, relu, vj, dj); break;
                 default: CombineBlock<One, Four>(mj, columns, a, zj, n, relu, vj, dj); break;
             }
@@ -177,7 +177,8 @@ internal static class WideFeatureMajorKernels
         ref double ai = ref Unsafe.Add(ref MemoryMarshal.GetReference(a), i);
         Vector512<double> s00 = default, s01 = default, s02 = default, s03 = default;
         Vector512<double> s10 = default, s11 = default, s12 = default, s13 = default;
-        Vector512<double> s20 = default, s21 = default, s30 = default, s31 = default;
+        Vector512<double> s20 = default, s21 = default, s22 = default, s23 = default;
+        Vector512<double> s30 = default, s31 = default, s32 = default, s33 = default;
         for (int k = 0; k < columns; k++)
         {
             ref double ak = ref Unsafe.Add(ref ai, k * n);
@@ -198,41 +199,38 @@ internal static class WideFeatureMajorKernels
                 if (vectors > 2) s12 = Vector512.FusedMultiplyAdd(b, x2, s12);
                 if (vectors > 3) s13 = Vector512.FusedMultiplyAdd(b, x3, s13);
             }
-            // Three or four rows come with at most two vectors (eight chains).
             if (rows > 2)
             {
                 b = Vector512.Create(Unsafe.Add(ref m0, 2 * columns + k));
                 s20 = Vector512.FusedMultiplyAdd(b, x0, s20);
                 if (vectors > 1) s21 = Vector512.FusedMultiplyAdd(b, x1, s21);
+                if (vectors > 2) s22 = Vector512.FusedMultiplyAdd(b, x2, s22);
+                if (vectors > 3) s23 = Vector512.FusedMultiplyAdd(b, x3, s23);
             }
             if (rows > 3)
             {
                 b = Vector512.Create(Unsafe.Add(ref m0, 3 * columns + k));
                 s30 = Vector512.FusedMultiplyAdd(b, x0, s30);
                 if (vectors > 1) s31 = Vector512.FusedMultiplyAdd(b, x1, s31);
+                if (vectors > 2) s32 = Vector512.FusedMultiplyAdd(b, x2, s32);
+                if (vectors > 3) s33 = Vector512.FusedMultiplyAdd(b, x3, s33);
             }
         }
-        output.Write(s00, i);
-        if (vectors > 1) output.Write(s01, i + 8);
-        if (vectors > 2) output.Write(s02, i + 16);
-        if (vectors > 3) output.Write(s03, i + 24);
-        if (rows > 1)
-        {
-            output.Write(s10, n + i);
-            if (vectors > 1) output.Write(s11, n + i + 8);
-            if (vectors > 2) output.Write(s12, n + i + 16);
-            if (vectors > 3) output.Write(s13, n + i + 24);
-        }
-        if (rows > 2)
-        {
-            output.Write(s20, 2 * n + i);
-            if (vectors > 1) output.Write(s21, 2 * n + i + 8);
-        }
-        if (rows > 3)
-        {
-            output.Write(s30, 3 * n + i);
-            if (vectors > 1) output.Write(s31, 3 * n + i + 8);
-        }
+        WriteRow<TVectors>(output, i, s00, s01, s02, s03);
+        if (rows > 1) WriteRow<TVectors>(output, n + i, s10, s11, s12, s13);
+        if (rows > 2) WriteRow<TVectors>(output, 2 * n + i, s20, s21, s22, s23);
+        if (rows > 3) WriteRow<TVectors>(output, 3 * n + i, s30, s31, s32, s33);
+    }
+
+    /// <summary>One row's TVectors.Count vectors of a block, from offset <paramref name="at"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void WriteRow<TVectors>(in Output output, int at, Vector512<double> s0, Vector512<double> s1, Vector512<double> s2,
+        Vector512<double> s3) where TVectors : struct, ICount
+    {
+        output.Write(s0, at);
+        if (TVectors.Count > 1) output.Write(s1, at + 8);
+        if (TVectors.Count > 2) output.Write(s2, at + 16);
+        if (TVectors.Count > 3) output.Write(s3, at + 24);
     }
 
     /// <summary>
@@ -243,6 +241,15 @@ internal static class WideFeatureMajorKernels
     public static void CombineRowsTransposedTimes(ReadOnlySpan<double> m, int rows, int columns, ReadOnlySpan<double> g,
         ReadOnlySpan<double> d, Span<double> p, int n)
     {
+        if (m.Length < rows * columns || g.Length < rows * n || d.Length < columns * n || p.Length < columns * n)
+            throw new ArgumentException("m, g, d, p: shorter than rows × columns, rows × n, columns × n, columns × n.");
+        switch (rows)
+        {
+            case 1: CombineTransposedRows<One>(m, columns, g, d, p, n); return;
+            case 2: CombineTransposedRows<Two>(m, columns, g, d, p, n); return;
+            case 3: CombineTransposedRows<Three>(m, columns, g, d, p, n); return;
+            case 4: CombineTransposedRows<Four>(m, columns, g, d, p, n); return;
+        }
         int wide = n - n % 8;
         ref double g0 = ref MemoryMarshal.GetReference(g);
         ref double d0 = ref MemoryMarshal.GetReference(d);
@@ -256,12 +263,75 @@ internal static class WideFeatureMajorKernels
                     s = Vector512.FusedMultiplyAdd(Vector512.Create(m[j * columns + k]), Vector512.LoadUnsafe(ref g0, (nuint)(j * n + i)), s);
                 (s * Vector512.LoadUnsafe(ref d0, (nuint)(k * n + i))).StoreUnsafe(ref p0, (nuint)(k * n + i));
             }
-            for (int i = wide; i < n; i++)
+            TransposedTail(m, rows, columns, g, d, p, n, k, wide);
+        }
+    }
+
+    /// <summary><see cref="CombineRowsTransposedTimes"/> for TRows.Count ≤ 4 rows: column k's coefficients broadcast once,
+    /// two vectors of samples per iteration.</summary>
+    private static void CombineTransposedRows<TRows>(ReadOnlySpan<double> m, int columns, ReadOnlySpan<double> g, ReadOnlySpan<double> d,
+        Span<double> p, int n) where TRows : struct, ICount
+    {
+        int rows = TRows.Count, wide = n - n % 8, paired = n - n % 16;
+        ref double g0 = ref MemoryMarshal.GetReference(g);
+        ref double g1 = ref Unsafe.Add(ref g0, rows > 1 ? n : 0);
+        ref double g2 = ref Unsafe.Add(ref g0, rows > 2 ? 2 * n : 0);
+        ref double g3 = ref Unsafe.Add(ref g0, rows > 3 ? 3 * n : 0);
+        for (int k = 0; k < columns; k++)
+        {
+            Vector512<double> b0 = Vector512.Create(m[k]);
+            Vector512<double> b1 = rows > 1 ? Vector512.Create(m[columns + k]) : default;
+            Vector512<double> b2 = rows > 2 ? Vector512.Create(m[2 * columns + k]) : default;
+            Vector512<double> b3 = rows > 3 ? Vector512.Create(m[3 * columns + k]) : default;
+            ref double dk = ref Unsafe.Add(ref MemoryMarshal.GetReference(d), k * n);
+            ref double pk = ref Unsafe.Add(ref MemoryMarshal.GetReference(p), k * n);
+            int i = 0;
+            for (; i < paired; i += 16)
             {
-                double s = 0.0;
-                for (int j = 0; j < rows; j++) s = Math.FusedMultiplyAdd(m[j * columns + k], g[j * n + i], s);
-                p[k * n + i] = s * d[k * n + i];
+                nuint at = (nuint)i, next = (nuint)(i + 8);
+                Vector512<double> s = Vector512.FusedMultiplyAdd(b0, Vector512.LoadUnsafe(ref g0, at), Vector512<double>.Zero);
+                Vector512<double> t = Vector512.FusedMultiplyAdd(b0, Vector512.LoadUnsafe(ref g0, next), Vector512<double>.Zero);
+                if (rows > 1)
+                {
+                    s = Vector512.FusedMultiplyAdd(b1, Vector512.LoadUnsafe(ref g1, at), s);
+                    t = Vector512.FusedMultiplyAdd(b1, Vector512.LoadUnsafe(ref g1, next), t);
+                }
+                if (rows > 2)
+                {
+                    s = Vector512.FusedMultiplyAdd(b2, Vector512.LoadUnsafe(ref g2, at), s);
+                    t = Vector512.FusedMultiplyAdd(b2, Vector512.LoadUnsafe(ref g2, next), t);
+                }
+                if (rows > 3)
+                {
+                    s = Vector512.FusedMultiplyAdd(b3, Vector512.LoadUnsafe(ref g3, at), s);
+                    t = Vector512.FusedMultiplyAdd(b3, Vector512.LoadUnsafe(ref g3, next), t);
+                }
+                (s * Vector512.LoadUnsafe(ref dk, at)).StoreUnsafe(ref pk, at);
+                (t * Vector512.LoadUnsafe(ref dk, next)).StoreUnsafe(ref pk, next);
             }
+            for (; i < wide; i += 8)
+            {
+                nuint at = (nuint)i;
+                Vector512<double> s = Vector512.FusedMultiplyAdd(b0, Vector512.LoadUnsafe(ref g0, at), Vector512<double>.Zero);
+                if (rows > 1) s = Vector512.FusedMultiplyAdd(b1, Vector512.LoadUnsafe(ref g1, at), s);
+                if (rows > 2) s = Vector512.FusedMultiplyAdd(b2, Vector512.LoadUnsafe(ref g2, at), s);
+                if (rows > 3) s = Vector512.FusedMultiplyAdd(b3, Vector512.LoadUnsafe(ref g3, at), s);
+                (s * Vector512.LoadUnsafe(ref dk, at)).StoreUnsafe(ref pk, at);
+            }
+            TransposedTail(m, rows, columns, g, d, p, n, k, wide);
+        }
+    }
+
+    /// <summary>Column k of <see cref="CombineRowsTransposedTimes"/> for the samples from <paramref name="from"/> on, one
+    /// by one.</summary>
+    private static void TransposedTail(ReadOnlySpan<double> m, int rows, int columns, ReadOnlySpan<double> g, ReadOnlySpan<double> d,
+        Span<double> p, int n, int k, int from)
+    {
+        for (int i = from; i < n; i++)
+        {
+            double s = 0.0;
+            for (int j = 0; j < rows; j++) s = Math.FusedMultiplyAdd(m[j * columns + k], g[j * n + i], s);
+            p[k * n + i] = s * d[k * n + i];
         }
     }
 
@@ -286,12 +356,18 @@ internal static class WideFeatureMajorKernels
             for (; j < rows; j++) DenseKernels.DotRows(signal.Slice(j * n, n), a, gradient.Slice(j * columns, columns));
             return;
         }
-        for (; j + 1 < rows; j += 2) GradientRows<Two>(signal, j, a, columns, gradient, n);
-        if (j < rows) GradientRows<One>(signal, j, a, columns, gradient, n);
+        // Blocks of up to four rows of G: each row of A is read once per block (from the second-level cache when the
+        // layer's input is larger than the first), the rows of G once per four rows of A.
+        for (; j + 3 < rows; j += 4) GradientRows<Four>(signal, j, a, columns, gradient, n);
+        switch (rows - j)
+        {
+            case 3: GradientRows<Three>(signal, j, a, columns, gradient, n); break;
+            case 2: GradientRows<Two>(signal, j, a, columns, gradient, n); break;
+            case 1: GradientRows<One>(signal, j, a, columns, gradient, n); break;
+        }
     }
 
-    /// <summary><see cref="Gradient"/> for row j of G and, when TRows.Count is 2, row j + 1, against four rows of A at a
-    /// time.</summary>
+    /// <summary><see cref="Gradient"/> for rows j … j + TRows.Count − 1 of G against four rows of A at a time.</summary>
     private static void GradientRows<TRows>(ReadOnlySpan<double> signal, int j, ReadOnlySpan<double> a, int columns, Span<double> gradient,
         int n) where TRows : struct, ICount
     {
@@ -305,56 +381,82 @@ internal static class WideFeatureMajorKernels
         }
     }
 
-    /// <summary>Eight 512-bit accumulators, kept apart from the loop's registers so that none is live across the
-    /// finishing calls (a vector register live across a call would be spilled in every iteration).</summary>
-    [InlineArray(8)]
+    /// <summary>Sixteen 512-bit accumulators, row r of G against row c of A in element 4r + c.</summary>
+    [InlineArray(16)]
     private struct Accumulators
     {
         private Vector512<double> _first;
     }
 
-    /// <summary>Rows j (and j + 1 when TRows.Count is 2) of G against rows k … k + TColumns.Count − 1 of A: up to eight
-    /// accumulators, each row chunk loaded once for its two or four products, then each finished as
-    /// <see cref="DenseKernels.Dot{T}"/> finishes.</summary>
+    /// <summary>Rows j … j + TRows.Count − 1 of G against rows k … k + TColumns.Count − 1 of A: the accumulators
+    /// (<see cref="Accumulate{TRows, TColumns}"/>), then each finished as <see cref="DenseKernels.Dot{T}"/> finishes.</summary>
     private static void GradientBlock<TRows, TColumns>(ReadOnlySpan<double> signal, int j, ReadOnlySpan<double> a, int k, int columns,
         Span<double> gradient, int n) where TRows : struct, ICount where TColumns : struct, ICount
     {
-        bool two = TRows.Count == 2;
-        int block = TColumns.Count, vectors = n / 8;
-        ref double g0 = ref Unsafe.Add(ref MemoryMarshal.GetReference(signal), j * n);
-        ref double g1 = ref Unsafe.Add(ref g0, two ? n : 0);
-        ref double a0 = ref Unsafe.Add(ref MemoryMarshal.GetReference(a), k * n);
+        Accumulators sums = default;
+        Accumulate<TRows, TColumns>(ref Unsafe.Add(ref MemoryMarshal.GetReference(signal), j * n),
+            ref Unsafe.Add(ref MemoryMarshal.GetReference(a), k * n), n, ref sums);
+        for (int r = 0; r < TRows.Count; r++)
+        {
+            ReadOnlySpan<double> row = signal.Slice((j + r) * n, n);
+            for (int c = 0; c < TColumns.Count; c++)
+                gradient[(j + r) * columns + k + c] = DenseKernels.FinishWide(row, a.Slice((k + c) * n, n), sums[4 * r + c]);
+        }
+    }
+
+    /// <summary>
+    /// The ⌊n/8⌋ fused multiply–adds of <see cref="DenseKernels.Dot{T}"/>'s accumulators for TRows.Count rows of G (from
+    /// <paramref name="g0"/>) against TColumns.Count rows of A (from <paramref name="a0"/>), each row chunk loaded once for
+    /// its products. Not inlined: its caller makes calls, and a vector register live across a call would be spilled in
+    /// every iteration here.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void Accumulate<TRows, TColumns>(ref double g0, ref double a0, int n, ref Accumulators sums)
+        where TRows : struct, ICount where TColumns : struct, ICount
+    {
+        int rows = TRows.Count, block = TColumns.Count, vectors = n / 8;
         nuint n1 = (nuint)n, n2 = (nuint)(2 * n), n3 = (nuint)(3 * n);
         Vector512<double> s00 = default, s01 = default, s02 = default, s03 = default;
         Vector512<double> s10 = default, s11 = default, s12 = default, s13 = default;
+        Vector512<double> s20 = default, s21 = default, s22 = default, s23 = default;
+        Vector512<double> s30 = default, s31 = default, s32 = default, s33 = default;
         for (int v = 0; v < vectors; v++)
         {
             nuint at = (nuint)(8 * v);
-            Vector512<double> x = Vector512.LoadUnsafe(ref g0, at);
-            Vector512<double> y = two ? Vector512.LoadUnsafe(ref g1, at) : default;
+            Vector512<double> x0 = Vector512.LoadUnsafe(ref g0, at);
+            Vector512<double> x1 = rows > 1 ? Vector512.LoadUnsafe(ref g0, n1 + at) : default;
+            Vector512<double> x2 = rows > 2 ? Vector512.LoadUnsafe(ref g0, n2 + at) : default;
+            Vector512<double> x3 = rows > 3 ? Vector512.LoadUnsafe(ref g0, n3 + at) : default;
             Vector512<double> q = Vector512.LoadUnsafe(ref a0, at);
-            s00 = Vector512.FusedMultiplyAdd(x, q, s00);
-            if (two) s10 = Vector512.FusedMultiplyAdd(y, q, s10);
+            s00 = Vector512.FusedMultiplyAdd(x0, q, s00);
+            if (rows > 1) s10 = Vector512.FusedMultiplyAdd(x1, q, s10);
+            if (rows > 2) s20 = Vector512.FusedMultiplyAdd(x2, q, s20);
+            if (rows > 3) s30 = Vector512.FusedMultiplyAdd(x3, q, s30);
             if (block > 1)
             {
                 q = Vector512.LoadUnsafe(ref a0, n1 + at);
-                s01 = Vector512.FusedMultiplyAdd(x, q, s01);
-                if (two) s11 = Vector512.FusedMultiplyAdd(y, q, s11);
+                s01 = Vector512.FusedMultiplyAdd(x0, q, s01);
+                if (rows > 1) s11 = Vector512.FusedMultiplyAdd(x1, q, s11);
+                if (rows > 2) s21 = Vector512.FusedMultiplyAdd(x2, q, s21);
+                if (rows > 3) s31 = Vector512.FusedMultiplyAdd(x3, q, s31);
             }
             if (block > 2)
             {
                 q = Vector512.LoadUnsafe(ref a0, n2 + at);
-                s02 = Vector512.FusedMultiplyAdd(x, q, s02);
-                if (two) s12 = Vector512.FusedMultiplyAdd(y, q, s12);
+                s02 = Vector512.FusedMultiplyAdd(x0, q, s02);
+                if (rows > 1) s12 = Vector512.FusedMultiplyAdd(x1, q, s12);
+                if (rows > 2) s22 = Vector512.FusedMultiplyAdd(x2, q, s22);
+                if (rows > 3) s32 = Vector512.FusedMultiplyAdd(x3, q, s32);
             }
             if (block > 3)
             {
                 q = Vector512.LoadUnsafe(ref a0, n3 + at);
-                s03 = Vector512.FusedMultiplyAdd(x, q, s03);
-                if (two) s13 = Vector512.FusedMultiplyAdd(y, q, s13);
+                s03 = Vector512.FusedMultiplyAdd(x0, q, s03);
+                if (rows > 1) s13 = Vector512.FusedMultiplyAdd(x1, q, s13);
+                if (rows > 2) s23 = Vector512.FusedMultiplyAdd(x2, q, s23);
+                if (rows > 3) s33 = Vector512.FusedMultiplyAdd(x3, q, s33);
             }
         }
-        Accumulators sums = default;
         sums[0] = s00;
         sums[1] = s01;
         sums[2] = s02;
@@ -363,11 +465,13 @@ internal static class WideFeatureMajorKernels
         sums[5] = s11;
         sums[6] = s12;
         sums[7] = s13;
-        for (int r = 0; r < TRows.Count; r++)
-        {
-            ReadOnlySpan<double> row = signal.Slice((j + r) * n, n);
-            for (int c = 0; c < block; c++)
-                gradient[(j + r) * columns + k + c] = DenseKernels.FinishWide(row, a.Slice((k + c) * n, n), sums[4 * r + c]);
-        }
+        sums[8] = s20;
+        sums[9] = s21;
+        sums[10] = s22;
+        sums[11] = s23;
+        sums[12] = s30;
+        sums[13] = s31;
+        sums[14] = s32;
+        sums[15] = s33;
     }
 }
