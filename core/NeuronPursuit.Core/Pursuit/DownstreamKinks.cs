@@ -25,6 +25,7 @@ public sealed class DownstreamKinks
     private readonly bool[][] _onKink;         // per downstream layer: sample-major, z on the kink
     private readonly double[][] _matrices;     // W_{l+2} … W_L, row-major
     private readonly IActivation _activation;
+    private readonly double _slopeAbove, _slopeBelow, _slopeAtZero, _slopeAtNegativeZero; // σ′(1), σ′(−1), σ′(+0), σ′(−0)
     private readonly double[][] _delta, _deltaSlope;
 
     /// <summary>Binds the kink samples' downstream state.</summary>
@@ -34,7 +35,7 @@ public sealed class DownstreamKinks
     /// <param name="onKink">Per downstream layer, |samples| × width flags: z is on the kink.</param>
     /// <param name="matrices">W_{l+2}, …, W_L row-major (one fewer hidden layer than <paramref name="widths"/>, plus the output row).</param>
     /// <param name="activation">σ (p = 1).</param>
-    /// <exception cref="ArgumentException">Inconsistent sizes.</exception>
+    /// <exception cref="ArgumentException">Inconsistent sizes, or σ not of degree 1.</exception>
     public DownstreamKinks(int[] samples, int[] widths, double[][] slopes, bool[][] onKink, double[][] matrices, IActivation activation)
     {
         ArgumentNullException.ThrowIfNull(samples);
@@ -43,6 +44,8 @@ public sealed class DownstreamKinks
         ArgumentNullException.ThrowIfNull(onKink);
         ArgumentNullException.ThrowIfNull(matrices);
         ArgumentNullException.ThrowIfNull(activation);
+        if (activation.Degree != 1)
+            throw new ArgumentException($"activation: {activation} is not positively 1-homogeneous (p = 1).", nameof(activation));
         int layers = widths.Length;
         if (layers == 0 || slopes.Length != layers || onKink.Length != layers || matrices.Length != layers)
             throw new ArgumentException("widths: one slope, flag and matrix array per downstream hidden layer is needed.", nameof(widths));
@@ -59,6 +62,11 @@ public sealed class DownstreamKinks
         _onKink = onKink;
         _matrices = matrices;
         _activation = activation;
+        // σ is positively 1-homogeneous, so σ′ is constant on each side of 0: σ′(Δz) is one of four numbers.
+        _slopeAbove = activation.Derivative(1.0);
+        _slopeBelow = activation.Derivative(-1.0);
+        _slopeAtZero = activation.Derivative(0.0);
+        _slopeAtNegativeZero = activation.Derivative(-0.0);
         _delta = widths.Select(k => new double[k]).ToArray();
         _deltaSlope = widths.Select(k => new double[k]).ToArray();
     }
@@ -98,7 +106,7 @@ public sealed class DownstreamKinks
             // Δh = σ(Δz) on the kink (σ is 1-homogeneous: σ(0 + Δz) = σ(Δz)), σ′(z)·Δz off it.
             for (int j = 0; j < width; j++)
             {
-                slope[j] = kink[j] ? _activation.Derivative(delta[j]) : s[j];
+                slope[j] = kink[j] ? KinkSlope(delta[j]) : s[j];
                 delta[j] *= slope[j];
             }
             double[] m = _matrices[t];
@@ -137,4 +145,8 @@ public sealed class DownstreamKinks
         g.AsSpan(0, _widths[0]).CopyTo(gradient);
         return phi;
     }
+
+    /// <summary>σ′(Δz) of the positively 1-homogeneous σ: σ′(1) above 0, σ′(−1) below, σ′(±0) at the signed zeros.</summary>
+    private double KinkSlope(double dz) =>
+        dz > 0.0 ? _slopeAbove : dz < 0.0 ? _slopeBelow : double.IsNegative(dz) ? _slopeAtNegativeZero : _slopeAtZero;
 }
