@@ -48,9 +48,9 @@ internal sealed class FeatureMajorNetwork
     private readonly HomogeneousNetwork _network;
     private readonly IReadOnlyList<LayerBlock> _blocks;
     private readonly int[] _widths;          // k₀ = d, k₁ … k_{L−1}
-    private readonly double[] _inputs;       // d × n̄
+    private readonly AlignedDoubles _inputs; // d × n̄ (every buffer of the passes starts on a 64-byte boundary)
     private readonly double[] _labels;
-    private readonly double[] _outputs;      // n̄
+    private readonly AlignedDoubles _outputs; // n̄
     private readonly double[] _ones;
     private readonly double[] _w;
     private readonly Part[] _parts;
@@ -75,11 +75,11 @@ internal sealed class FeatureMajorNetwork
         Leading = padded;
         IReadOnlyList<int> hidden = network.HiddenWidths;
         _widths = [d, .. hidden];
-        _inputs = new double[d * padded];
+        _inputs = new AlignedDoubles(d * padded);
         for (int i = 0; i < n; i++)
             for (int a = 0; a < d; a++) _inputs[a * padded + i] = data.X[i * d + a];
         _labels = data.Y.ToArray();
-        _outputs = new double[padded];
+        _outputs = new AlignedDoubles(padded);
         int widest = hidden.Max();
         _ones = new double[widest];
         Array.Fill(_ones, 1.0);
@@ -181,7 +181,7 @@ internal sealed class FeatureMajorNetwork
         }
     }
 
-    private void ForwardChunk(Part part, int start, int length, double[][]? keepPreActivations = null)
+    private void ForwardChunk(Part part, int start, int length, AlignedDoubles[]? keepPreActivations = null)
     {
         int ld = part.Chunk;
         ReadOnlySpan<double> w = _w;
@@ -191,15 +191,15 @@ internal sealed class FeatureMajorNetwork
         for (int l = 0; l < hidden; l++)
         {
             LayerBlock b = _blocks[l];
-            double[] z = part.SignalA;
+            AlignedDoubles z = part.SignalA;
             if (_relu is not null)
             {
                 // σ, σ′ and, after the last hidden layer, the readout h = c·A_{L−1}, from each tile of Z while it is in cache.
                 bool readout = l == hidden - 1;
-                double[]? c = readout ? (_network.Layout.FixedReadout ? _ones : _w) : null;
+                ReadOnlySpan<double> c = readout ? (_network.Layout.FixedReadout ? _ones : _w) : default;
                 int offset = readout && !_network.Layout.FixedReadout ? _blocks[^1].Offset : 0;
                 FeatureMajorKernels.CombineRowsActivated(w.Slice(b.Offset, b.Count), b.Columns, 1, b.Rows, b.Columns, input, lda, z, ld, length,
-                    _relu.Alpha, _relu.Power, part.Activations[l], part.Derivatives[l], c, offset, readout ? _outputs : null, start);
+                    _relu.Alpha, _relu.Power, part.Activations[l], part.Derivatives[l], c, offset, readout ? _outputs.Span : Span<double>.Empty, start);
             }
             else
             {
@@ -231,11 +231,11 @@ internal sealed class FeatureMajorNetwork
 
         // cᵢ = ∂ℓ/∂hᵢ for the chunk's real samples; the padding keeps c = 0.
         int real = Math.Clamp(SampleCount - start, 0, length);
-        double[] signal = part.Cotangent;
+        AlignedDoubles signal = part.Cotangent;
         if (real > 0) _loss!.Derivative<double>(_outputs.AsSpan(start, real), _labels.AsSpan(start, real), signal.AsSpan(0, real), SampleCount);
         signal.AsSpan(real, length - real).Clear();
 
-        double[] next = part.SignalA, spare = part.SignalB;
+        AlignedDoubles next = part.SignalA, spare = part.SignalB;
         for (int l = hidden; l >= 0; l--)
         {
             // Block l maps layer l (A_l; A₀ = Xᵀ) to layer l + 1; G is the signal at its output.
@@ -252,7 +252,7 @@ internal sealed class FeatureMajorNetwork
 
             // G_{l−1} = (W_lᵀ G_l) ⊙ σ′(Z_{l−1}); a fixed readout is a row of ones.
             int width = _widths[l];
-            double[] derivative = part.Derivatives[l - 1];
+            AlignedDoubles derivative = part.Derivatives[l - 1];
             if (hasBlock)
             {
                 LayerBlock b = _blocks[l];
@@ -313,7 +313,7 @@ internal sealed class FeatureMajorNetwork
         for (int l = 0; l < hidden; l++)
         {
             int rows = _widths[l + 1];
-            double[] z = tb.PreActivations[l];
+            AlignedDoubles z = tb.PreActivations[l];
             for (int j = 0; j < rows; j++)
             {
                 for (int i = 0; i < length; i++) tb.DualIn[i] = new Dual<double>(z[j * ld + i], 1.0);
@@ -336,18 +336,18 @@ internal sealed class FeatureMajorNetwork
             tb.Curvature[i] = i < real ? tb.DualOut[i].Tangent : 0.0;
         }
         // G_L = c; Ĝ_{l−1} = W_lᵀ G_l; G_{l−1} = Ĝ_{l−1} ⊙ D_{l−1}.
-        double[] signal = tb.Cotangent;
+        AlignedDoubles signal = tb.Cotangent;
         for (int l = hidden; l >= 1; l--)
         {
             int width = _widths[l], rows = l == hidden ? 1 : _widths[l + 1];
-            double[] raw = tb.RawSignals[l - 1];
+            AlignedDoubles raw = tb.RawSignals[l - 1];
             if (l < _blocks.Count)
             {
                 LayerBlock b = _blocks[l];
                 FeatureMajorKernels.CombineRows(w.Slice(b.Offset, b.Count), 1, b.Columns, width, rows, signal, ld, raw, ld, length, accumulate: false);
             }
             else FeatureMajorKernels.CombineRows(_ones, 1, 0, width, 1, signal, ld, raw, ld, length, accumulate: false);
-            double[] g = tb.Signals[l - 1];
+            AlignedDoubles g = tb.Signals[l - 1];
             raw.AsSpan(0, width * ld).CopyTo(g);
             for (int j = 0; j < width; j++)
                 FeatureMajorKernels.MultiplyInPlace(g.AsSpan(j * ld, length), part.Derivatives[l - 1].AsSpan(j * ld, length), length);
@@ -366,19 +366,19 @@ internal sealed class FeatureMajorNetwork
         for (int l = 0; l < hidden; l++)
         {
             LayerBlock b = _blocks[l];
-            double[] dz = tb.TangentPre[l];
+            AlignedDoubles dz = tb.TangentPre[l];
             ReadOnlySpan<double> input = l == 0 ? inputs : part.Activations[l - 1];
             int lda = l == 0 ? Leading : ld;
             FeatureMajorKernels.CombineRows(v.Slice(b.Offset, b.Count), b.Columns, 1, b.Rows, b.Columns, input, lda, dz, ld, length, accumulate: false);
             if (l > 0)
                 FeatureMajorKernels.CombineRows(w.Slice(b.Offset, b.Count), b.Columns, 1, b.Rows, b.Columns, tb.TangentPost[l - 1], ld, dz, ld, length, accumulate: true);
-            double[] da = tb.TangentPost[l];
+            AlignedDoubles da = tb.TangentPost[l];
             dz.AsSpan(0, b.Rows * ld).CopyTo(da);
             for (int j = 0; j < b.Rows; j++)
                 FeatureMajorKernels.MultiplyInPlace(da.AsSpan(j * ld, length), part.Derivatives[l].AsSpan(j * ld, length), length);
         }
         int last = _widths[^1];
-        double[] dh = tb.TangentSignalA;
+        AlignedDoubles dh = tb.TangentSignalA;
         if (_network.Layout.FixedReadout)
             FeatureMajorKernels.CombineRows(_ones, last, 1, 1, last, tb.TangentPost[hidden - 1], ld, dh, 0, length, accumulate: false);
         else
@@ -389,8 +389,8 @@ internal sealed class FeatureMajorNetwork
         }
         // dG_L = ℓ″ ⊙ dh.
         FeatureMajorKernels.MultiplyInPlace(dh, tb.Curvature, length);
-        double[] dSignal = dh, next = tb.TangentSignalB;
-        double[] signal = tb.Cotangent;
+        AlignedDoubles dSignal = dh, next = tb.TangentSignalB;
+        AlignedDoubles signal = tb.Cotangent;
         for (int l = hidden; l >= 0; l--)
         {
             ReadOnlySpan<double> input = l == 0 ? inputs : part.Activations[l - 1];
@@ -415,7 +415,7 @@ internal sealed class FeatureMajorNetwork
                 FeatureMajorKernels.CombineRows(v.Slice(b.Offset, b.Count), 1, b.Columns, width, rows, signal, ld, next, ld, length, accumulate: true);
             }
             else FeatureMajorKernels.CombineRows(_ones, 1, 0, width, 1, dSignal, ld, next, ld, length, accumulate: false);
-            double[] derivative = part.Derivatives[l - 1], second = tb.SecondDerivatives[l - 1], raw = tb.RawSignals[l - 1], dz = tb.TangentPre[l - 1];
+            AlignedDoubles derivative = part.Derivatives[l - 1], second = tb.SecondDerivatives[l - 1], raw = tb.RawSignals[l - 1], dz = tb.TangentPre[l - 1];
             for (int j = 0; j < width; j++)
             {
                 Span<double> row = next.AsSpan(j * ld, length);
@@ -437,40 +437,40 @@ internal sealed class FeatureMajorNetwork
         {
             IReadOnlyList<int> hidden = owner._network.HiddenWidths;
             int widest = hidden.Max();
-            PreActivations = new double[hidden.Count][];
-            SecondDerivatives = new double[hidden.Count][];
-            RawSignals = new double[hidden.Count][];
-            Signals = new double[hidden.Count][];
-            TangentPre = new double[hidden.Count][];
-            TangentPost = new double[hidden.Count][];
+            PreActivations = new AlignedDoubles[hidden.Count];
+            SecondDerivatives = new AlignedDoubles[hidden.Count];
+            RawSignals = new AlignedDoubles[hidden.Count];
+            Signals = new AlignedDoubles[hidden.Count];
+            TangentPre = new AlignedDoubles[hidden.Count];
+            TangentPost = new AlignedDoubles[hidden.Count];
             for (int l = 0; l < hidden.Count; l++)
             {
-                PreActivations[l] = new double[hidden[l] * chunk];
-                SecondDerivatives[l] = new double[hidden[l] * chunk];
-                RawSignals[l] = new double[hidden[l] * chunk];
-                Signals[l] = new double[hidden[l] * chunk];
-                TangentPre[l] = new double[hidden[l] * chunk];
-                TangentPost[l] = new double[hidden[l] * chunk];
+                PreActivations[l] = new AlignedDoubles(hidden[l] * chunk);
+                SecondDerivatives[l] = new AlignedDoubles(hidden[l] * chunk);
+                RawSignals[l] = new AlignedDoubles(hidden[l] * chunk);
+                Signals[l] = new AlignedDoubles(hidden[l] * chunk);
+                TangentPre[l] = new AlignedDoubles(hidden[l] * chunk);
+                TangentPost[l] = new AlignedDoubles(hidden[l] * chunk);
             }
-            TangentSignalA = new double[widest * chunk];
-            TangentSignalB = new double[widest * chunk];
-            Cotangent = new double[chunk];
-            Curvature = new double[chunk];
+            TangentSignalA = new AlignedDoubles(widest * chunk);
+            TangentSignalB = new AlignedDoubles(widest * chunk);
+            Cotangent = new AlignedDoubles(chunk);
+            Curvature = new AlignedDoubles(chunk);
             DualIn = new Dual<double>[chunk];
             DualValue = new Dual<double>[chunk];
             DualOut = new Dual<double>[chunk];
         }
 
-        internal double[][] PreActivations { get; }
-        internal double[][] SecondDerivatives { get; }
-        internal double[][] RawSignals { get; }
-        internal double[][] Signals { get; }
-        internal double[][] TangentPre { get; }
-        internal double[][] TangentPost { get; }
-        internal double[] TangentSignalA { get; }
-        internal double[] TangentSignalB { get; }
-        internal double[] Cotangent { get; }
-        internal double[] Curvature { get; }
+        internal AlignedDoubles[] PreActivations { get; }
+        internal AlignedDoubles[] SecondDerivatives { get; }
+        internal AlignedDoubles[] RawSignals { get; }
+        internal AlignedDoubles[] Signals { get; }
+        internal AlignedDoubles[] TangentPre { get; }
+        internal AlignedDoubles[] TangentPost { get; }
+        internal AlignedDoubles TangentSignalA { get; }
+        internal AlignedDoubles TangentSignalB { get; }
+        internal AlignedDoubles Cotangent { get; }
+        internal AlignedDoubles Curvature { get; }
         internal Dual<double>[] DualIn { get; }
         internal Dual<double>[] DualValue { get; }
         internal Dual<double>[] DualOut { get; }
@@ -486,7 +486,7 @@ internal sealed class FeatureMajorNetwork
     {
         private readonly int _width, _neurons, _d;
         private readonly double[] _weights, _readout;
-        private readonly double[][] _cotangents, _signals; // per part of the samples (at most two)
+        private readonly AlignedDoubles[] _cotangents, _signals; // per part of the samples (at most two)
 
         internal FusedTwoLayer(TwoLayerNetwork network, int samples)
         {
@@ -495,8 +495,8 @@ internal sealed class FeatureMajorNetwork
             _neurons = (_width + TwoLayerFusedKernel.NeuronTile - 1) / TwoLayerFusedKernel.NeuronTile * TwoLayerFusedKernel.NeuronTile;
             _weights = new double[_neurons * _d];
             _readout = new double[_neurons];
-            _cotangents = [new double[samples], new double[samples]];
-            _signals = [new double[TwoLayerFusedKernel.SignalLength(samples)], new double[TwoLayerFusedKernel.SignalLength(samples)]];
+            _cotangents = [new AlignedDoubles(samples), new AlignedDoubles(samples)];
+            _signals = [new AlignedDoubles(TwoLayerFusedKernel.SignalLength(samples)), new AlignedDoubles(TwoLayerFusedKernel.SignalLength(samples))];
         }
 
         /// <summary>
@@ -524,7 +524,7 @@ internal sealed class FeatureMajorNetwork
                 owner._outputs.AsSpan(part.Start, part.Count));
 
             // cᵢ = ∂ℓ/∂hᵢ for the part's real samples; the padding keeps c = 0.
-            double[] c = _cotangents[index];
+            AlignedDoubles c = _cotangents[index];
             int real = Math.Clamp(owner.SampleCount - part.Start, 0, part.Count);
             if (real > 0) owner._loss!.Derivative<double>(owner._outputs.AsSpan(part.Start, real), owner._labels.AsSpan(part.Start, real), c.AsSpan(0, real), owner.SampleCount);
             c.AsSpan(real, part.Count - real).Clear();
@@ -545,16 +545,16 @@ internal sealed class FeatureMajorNetwork
             Chunk = Math.Min(chunk, count);
             IReadOnlyList<int> hidden = owner._network.HiddenWidths;
             int widest = hidden.Max();
-            Activations = new double[hidden.Count][];
-            Derivatives = new double[hidden.Count][];
+            Activations = new AlignedDoubles[hidden.Count];
+            Derivatives = new AlignedDoubles[hidden.Count];
             for (int l = 0; l < hidden.Count; l++)
             {
-                Activations[l] = new double[hidden[l] * Chunk];
-                Derivatives[l] = new double[hidden[l] * Chunk];
+                Activations[l] = new AlignedDoubles(hidden[l] * Chunk);
+                Derivatives[l] = new AlignedDoubles(hidden[l] * Chunk);
             }
-            SignalA = new double[widest * Chunk];
-            SignalB = new double[widest * Chunk];
-            Cotangent = new double[Chunk];
+            SignalA = new AlignedDoubles(widest * Chunk);
+            SignalB = new AlignedDoubles(widest * Chunk);
+            Cotangent = new AlignedDoubles(Chunk);
             Gradient = new double[owner._network.ParameterCount];
         }
 
@@ -564,15 +564,15 @@ internal sealed class FeatureMajorNetwork
 
         internal int Chunk { get; }
 
-        internal double[][] Activations { get; }
+        internal AlignedDoubles[] Activations { get; }
 
-        internal double[][] Derivatives { get; }
+        internal AlignedDoubles[] Derivatives { get; }
 
-        internal double[] SignalA { get; }
+        internal AlignedDoubles SignalA { get; }
 
-        internal double[] SignalB { get; }
+        internal AlignedDoubles SignalB { get; }
 
-        internal double[] Cotangent { get; }
+        internal AlignedDoubles Cotangent { get; }
 
         internal double[] Gradient { get; }
     }

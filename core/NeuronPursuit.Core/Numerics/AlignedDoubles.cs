@@ -36,4 +36,27 @@ internal sealed class AlignedDoubles
 
     /// <summary>The doubles, starting on the boundary.</summary>
     public Span<double> Span => _array.AsSpan(_offset, Length);
+
+    /// <summary>Element <paramref name="index"/>.</summary>
+    /// <param name="index">0 ≤ index &lt; <see cref="Length"/>.</param>
+    public ref double this[int index] => ref Span[index];
+
+    /// <summary>The doubles from <paramref name="start"/> on.</summary>
+    /// <param name="start">First index.</param>
+    /// <returns>The span.</returns>
+    public Span<double> AsSpan(int start) => Span[start..];
+
+    /// <summary><paramref name="length"/> doubles from <paramref name="start"/>.</summary>
+    /// <param name="start">First index.</param>
+    /// <param name="length">Count.</param>
+    /// <returns>The span.</returns>
+    public Span<double> AsSpan(int start, int length) => Span.Slice(start, length);
+
+    /// <summary>The buffer as a span (<see cref="Span"/>).</summary>
+    /// <param name="buffer">The buffer.</param>
+    public static implicit operator Span<double>(AlignedDoubles buffer) => buffer.Span;
+
+    /// <summary>The buffer as a read-only span (<see cref="Span"/>).</summary>
+    /// <param name="buffer">The buffer.</param>
+    public static implicit operator ReadOnlySpan<double>(AlignedDoubles buffer) => buffer.Span;
 }

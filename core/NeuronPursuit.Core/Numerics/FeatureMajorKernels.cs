@@ -63,11 +63,11 @@ internal static class FeatureMajorKernels
     /// <see cref="MultiplyInPlace"/> on each row.
     /// </summary>
     internal static void CombineRowsScaled(ReadOnlySpan<double> coefficients, int rowStride, int columnStride, int rows, int inner,
-        ReadOnlySpan<double> a, int lda, double[] z, int ldz, int samples, double[] factors)
+        ReadOnlySpan<double> a, int lda, Span<double> z, int ldz, int samples, ReadOnlySpan<double> factors)
     {
         ref double c = ref MemoryMarshal.GetReference(coefficients);
         ref double aRef = ref MemoryMarshal.GetReference(a);
-        ref double zRef = ref MemoryMarshal.GetArrayDataReference(z);
+        ref double zRef = ref MemoryMarshal.GetReference(z);
         if (Simd512.IsSupported) CombineRows<Simd512, ScaleTile<Simd512>>(ref c, rowStride, columnStride, rows, inner, ref aRef, lda, ref zRef, ldz, samples / Simd512.Count, false, new(factors));
         else CombineRows<Simd256, ScaleTile<Simd256>>(ref c, rowStride, columnStride, rows, inner, ref aRef, lda, ref zRef, ldz, samples / Simd256.Count, false, new(factors));
     }
@@ -80,12 +80,12 @@ internal static class FeatureMajorKernels
     /// double loop on each row, and <see cref="CombineRows"/> of the readout (see <see cref="ActivateTile{TV}"/>).
     /// </summary>
     internal static void CombineRowsActivated(ReadOnlySpan<double> coefficients, int rowStride, int columnStride, int rows, int inner,
-        ReadOnlySpan<double> a, int lda, double[] z, int ldz, int samples, double alpha, int power, double[] values, double[] derivatives,
-        double[]? readout, int readoutOffset, double[]? outputs, int outputOffset)
+        ReadOnlySpan<double> a, int lda, Span<double> z, int ldz, int samples, double alpha, int power, Span<double> values, Span<double> derivatives,
+        ReadOnlySpan<double> readout, int readoutOffset, Span<double> outputs, int outputOffset)
     {
         ref double c = ref MemoryMarshal.GetReference(coefficients);
         ref double aRef = ref MemoryMarshal.GetReference(a);
-        ref double zRef = ref MemoryMarshal.GetArrayDataReference(z);
+        ref double zRef = ref MemoryMarshal.GetReference(z);
         if (Simd512.IsSupported)
             CombineRows<Simd512, ActivateTile<Simd512>>(ref c, rowStride, columnStride, rows, inner, ref aRef, lda, ref zRef, ldz, samples / Simd512.Count, false,
                 new(alpha, power, values, derivatives, readout, readoutOffset, outputs, outputOffset));
@@ -139,7 +139,7 @@ internal static class FeatureMajorKernels
 
     private static void CombineRows<TV, TE>(ref double c, nint rowStride, nint columnStride, int rows, int inner,
         ref double a, nint lda, ref double z, nint ldz, int vectors, bool accumulate, TE epilogue)
-        where TV : struct, ISimdDouble<TV> where TE : struct, ITileEpilogue<TV>
+        where TV : struct, ISimdDouble<TV> where TE : struct, ITileEpilogue<TV>, allows ref struct
     {
         // Blocks of the inner dimension (each element's chain of multiply–adds runs in order across the blocks,
         // through Z), then tiles of 3 vectors of samples, then tiles of 6 rows: the block of A for one tile of
@@ -179,7 +179,7 @@ internal static class FeatureMajorKernels
         accumulate ? TV.Load(ref z, (nuint)offset) : TV.Zero;
 
     private static void CombineTile6x3<TV, TE>(ref double c, nint rs, nint cs, int inner, ref double a, nint lda, ref double z, nint origin, nint ld, bool accumulate, int row, bool finish, ref TE e)
-        where TV : struct, ISimdDouble<TV> where TE : struct, ITileEpilogue<TV>
+        where TV : struct, ISimdDouble<TV> where TE : struct, ITileEpilogue<TV>, allows ref struct
     {
         nint w = TV.Count;
         TV z00 = Start<TV>(ref z, origin, accumulate), z01 = Start<TV>(ref z, origin + w, accumulate), z02 = Start<TV>(ref z, origin + 2 * w, accumulate);
@@ -216,7 +216,7 @@ internal static class FeatureMajorKernels
     }
 
     private static void CombineTile6x1<TV, TE>(ref double c, nint rs, nint cs, int inner, ref double a, nint lda, ref double z, nint origin, nint ld, bool accumulate, int row, bool finish, ref TE e)
-        where TV : struct, ISimdDouble<TV> where TE : struct, ITileEpilogue<TV>
+        where TV : struct, ISimdDouble<TV> where TE : struct, ITileEpilogue<TV>, allows ref struct
     {
         TV z0 = Start<TV>(ref z, origin, accumulate), z1 = Start<TV>(ref z, origin + ld, accumulate), z2 = Start<TV>(ref z, origin + 2 * ld, accumulate);
         TV z3 = Start<TV>(ref z, origin + 3 * ld, accumulate), z4 = Start<TV>(ref z, origin + 4 * ld, accumulate), z5 = Start<TV>(ref z, origin + 5 * ld, accumulate);
@@ -237,7 +237,7 @@ internal static class FeatureMajorKernels
     }
 
     private static void CombineTile1x3<TV, TE>(ref double c, nint cs, int inner, ref double a, nint lda, ref double z, nint origin, nint ld, bool accumulate, int row, bool finish, ref TE e)
-        where TV : struct, ISimdDouble<TV> where TE : struct, ITileEpilogue<TV>
+        where TV : struct, ISimdDouble<TV> where TE : struct, ITileEpilogue<TV>, allows ref struct
     {
         nint w = TV.Count;
         TV z0 = Start<TV>(ref z, origin, accumulate), z1 = Start<TV>(ref z, origin + w, accumulate), z2 = Start<TV>(ref z, origin + 2 * w, accumulate);
@@ -254,7 +254,7 @@ internal static class FeatureMajorKernels
     }
 
     private static void CombineTile1x1<TV, TE>(ref double c, nint cs, int inner, ref double a, nint lda, ref double z, nint origin, nint ld, bool accumulate, int row, bool finish, ref TE e)
-        where TV : struct, ISimdDouble<TV> where TE : struct, ITileEpilogue<TV>
+        where TV : struct, ISimdDouble<TV> where TE : struct, ITileEpilogue<TV>, allows ref struct
     {
         TV z0 = Start<TV>(ref z, origin, accumulate);
         for (int k = 0; k < inner; k++)

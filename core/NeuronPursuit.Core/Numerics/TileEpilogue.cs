@@ -33,16 +33,16 @@ internal readonly struct KeepTile<TV> : ITileEpilogue<TV> where TV : struct, ISi
 /// Z ← Z ⊙ F for F in Z's layout: the backward signal G_{l−1} = (W_lᵀ G_l) ⊙ σ′(Z_{l−1}), one rounding per element as in
 /// <see cref="FeatureMajorKernels.MultiplyInPlace"/>.
 /// </summary>
-internal readonly struct ScaleTile<TV> : ITileEpilogue<TV> where TV : struct, ISimdDouble<TV>
+internal readonly ref struct ScaleTile<TV> : ITileEpilogue<TV> where TV : struct, ISimdDouble<TV>
 {
-    private readonly double[] _factors;
+    private readonly ReadOnlySpan<double> _factors;
 
     /// <summary>Multiplies by <paramref name="factors"/> (Z's layout, at least as long as the rows Z uses).</summary>
-    internal ScaleTile(double[] factors) => _factors = factors;
+    internal ScaleTile(ReadOnlySpan<double> factors) => _factors = factors;
 
     public void Apply(ref double z, nint origin, nint ldz, int row, int rows, int vectors)
     {
-        ref double f = ref MemoryMarshal.GetArrayDataReference(_factors);
+        ref double f = ref MemoryMarshal.GetReference(_factors);
         for (int r = 0; r < rows; r++)
         {
             nuint o = (nuint)(origin + r * ldz);
@@ -59,20 +59,21 @@ internal readonly struct ScaleTile<TV> : ITileEpilogue<TV> where TV : struct, IS
 /// given, the network's output h = Σⱼ cⱼ A[j, ·] is accumulated by fused multiply–adds in the order of j, as the row
 /// combination with one row computes it (the kernel finishes the tiles of each vector of samples in increasing rows).
 /// </summary>
-internal readonly struct ActivateTile<TV> : ITileEpilogue<TV> where TV : struct, ISimdDouble<TV>
+internal readonly ref struct ActivateTile<TV> : ITileEpilogue<TV> where TV : struct, ISimdDouble<TV>
 {
     private readonly double _alpha;
     private readonly int _power;
-    private readonly double[] _values;
-    private readonly double[] _derivatives;
-    private readonly double[]? _readout;
+    private readonly Span<double> _values;
+    private readonly Span<double> _derivatives;
+    private readonly ReadOnlySpan<double> _readout; // empty: no readout
     private readonly int _readoutOffset;
-    private readonly double[]? _outputs;
+    private readonly Span<double> _outputs;
     private readonly int _outputOffset;
 
     /// <summary>σ(z) = max(z, αz)ᵖ into <paramref name="values"/>, σ′ into <paramref name="derivatives"/> (both in Z's layout);
-    /// with a readout, h[outputOffset + i] = Σⱼ readout[readoutOffset + j]·σ(Z[j, i]).</summary>
-    internal ActivateTile(double alpha, int power, double[] values, double[] derivatives, double[]? readout, int readoutOffset, double[]? outputs, int outputOffset)
+    /// with a readout (not empty), h[outputOffset + i] = Σⱼ readout[readoutOffset + j]·σ(Z[j, i]).</summary>
+    internal ActivateTile(double alpha, int power, Span<double> values, Span<double> derivatives, ReadOnlySpan<double> readout, int readoutOffset,
+        Span<double> outputs, int outputOffset)
     {
         _alpha = alpha;
         _power = power;
@@ -86,8 +87,8 @@ internal readonly struct ActivateTile<TV> : ITileEpilogue<TV> where TV : struct,
 
     public void Apply(ref double z, nint origin, nint ldz, int row, int rows, int vectors)
     {
-        ref double a = ref MemoryMarshal.GetArrayDataReference(_values);
-        ref double d = ref MemoryMarshal.GetArrayDataReference(_derivatives);
+        ref double a = ref MemoryMarshal.GetReference(_values);
+        ref double d = ref MemoryMarshal.GetReference(_derivatives);
         TV one = TV.Broadcast(1.0), alpha = TV.Broadcast(_alpha), power = TV.Broadcast(_power);
         int p = _power;
         for (int r = 0; r < rows; r++)
@@ -104,10 +105,10 @@ internal readonly struct ActivateTile<TV> : ITileEpilogue<TV> where TV : struct,
                 TV.Store(p == 1 ? slope : TV.Multiply(TV.Multiply(power, sPowerMinusOne), slope), ref d, o);
             }
         }
-        if (_readout is null) return;
-        ref double c = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_readout), _readoutOffset + row);
+        if (_readout.IsEmpty) return;
+        ref double c = ref Unsafe.Add(ref MemoryMarshal.GetReference(_readout), _readoutOffset + row);
         nint column = origin - row * ldz;
-        ref double h = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_outputs!), _outputOffset + column);
+        ref double h = ref Unsafe.Add(ref MemoryMarshal.GetReference(_outputs), _outputOffset + column);
         for (int v = 0; v < vectors; v++)
         {
             nuint o = (nuint)(v * TV.Count);

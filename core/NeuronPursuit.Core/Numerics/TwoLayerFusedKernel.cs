@@ -86,7 +86,7 @@ internal static class TwoLayerFusedKernel
     /// <param name="gradientW">Receives ∂ℒ/∂W, m × d row-major.</param>
     /// <param name="gradientV">Receives ∂ℒ/∂v, m entries.</param>
     internal static void Gradient(ReadOnlySpan<double> weights, ReadOnlySpan<double> readout, int neurons, int width, int d,
-        ReadOnlySpan<double> x, int ldx, int samples, double alpha, int power, ReadOnlySpan<double> cotangent, double[] signal,
+        ReadOnlySpan<double> x, int ldx, int samples, double alpha, int power, ReadOnlySpan<double> cotangent, Span<double> signal,
         Span<double> gradientW, Span<double> gradientV)
     {
         int block = SignalRows(samples);
@@ -97,7 +97,7 @@ internal static class TwoLayerFusedKernel
             ref double v = ref Unsafe.Add(ref MemoryMarshal.GetReference(readout), r0);
             ref double xr = ref MemoryMarshal.GetReference(x);
             ref double c = ref MemoryMarshal.GetReference(cotangent);
-            ref double g = ref MemoryMarshal.GetArrayDataReference(signal);
+            ref double g = ref MemoryMarshal.GetReference(signal);
             ref double gv = ref Unsafe.Add(ref MemoryMarshal.GetReference(gradientV), r0);
             int real = Math.Min(rows, width - r0);
             if (Simd512.IsSupported) Signals<Simd512>(ref w, ref v, rows, real, d, ref xr, ldx, samples / Simd512.Count, alpha, power, ref c, ref g, samples, ref gv);

@@ -78,16 +78,16 @@ let tests =
                         inner,
                         ReadOnlySpan a,
                         lda,
-                        fusedZ,
+                        Span fusedZ,
                         ld,
                         samples,
                         alpha,
                         power,
-                        fusedValues,
-                        fusedDerivatives,
-                        readout,
+                        Span fusedValues,
+                        Span fusedDerivatives,
+                        ReadOnlySpan readout,
                         2,
-                        fusedH,
+                        Span fusedH,
                         5
                     )
 
@@ -106,16 +106,16 @@ let tests =
                         inner,
                         ReadOnlySpan a,
                         lda,
-                        Array.zeroCreate (rows * ld),
+                        Span(Array.zeroCreate<float>(rows * ld)),
                         ld,
                         samples,
                         alpha,
                         power,
-                        fusedNoReadout,
-                        Array.zeroCreate (rows * ld),
-                        null,
+                        Span fusedNoReadout,
+                        Span(Array.zeroCreate<float>(rows * ld)),
+                        ReadOnlySpan<float>.Empty,
                         0,
-                        null,
+                        Span<float>.Empty,
                         0
                     )
 
@@ -141,7 +141,19 @@ let tests =
 
                 let fused = Array.zeroCreate (rows * ld)
 
-                FeatureMajorKernels.CombineRowsScaled(ReadOnlySpan w, 1, rows, rows, inner, ReadOnlySpan g, ld, fused, ld, samples, factors)
+                FeatureMajorKernels.CombineRowsScaled(
+                    ReadOnlySpan w,
+                    1,
+                    rows,
+                    rows,
+                    inner,
+                    ReadOnlySpan g,
+                    ld,
+                    Span fused,
+                    ld,
+                    samples,
+                    ReadOnlySpan factors
+                )
 
                 Expect.sequenceEqual (block fused rows ld samples) (block z rows ld samples) what
         }
