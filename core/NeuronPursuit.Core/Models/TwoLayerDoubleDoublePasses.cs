@@ -22,7 +22,8 @@ namespace NeuronPursuit.Core.Models;
 /// (AccurateDWPlusDW after each term, bound ≈ 3N·u²·Σ|terms|) the worst-case bound of a sum grows by a factor ≈ N, to
 /// ≈ 10⁻²⁷ of Σ|terms| at n = 200, far below the tolerances a double-double flow is run at. Each sum is one call of the
 /// kernel over all its terms (the inputs for z, the samples for the gradient), which keeps the accumulators in
-/// registers. A pass that meets a non-finite value reports it, and the caller runs the reference. Allocates nothing per
+/// registers. The split rows start on 64-byte boundaries (<see cref="AlignedDoubles"/>; m̄ is a multiple of 8), so no
+/// 512-bit load spans two cache lines. A pass that meets a non-finite value reports it, and the caller runs the reference. Allocates nothing per
 /// pass. Not thread-safe.
 /// </summary>
 internal sealed class TwoLayerDoubleDoublePasses
@@ -30,13 +31,13 @@ internal sealed class TwoLayerDoubleDoublePasses
     private readonly int _n, _d, _m, _width;   // _width = m̄, m padded
     private readonly DoubleDouble[] _x;        // n × d, sample-major (the data's layout)
     private readonly DoubleDouble[] _xt;       // Xᵀ, d × n
-    private readonly double[] _wtHi, _wtLo;    // Wᵀ, d × m̄
-    private readonly double[] _vHi, _vLo;      // v, m̄
-    private readonly double[] _zHi, _zLo;      // one row zᵢ, m̄
-    private readonly double[] _sigmaHi, _sigmaLo, _slopeHi, _slopeLo;   // σ(zᵢ), σ′(zᵢ), n × m̄
-    private readonly double[] _deltaHi, _deltaLo;  // δ, n × m̄
-    private readonly double[] _gvHi, _gvLo;    // ∇v, m̄, as the accumulation's (S, E) and then normalised
-    private readonly double[] _gwtHi, _gwtLo;  // (∇W)ᵀ, d × m̄, the same
+    private readonly AlignedDoubles _wtHi, _wtLo;    // Wᵀ, d × m̄
+    private readonly AlignedDoubles _vHi, _vLo;      // v, m̄
+    private readonly AlignedDoubles _zHi, _zLo;      // one row zᵢ, m̄
+    private readonly AlignedDoubles _sigmaHi, _sigmaLo, _slopeHi, _slopeLo;   // σ(zᵢ), σ′(zᵢ), n × m̄
+    private readonly AlignedDoubles _deltaHi, _deltaLo;  // δ, n × m̄
+    private readonly AlignedDoubles _gvHi, _gvLo;    // ∇v, m̄, as the accumulation's (S, E) and then normalised
+    private readonly AlignedDoubles _gwtHi, _gwtLo;  // (∇W)ᵀ, d × m̄, the same
 
     /// <summary>Binds a network to a data set (see <see cref="Supports"/>).</summary>
     /// <param name="network">A two-layer ReLU² network with d &lt; m.</param>
@@ -51,22 +52,22 @@ internal sealed class TwoLayerDoubleDoublePasses
         _xt = new DoubleDouble[_d * _n];
         for (int i = 0; i < _n; i++)
             for (int k = 0; k < _d; k++) _xt[k * _n + i] = _x[i * _d + k];
-        _wtHi = new double[_d * _width];
-        _wtLo = new double[_d * _width];
-        _vHi = new double[_width];
-        _vLo = new double[_width];
-        _zHi = new double[_width];
-        _zLo = new double[_width];
-        _sigmaHi = new double[_n * _width];
-        _sigmaLo = new double[_n * _width];
-        _slopeHi = new double[_n * _width];
-        _slopeLo = new double[_n * _width];
-        _deltaHi = new double[_n * _width];
-        _deltaLo = new double[_n * _width];
-        _gvHi = new double[_width];
-        _gvLo = new double[_width];
-        _gwtHi = new double[_d * _width];
-        _gwtLo = new double[_d * _width];
+        _wtHi = new AlignedDoubles(_d * _width);
+        _wtLo = new AlignedDoubles(_d * _width);
+        _vHi = new AlignedDoubles(_width);
+        _vLo = new AlignedDoubles(_width);
+        _zHi = new AlignedDoubles(_width);
+        _zLo = new AlignedDoubles(_width);
+        _sigmaHi = new AlignedDoubles(_n * _width);
+        _sigmaLo = new AlignedDoubles(_n * _width);
+        _slopeHi = new AlignedDoubles(_n * _width);
+        _slopeLo = new AlignedDoubles(_n * _width);
+        _deltaHi = new AlignedDoubles(_n * _width);
+        _deltaLo = new AlignedDoubles(_n * _width);
+        _gvHi = new AlignedDoubles(_width);
+        _gvLo = new AlignedDoubles(_width);
+        _gwtHi = new AlignedDoubles(_d * _width);
+        _gwtLo = new AlignedDoubles(_d * _width);
     }
 
     /// <summary>
@@ -101,8 +102,8 @@ internal sealed class TwoLayerDoubleDoublePasses
         for (int i = 0; i < n; i++)
         {
             // zᵢ = Σₖ xᵢₖ Wᵀₖ in (S, E) = (zₕ, E), then normalised; then σ and σ′.
-            Array.Clear(_zHi);
-            Array.Clear(_zLo);
+            _zHi.Span.Clear();
+            _zLo.Span.Clear();
             SplitDoubleDoubleKernels.AccumulateProducts(_x.AsSpan(i * d, d), _wtHi, _wtLo, width, _zHi, _zLo);
             SplitDoubleDoubleKernels.Normalize(_zHi, _zLo, _zHi, _zLo);
             Span<double> sigmaHi = _sigmaHi.AsSpan(i * width, width), sigmaLo = _sigmaLo.AsSpan(i * width, width);
@@ -122,10 +123,10 @@ internal sealed class TwoLayerDoubleDoublePasses
     {
         int n = _n, d = _d, m = _m, width = _width;
         if (!SplitDoubleDoubleKernels.AllFinite(MemoryMarshal.Cast<DoubleDouble, double>(c[..n]))) return false;
-        Array.Clear(_gvHi);
-        Array.Clear(_gvLo);
-        Array.Clear(_gwtHi);
-        Array.Clear(_gwtLo);
+        _gvHi.Span.Clear();
+        _gvLo.Span.Clear();
+        _gwtHi.Span.Clear();
+        _gwtLo.Span.Clear();
         // ∇v = Σᵢ cᵢ σᵢ; δᵢ = (cᵢ·v)·σ′ᵢ; (∇W)ᵀₖ = Σᵢ xᵢₖ δᵢ: each sum over the samples in order.
         SplitDoubleDoubleKernels.AccumulateProducts(c[..n], _sigmaHi, _sigmaLo, width, _gvHi, _gvLo);
         for (int i = 0; i < n; i++)
