@@ -45,6 +45,12 @@ internal sealed class FeatureMajorNetwork
     /// <summary>Doubles of intermediates per chunk of samples (768 kB, inside the second-level cache).</summary>
     private const int ChunkBudget = 96 * 1024;
 
+    /// <summary>The fewest samples per chunk, whatever <see cref="ChunkBudget"/> allows: every chunk streams all the
+    /// weights twice (forward and backward), so a wide layer whose weights leave the caches must serve enough samples per
+    /// pass. Measured on one core (bench/RESULTS.md, "Chunks of at least 64 samples"): a three-layer network of widths
+    /// (1000, 1000), whose budget gave chunks of 8 samples, 19 % of the FMA peak with those and 44–45 % with 64.</summary>
+    private const int MinimumChunk = 64;
+
     private readonly HomogeneousNetwork _network;
     private readonly IReadOnlyList<LayerBlock> _blocks;
     private readonly int[] _widths;          // k₀ = d, k₁ … k_{L−1}
@@ -90,7 +96,7 @@ internal sealed class FeatureMajorNetwork
         int half = FeatureMajorKernels.Padded(padded / 2);
         split &= half < padded;
         int perSample = 3 * hidden.Sum() + 2 * widest + 1;
-        int chunk = Math.Max(FeatureMajorKernels.SampleMultiple, ChunkBudget / perSample / FeatureMajorKernels.SampleMultiple * FeatureMajorKernels.SampleMultiple);
+        int chunk = Math.Max(MinimumChunk, ChunkBudget / perSample / FeatureMajorKernels.SampleMultiple * FeatureMajorKernels.SampleMultiple);
         _parts = split
             ? [new Part(this, 0, half, chunk), new Part(this, half, padded - half, chunk)]
             : [new Part(this, 0, padded, chunk)];
