@@ -15,6 +15,7 @@ let allTests =
         Numerics.LuDecompositionTests.tests
         Numerics.HouseholderQlTests.tests
         Numerics.DoubleDoubleKernelTests.tests
+        Numerics.AlignedDoublesTests.tests
         Numerics.FeatureMajorKernelTests.tests
         Numerics.TwoLayerFusedKernelTests.tests
         Models.NetworkPropertyTests.tests
