@@ -186,40 +186,29 @@ internal static class WideFeatureMajorKernels
             Vector512<double> x1 = vectors > 1 ? Vector512.LoadUnsafe(ref ak, 8) : default;
             Vector512<double> x2 = vectors > 2 ? Vector512.LoadUnsafe(ref ak, 16) : default;
             Vector512<double> x3 = vectors > 3 ? Vector512.LoadUnsafe(ref ak, 24) : default;
-            Vector512<double> b = Vector512.Create(Unsafe.Add(ref m0, k));
-            s00 = Vector512.FusedMultiplyAdd(b, x0, s00);
-            if (vectors > 1) s01 = Vector512.FusedMultiplyAdd(b, x1, s01);
-            if (vectors > 2) s02 = Vector512.FusedMultiplyAdd(b, x2, s02);
-            if (vectors > 3) s03 = Vector512.FusedMultiplyAdd(b, x3, s03);
-            if (rows > 1)
-            {
-                b = Vector512.Create(Unsafe.Add(ref m0, columns + k));
-                s10 = Vector512.FusedMultiplyAdd(b, x0, s10);
-                if (vectors > 1) s11 = Vector512.FusedMultiplyAdd(b, x1, s11);
-                if (vectors > 2) s12 = Vector512.FusedMultiplyAdd(b, x2, s12);
-                if (vectors > 3) s13 = Vector512.FusedMultiplyAdd(b, x3, s13);
-            }
-            if (rows > 2)
-            {
-                b = Vector512.Create(Unsafe.Add(ref m0, 2 * columns + k));
-                s20 = Vector512.FusedMultiplyAdd(b, x0, s20);
-                if (vectors > 1) s21 = Vector512.FusedMultiplyAdd(b, x1, s21);
-                if (vectors > 2) s22 = Vector512.FusedMultiplyAdd(b, x2, s22);
-                if (vectors > 3) s23 = Vector512.FusedMultiplyAdd(b, x3, s23);
-            }
-            if (rows > 3)
-            {
-                b = Vector512.Create(Unsafe.Add(ref m0, 3 * columns + k));
-                s30 = Vector512.FusedMultiplyAdd(b, x0, s30);
-                if (vectors > 1) s31 = Vector512.FusedMultiplyAdd(b, x1, s31);
-                if (vectors > 2) s32 = Vector512.FusedMultiplyAdd(b, x2, s32);
-                if (vectors > 3) s33 = Vector512.FusedMultiplyAdd(b, x3, s33);
-            }
+            FusedEach<TVectors>(Vector512.Create(Unsafe.Add(ref m0, k)), x0, x1, x2, x3, ref s00, ref s01, ref s02, ref s03);
+            if (rows > 1) FusedEach<TVectors>(Vector512.Create(Unsafe.Add(ref m0, columns + k)), x0, x1, x2, x3, ref s10, ref s11, ref s12, ref s13);
+            if (rows > 2) FusedEach<TVectors>(Vector512.Create(Unsafe.Add(ref m0, 2 * columns + k)), x0, x1, x2, x3, ref s20, ref s21, ref s22, ref s23);
+            if (rows > 3) FusedEach<TVectors>(Vector512.Create(Unsafe.Add(ref m0, 3 * columns + k)), x0, x1, x2, x3, ref s30, ref s31, ref s32, ref s33);
         }
         WriteRow<TVectors>(output, i, s00, s01, s02, s03);
         if (rows > 1) WriteRow<TVectors>(output, n + i, s10, s11, s12, s13);
         if (rows > 2) WriteRow<TVectors>(output, 2 * n + i, s20, s21, s22, s23);
         if (rows > 3) WriteRow<TVectors>(output, 3 * n + i, s30, s31, s32, s33);
+    }
+
+    /// <summary>sᵢ = fma(xᵢ, c, sᵢ) for the first TCount.Count of four accumulators: one shared factor c (a broadcast
+    /// coefficient, or a row chunk of A) against up to four vectors. The product is commutative and exact inside the fused
+    /// operation, so the order of its factors does not change a bit.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void FusedEach<TCount>(Vector512<double> c, Vector512<double> x0, Vector512<double> x1, Vector512<double> x2,
+        Vector512<double> x3, ref Vector512<double> s0, ref Vector512<double> s1, ref Vector512<double> s2, ref Vector512<double> s3)
+        where TCount : struct, ICount
+    {
+        s0 = Vector512.FusedMultiplyAdd(x0, c, s0);
+        if (TCount.Count > 1) s1 = Vector512.FusedMultiplyAdd(x1, c, s1);
+        if (TCount.Count > 2) s2 = Vector512.FusedMultiplyAdd(x2, c, s2);
+        if (TCount.Count > 3) s3 = Vector512.FusedMultiplyAdd(x3, c, s3);
     }
 
     /// <summary>One row's TVectors.Count vectors of a block, from offset <paramref name="at"/>.</summary>
@@ -427,35 +416,10 @@ internal static class WideFeatureMajorKernels
             Vector512<double> x1 = rows > 1 ? Vector512.LoadUnsafe(ref g0, n1 + at) : default;
             Vector512<double> x2 = rows > 2 ? Vector512.LoadUnsafe(ref g0, n2 + at) : default;
             Vector512<double> x3 = rows > 3 ? Vector512.LoadUnsafe(ref g0, n3 + at) : default;
-            Vector512<double> q = Vector512.LoadUnsafe(ref a0, at);
-            s00 = Vector512.FusedMultiplyAdd(x0, q, s00);
-            if (rows > 1) s10 = Vector512.FusedMultiplyAdd(x1, q, s10);
-            if (rows > 2) s20 = Vector512.FusedMultiplyAdd(x2, q, s20);
-            if (rows > 3) s30 = Vector512.FusedMultiplyAdd(x3, q, s30);
-            if (block > 1)
-            {
-                q = Vector512.LoadUnsafe(ref a0, n1 + at);
-                s01 = Vector512.FusedMultiplyAdd(x0, q, s01);
-                if (rows > 1) s11 = Vector512.FusedMultiplyAdd(x1, q, s11);
-                if (rows > 2) s21 = Vector512.FusedMultiplyAdd(x2, q, s21);
-                if (rows > 3) s31 = Vector512.FusedMultiplyAdd(x3, q, s31);
-            }
-            if (block > 2)
-            {
-                q = Vector512.LoadUnsafe(ref a0, n2 + at);
-                s02 = Vector512.FusedMultiplyAdd(x0, q, s02);
-                if (rows > 1) s12 = Vector512.FusedMultiplyAdd(x1, q, s12);
-                if (rows > 2) s22 = Vector512.FusedMultiplyAdd(x2, q, s22);
-                if (rows > 3) s32 = Vector512.FusedMultiplyAdd(x3, q, s32);
-            }
-            if (block > 3)
-            {
-                q = Vector512.LoadUnsafe(ref a0, n3 + at);
-                s03 = Vector512.FusedMultiplyAdd(x0, q, s03);
-                if (rows > 1) s13 = Vector512.FusedMultiplyAdd(x1, q, s13);
-                if (rows > 2) s23 = Vector512.FusedMultiplyAdd(x2, q, s23);
-                if (rows > 3) s33 = Vector512.FusedMultiplyAdd(x3, q, s33);
-            }
+            FusedEach<TRows>(Vector512.LoadUnsafe(ref a0, at), x0, x1, x2, x3, ref s00, ref s10, ref s20, ref s30);
+            if (block > 1) FusedEach<TRows>(Vector512.LoadUnsafe(ref a0, n1 + at), x0, x1, x2, x3, ref s01, ref s11, ref s21, ref s31);
+            if (block > 2) FusedEach<TRows>(Vector512.LoadUnsafe(ref a0, n2 + at), x0, x1, x2, x3, ref s02, ref s12, ref s22, ref s32);
+            if (block > 3) FusedEach<TRows>(Vector512.LoadUnsafe(ref a0, n3 + at), x0, x1, x2, x3, ref s03, ref s13, ref s23, ref s33);
         }
         sums[0] = s00;
         sums[1] = s01;
