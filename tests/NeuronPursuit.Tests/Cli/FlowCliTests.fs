@@ -225,23 +225,7 @@ let tests =
             let fromFile = tempDir ()
 
             let code, _, err =
-                np [
-                    "flow"
-                    "--example"
-                    "two-relu-teacher"
-                    "--net"
-                    "two-layer"
-                    "--widths"
-                    "4"
-                    "--activation"
-                    "relu-power:2"
-                    "--init"
-                    path
-                    "--t-end"
-                    "5"
-                    "--out"
-                    fromFile
-                ]
+                np (teacherNet @ [ "--init"; path; "--t-end"; "5"; "--out"; fromFile ])
 
             Expect.equal code 0 err
             let fromSeed, _, _, _ = flow []

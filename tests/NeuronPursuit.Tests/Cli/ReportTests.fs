@@ -50,27 +50,19 @@ let tests =
             let out = Path.Combine(tempDir (), "flow")
 
             let code, _, err =
-                np [
-                    "flow"
-                    "--example"
-                    "two-relu-teacher"
-                    "--net"
-                    "two-layer"
-                    "--widths"
-                    "4"
-                    "--activation"
-                    "relu-power:2"
-                    "--init-scale"
-                    "1e-3"
-                    "--seed"
-                    "7"
-                    "--t-end"
-                    "100"
-                    "--observe"
-                    "loss,norm,grad_norm"
-                    "--out"
-                    out
-                ]
+                np (
+                    teacherNet
+                    @ [ "--init-scale"
+                        "1e-3"
+                        "--seed"
+                        "7"
+                        "--t-end"
+                        "100"
+                        "--observe"
+                        "loss,norm,grad_norm"
+                        "--out"
+                        out ]
+                )
 
             Expect.equal code 0 $"exit code; {err}"
             let html = look out "flow"

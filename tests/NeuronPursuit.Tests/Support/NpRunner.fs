@@ -37,9 +37,9 @@ let runProcess (seconds: int) (environment: (string * string) list) (program: st
 
     proc.ExitCode, stdout.Result, stderr.Result
 
-/// `np flow` on the two-ReLU teacher's data with a two-layer ReLU² net of width 4 from w(0) = 0.1·w₀ (seed 3): the
-/// command-line tests' flow, before its --t-end and outputs.
-let teacherFlow =
+/// `np flow` on the two-ReLU teacher's data with a two-layer ReLU² net of width 4, before its initial point, --t-end and
+/// outputs.
+let teacherNet =
     [ "flow"
       "--example"
       "two-relu-teacher"
@@ -48,11 +48,10 @@ let teacherFlow =
       "--widths"
       "4"
       "--activation"
-      "relu-power:2"
-      "--init-scale"
-      "0.1"
-      "--seed"
-      "3" ]
+      "relu-power:2" ]
+
+/// <see cref="teacherNet"/> from w(0) = 0.1·w₀ (seed 3): the command-line tests' flow, before its --t-end and outputs.
+let teacherFlow = teacherNet @ [ "--init-scale"; "0.1"; "--seed"; "3" ]
 
 /// A fresh, existing temporary folder.
 let tempDir () =
