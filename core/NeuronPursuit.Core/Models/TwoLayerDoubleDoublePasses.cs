@@ -20,20 +20,26 @@ namespace NeuronPursuit.Core.Models;
 /// error is at most (3N + 1)(N + 4)·u²·Σ|terms|/(1 − 3Nu) for N terms (u = 2^-53; N = d for z, n for the gradient,
 /// m̄ + 8 for h); σ, σ′ and δ are the scalar operators' values bit for bit (DWTimesDW3). Compared with the reference
 /// (AccurateDWPlusDW after each term, bound ≈ 3N·u²·Σ|terms|) the worst-case bound of a sum grows by a factor ≈ N, to
-/// ≈ 10⁻²⁷ of Σ|terms| at n = 200, far below the tolerances a double-double flow is run at. Each sum is one call of the
-/// kernel over all its terms (the inputs for z, the samples for the gradient), which keeps the accumulators in
-/// registers. The split rows start on 64-byte boundaries (<see cref="AlignedDoubles"/>; m̄ is a multiple of 8), so no
+/// ≈ 10⁻²⁷ of Σ|terms| at n = 200, far below the tolerances a double-double flow is run at. The sums run in
+/// <see cref="SplitDoubleDoubleKernels.AccumulateProductColumns"/>, up to four at a time over all their terms (the zᵢ of
+/// four samples over the inputs, four columns of (∇W)ᵀ over the samples), so that each row it reads serves four sums
+/// and the accumulators stay in registers; inputs that are all non-zero doubles (a data set read from a file) take the
+/// one-word term with no test per term. The split rows start on 64-byte boundaries (<see cref="AlignedDoubles"/>; m̄ is a multiple of 8), so no
 /// 512-bit load spans two cache lines. A pass that meets a non-finite value reports it, and the caller runs the reference. Allocates nothing per
 /// pass. Not thread-safe.
 /// </summary>
 internal sealed class TwoLayerDoubleDoublePasses
 {
+    /// <summary>The samples whose zᵢ one call of <see cref="SplitDoubleDoubleKernels.AccumulateProductColumns"/> sums (each row of Wᵀ loaded once for them).</summary>
+    private const int Block = 4;
+
     private readonly int _n, _d, _m, _width;   // _width = m̄, m padded
     private readonly DoubleDouble[] _x;        // n × d, sample-major (the data's layout)
     private readonly DoubleDouble[] _xt;       // Xᵀ, d × n
+    private readonly bool _oneWordInputs;      // every xᵢₖ a non-zero double: the sums over the inputs take the one-word term untested
     private readonly AlignedDoubles _wtHi, _wtLo;    // Wᵀ, d × m̄
     private readonly AlignedDoubles _vHi, _vLo;      // v, m̄
-    private readonly AlignedDoubles _zHi, _zLo;      // one row zᵢ, m̄
+    private readonly AlignedDoubles _zHi, _zLo;      // the rows zᵢ of a block of samples, Block × m̄
     private readonly AlignedDoubles _sigmaHi, _sigmaLo, _slopeHi, _slopeLo;   // σ(zᵢ), σ′(zᵢ), n × m̄
     private readonly AlignedDoubles _deltaHi, _deltaLo;  // δ, n × m̄
     private readonly AlignedDoubles _gvHi, _gvLo;    // ∇v, m̄, as the accumulation's (S, E) and then normalised
@@ -49,6 +55,7 @@ internal sealed class TwoLayerDoubleDoublePasses
         _m = network.Width;
         _width = (_m + SplitDoubleDoubleKernels.Lanes - 1) / SplitDoubleDoubleKernels.Lanes * SplitDoubleDoubleKernels.Lanes;
         _x = data.X.ToArray();
+        _oneWordInputs = Array.TrueForAll(_x, v => v.Lo == 0.0 && v.Hi != 0.0);
         _xt = new DoubleDouble[_d * _n];
         for (int i = 0; i < _n; i++)
             for (int k = 0; k < _d; k++) _xt[k * _n + i] = _x[i * _d + k];
@@ -56,8 +63,8 @@ internal sealed class TwoLayerDoubleDoublePasses
         _wtLo = new AlignedDoubles(_d * _width);
         _vHi = new AlignedDoubles(_width);
         _vLo = new AlignedDoubles(_width);
-        _zHi = new AlignedDoubles(_width);
-        _zLo = new AlignedDoubles(_width);
+        _zHi = new AlignedDoubles(Block * _width);
+        _zLo = new AlignedDoubles(Block * _width);
         _sigmaHi = new AlignedDoubles(_n * _width);
         _sigmaLo = new AlignedDoubles(_n * _width);
         _slopeHi = new AlignedDoubles(_n * _width);
@@ -89,26 +96,35 @@ internal sealed class TwoLayerDoubleDoublePasses
     internal bool Forward(ReadOnlySpan<DoubleDouble> w, Span<DoubleDouble> h)
     {
         int n = _n, d = _d, m = _m, width = _width;
+        Span<double> wtHi = _wtHi, wtLo = _wtLo, vHi = _vHi, vLo = _vLo;
         for (int j = 0; j < m; j++)
         {
+            ReadOnlySpan<DoubleDouble> wj = w.Slice(j * d, d);
             for (int k = 0; k < d; k++)
             {
-                _wtHi[k * width + j] = w[j * d + k].Hi;
-                _wtLo[k * width + j] = w[j * d + k].Lo;
+                wtHi[k * width + j] = wj[k].Hi;
+                wtLo[k * width + j] = wj[k].Lo;
             }
-            _vHi[j] = w[m * d + j].Hi;
-            _vLo[j] = w[m * d + j].Lo;
+            vHi[j] = w[m * d + j].Hi;
+            vLo[j] = w[m * d + j].Lo;
         }
-        for (int i = 0; i < n; i++)
+        Span<double> zHi = _zHi, zLo = _zLo;
+        for (int i0 = 0; i0 < n; i0 += Block)
         {
-            // zᵢ = Σₖ xᵢₖ Wᵀₖ in (S, E) = (zₕ, E), then normalised; then σ and σ′.
-            _zHi.Span.Clear();
-            _zLo.Span.Clear();
-            SplitDoubleDoubleKernels.AccumulateProducts(_x.AsSpan(i * d, d), _wtHi, _wtLo, width, _zHi, _zLo);
-            SplitDoubleDoubleKernels.Normalize(_zHi, _zLo, _zHi, _zLo);
-            Span<double> sigmaHi = _sigmaHi.AsSpan(i * width, width), sigmaLo = _sigmaLo.AsSpan(i * width, width);
-            SplitDoubleDoubleKernels.ReluSquare(_zHi, _zLo, sigmaHi, sigmaLo, _slopeHi.AsSpan(i * width, width), _slopeLo.AsSpan(i * width, width));
-            h[i] = SplitDoubleDoubleKernels.Dot(_vHi, _vLo, sigmaHi, sigmaLo);
+            // zᵢ = Σₖ xᵢₖ Wᵀₖ in (S, E) = (zₕ, E) for a block of samples, then normalised; then σ and σ′.
+            int count = Math.Min(Block, n - i0);
+            zHi[..(count * width)].Clear();
+            zLo[..(count * width)].Clear();
+            SplitDoubleDoubleKernels.AccumulateProductColumns(_xt.AsSpan(i0), n, count, d, wtHi, wtLo, width, zHi, zLo, width, _oneWordInputs);
+            for (int c = 0; c < count; c++)
+            {
+                int i = i0 + c;
+                Span<double> ziHi = zHi.Slice(c * width, width), ziLo = zLo.Slice(c * width, width);
+                SplitDoubleDoubleKernels.Normalize(ziHi, ziLo, ziHi, ziLo);
+                Span<double> sigmaHi = _sigmaHi.AsSpan(i * width, width), sigmaLo = _sigmaLo.AsSpan(i * width, width);
+                SplitDoubleDoubleKernels.ReluSquare(ziHi, ziLo, sigmaHi, sigmaLo, _slopeHi.AsSpan(i * width, width), _slopeLo.AsSpan(i * width, width));
+                h[i] = SplitDoubleDoubleKernels.Dot(vHi, vLo, sigmaHi, sigmaLo);
+            }
         }
         // σ is finite exactly when z is (σ′ = 2z is then finite too); a non-finite partial sum makes z non-finite.
         return SplitDoubleDoubleKernels.AllFinite(_sigmaHi) && SplitDoubleDoubleKernels.AllFinite(MemoryMarshal.Cast<DoubleDouble, double>(h[..n]));
@@ -132,15 +148,16 @@ internal sealed class TwoLayerDoubleDoublePasses
         for (int i = 0; i < n; i++)
             SplitDoubleDoubleKernels.ScaledProduct(c[i], _vHi, _vLo, _slopeHi.AsSpan(i * width, width), _slopeLo.AsSpan(i * width, width),
                 _deltaHi.AsSpan(i * width, width), _deltaLo.AsSpan(i * width, width));
-        for (int k = 0; k < d; k++)
-            SplitDoubleDoubleKernels.AccumulateProducts(_xt.AsSpan(k * n, n), _deltaHi, _deltaLo, width, _gwtHi.AsSpan(k * width, width), _gwtLo.AsSpan(k * width, width));
+        SplitDoubleDoubleKernels.AccumulateProductColumns(_x, d, d, n, _deltaHi, _deltaLo, width, _gwtHi, _gwtLo, width, _oneWordInputs);
         SplitDoubleDoubleKernels.Normalize(_gvHi, _gvLo, _gvHi, _gvLo);
         SplitDoubleDoubleKernels.Normalize(_gwtHi, _gwtLo, _gwtHi, _gwtLo);
         if (!SplitDoubleDoubleKernels.AllFinite(_gvHi) || !SplitDoubleDoubleKernels.AllFinite(_gwtHi)) return false;
+        ReadOnlySpan<double> gwtHi = _gwtHi, gwtLo = _gwtLo, gvHi = _gvHi, gvLo = _gvLo;
         for (int j = 0; j < m; j++)
         {
-            for (int k = 0; k < d; k++) gradient[j * d + k] = Pair(_gwtHi[k * width + j], _gwtLo[k * width + j]);
-            gradient[m * d + j] = Pair(_gvHi[j], _gvLo[j]);
+            Span<DoubleDouble> gj = gradient.Slice(j * d, d);
+            for (int k = 0; k < d; k++) gj[k] = Pair(gwtHi[k * width + j], gwtLo[k * width + j]);
+            gradient[m * d + j] = Pair(gvHi[j], gvLo[j]);
         }
         return true;
     }

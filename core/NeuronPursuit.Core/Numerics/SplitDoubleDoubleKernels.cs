@@ -34,8 +34,8 @@ internal static class SplitDoubleDoubleKernels
     /// c = aₕxₗ + aₗxₕ + aₗxₗ in two FMAs) goes into the plain double E, and no renormalisation happens until
     /// <see cref="Normalize"/>. The dependence chain per term is one addition on S and one on E (instead of the nine of
     /// AccurateDWPlusDW), and a term costs 12 operations instead of about 30. S and E of a block of lanes stay in
-    /// registers over all the rows (two blocks at a time, whose chains overlap), so a lane's operations and their order
-    /// are those of one row at a time: the results depend on the rows' order only, not on how they are passed. A factor
+    /// registers over all the rows (eight lanes at a time, in <see cref="AccumulateProductColumns"/> with 512-bit vectors),
+    /// so a lane's operations and their order are those of one row at a time: the results depend on the rows' order only, not on how they are passed. A factor
     /// with a zero trailing word (an input of a data set in double) takes the two cross terms with aₗ = 0 out, with the
     /// same bits whenever E does not start at −0.
     /// </summary>
@@ -68,53 +68,12 @@ internal static class SplitDoubleDoubleKernels
         ref double xl = ref MemoryMarshal.GetReference(xLo[..extent]);
         ref double sr = ref MemoryMarshal.GetReference(sum);
         ref double er = ref MemoryMarshal.GetReference(error[..n]);
-        nuint step = (nuint)stride;
         if (Wide)
         {
-            nuint k = 0;
-            for (; k + 16 <= (nuint)n; k += 16)
-            {
-                Vector512<double> s0 = Vector512.LoadUnsafe(ref sr, k), e0 = Vector512.LoadUnsafe(ref er, k);
-                Vector512<double> s1 = Vector512.LoadUnsafe(ref sr, k + 8), e1 = Vector512.LoadUnsafe(ref er, k + 8);
-                nuint offset = k;
-                for (int r = 0; r < rows; r++, offset += step)
-                {
-                    DoubleDouble f = Unsafe.Add(ref ar, r);
-                    if (Scalar.IsExactZero(f)) continue;
-                    var ah = Vector512.Create(f.Hi);
-                    if (f.Lo == 0.0)
-                    {
-                        Accumulate(ah, Vector512.LoadUnsafe(ref xh, offset), Vector512.LoadUnsafe(ref xl, offset), ref s0, ref e0);
-                        Accumulate(ah, Vector512.LoadUnsafe(ref xh, offset + 8), Vector512.LoadUnsafe(ref xl, offset + 8), ref s1, ref e1);
-                        continue;
-                    }
-                    var al = Vector512.Create(f.Lo);
-                    Accumulate(ah, al, Vector512.LoadUnsafe(ref xh, offset), Vector512.LoadUnsafe(ref xl, offset), ref s0, ref e0);
-                    Accumulate(ah, al, Vector512.LoadUnsafe(ref xh, offset + 8), Vector512.LoadUnsafe(ref xl, offset + 8), ref s1, ref e1);
-                }
-                s0.StoreUnsafe(ref sr, k);
-                e0.StoreUnsafe(ref er, k);
-                s1.StoreUnsafe(ref sr, k + 8);
-                e1.StoreUnsafe(ref er, k + 8);
-            }
-            for (; k < (nuint)n; k += 8)
-            {
-                Vector512<double> s0 = Vector512.LoadUnsafe(ref sr, k), e0 = Vector512.LoadUnsafe(ref er, k);
-                nuint offset = k;
-                for (int r = 0; r < rows; r++, offset += step)
-                {
-                    DoubleDouble f = Unsafe.Add(ref ar, r);
-                    if (Scalar.IsExactZero(f)) continue;
-                    if (f.Lo == 0.0)
-                        Accumulate(Vector512.Create(f.Hi), Vector512.LoadUnsafe(ref xh, offset), Vector512.LoadUnsafe(ref xl, offset), ref s0, ref e0);
-                    else
-                        Accumulate(Vector512.Create(f.Hi), Vector512.Create(f.Lo), Vector512.LoadUnsafe(ref xh, offset), Vector512.LoadUnsafe(ref xl, offset), ref s0, ref e0);
-                }
-                s0.StoreUnsafe(ref sr, k);
-                e0.StoreUnsafe(ref er, k);
-            }
+            AccumulateProductColumns(a, 1, 1, rows, xHi, xLo, stride, sum, error, n, oneWordFactors: false);
             return;
         }
+        nuint step = (nuint)stride;
         for (nuint k = 0; k < (nuint)n; k += 4)
         {
             Vector256<double> s0 = Vector256.LoadUnsafe(ref sr, k), e0 = Vector256.LoadUnsafe(ref er, k);
@@ -131,17 +90,154 @@ internal static class SplitDoubleDoubleKernels
     }
 
     /// <summary>
+    /// <see cref="AccumulateProducts"/> for several sums over the same rows: for c = 0 … <paramref name="count"/> − 1,
+    /// Sᴄ + Eᴄ ← Sᴄ + Eᴄ + Σᵣ a[r·<paramref name="factorStride"/> + c]·xᵣ over the rows r = 0 … <paramref name="rows"/> − 1
+    /// in order, with Sᴄ and Eᴄ at c·<paramref name="length"/> in <paramref name="sum"/> and <paramref name="error"/>: bit
+    /// for bit <paramref name="count"/> calls of <see cref="AccumulateProducts"/> (every lane of every sum takes the same
+    /// operations in the same order). Up to four sums take each row's load, so rows that are read from the second-level
+    /// cache are read once per four sums instead of once per sum: the backward pass of a two-layer network reads the
+    /// n × m̄ rows δᵢ ⌈d/4⌉ times instead of d times.
+    /// </summary>
+    /// <param name="a">The factors: the factor of row r in sum c at r·<paramref name="factorStride"/> + c.</param>
+    /// <param name="factorStride">The distance between the factors of consecutive rows.</param>
+    /// <param name="count">The number of sums.</param>
+    /// <param name="rows">The number of rows.</param>
+    /// <param name="xHi">Leading words of the rows: row r at r·<paramref name="stride"/>, <paramref name="length"/> long.</param>
+    /// <param name="xLo">Trailing words, in the same layout.</param>
+    /// <param name="stride">The distance between rows.</param>
+    /// <param name="sum">The Sᴄ, one after another, each <paramref name="length"/> long; updated.</param>
+    /// <param name="error">The Eᴄ, in the same layout; updated.</param>
+    /// <param name="length">The length of a row and of each sum (a multiple of <see cref="Lanes"/>).</param>
+    /// <param name="oneWordFactors">
+    /// The caller's statement that every factor is a non-zero double (trailing word zero, as the inputs of a data set read
+    /// in double are): the terms then take the one-word term with no test on the factor, whose two tests per term cost as
+    /// much as a term's arithmetic. False lets the kernel test each factor.
+    /// </param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void AccumulateProductColumns(ReadOnlySpan<DoubleDouble> a, int factorStride, int count, int rows, ReadOnlySpan<double> xHi, ReadOnlySpan<double> xLo,
+        int stride, Span<double> sum, Span<double> error, int length, bool oneWordFactors)
+    {
+        if (rows == 0 || count == 0 || length == 0) return;
+        if (!Wide)
+        {
+            for (int c = 0; c < count; c++)
+            {
+                DoubleDouble[] column = new DoubleDouble[rows];
+                for (int r = 0; r < rows; r++) column[r] = a[r * factorStride + c];
+                AccumulateProducts(column, xHi, xLo, stride, sum.Slice(c * length, length), error.Slice(c * length, length));
+            }
+            return;
+        }
+        int extent = (rows - 1) * stride + length;
+        ref double xh = ref MemoryMarshal.GetReference(xHi[..extent]);
+        ref double xl = ref MemoryMarshal.GetReference(xLo[..extent]);
+        _ = a[(rows - 1) * factorStride + count - 1];
+        _ = sum[count * length - 1];
+        _ = error[count * length - 1];
+        for (int c = 0; c < count; c += 4)
+        {
+            int block = Math.Min(4, count - c);
+            ref DoubleDouble ac = ref Unsafe.Add(ref MemoryMarshal.GetReference(a), c);
+            ref double sc = ref Unsafe.Add(ref MemoryMarshal.GetReference(sum), c * length);
+            ref double ec = ref Unsafe.Add(ref MemoryMarshal.GetReference(error), c * length);
+            if (oneWordFactors)
+                AccumulateColumnBlock<OneWordFactors>(block, ref ac, factorStride, rows, ref xh, ref xl, stride, ref sc, ref ec, length);
+            else
+                AccumulateColumnBlock<AnyFactors>(block, ref ac, factorStride, rows, ref xh, ref xl, stride, ref sc, ref ec, length);
+        }
+    }
+
+    /// <summary>What the factors of a block of sums are known to be: with <see cref="OneWordFactors"/> every term is the one-word term with no test.</summary>
+    private interface IFactorKind
+    {
+        /// <summary>Whether every factor is a non-zero double.</summary>
+        static abstract bool OneWordNonZero { get; }
+    }
+
+    private readonly struct AnyFactors : IFactorKind
+    {
+        public static bool OneWordNonZero => false;
+    }
+
+    private readonly struct OneWordFactors : IFactorKind
+    {
+        public static bool OneWordNonZero => true;
+    }
+
+    /// <summary>Up to four sums of <see cref="AccumulateProductColumns"/>.</summary>
+    private static void AccumulateColumnBlock<TFactors>(int block, ref DoubleDouble a, int factorStride, int rows, ref double xh, ref double xl, int stride,
+        ref double sum, ref double error, int length) where TFactors : struct, IFactorKind
+    {
+        switch (block)
+        {
+            case 1: AccumulateColumnBlock<One, TFactors>(ref a, factorStride, rows, ref xh, ref xl, stride, ref sum, ref error, length); break;
+            case 2: AccumulateColumnBlock<Two, TFactors>(ref a, factorStride, rows, ref xh, ref xl, stride, ref sum, ref error, length); break;
+            case 3: AccumulateColumnBlock<Three, TFactors>(ref a, factorStride, rows, ref xh, ref xl, stride, ref sum, ref error, length); break;
+            default: AccumulateColumnBlock<Four, TFactors>(ref a, factorStride, rows, ref xh, ref xl, stride, ref sum, ref error, length); break;
+        }
+    }
+
+    /// <summary>TCount.Count ≤ 4 sums of <see cref="AccumulateProductColumns"/>, eight lanes at a time, (S, E) of every sum in registers over the rows.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void AccumulateColumnBlock<TCount, TFactors>(ref DoubleDouble a, int factorStride, int rows, ref double xh, ref double xl, int stride,
+        ref double sum, ref double error, int length) where TCount : struct, IBlockCount where TFactors : struct, IFactorKind
+    {
+        int count = TCount.Count;
+        nuint sums = (nuint)length;
+        for (nuint k = 0; k < (nuint)length; k += 8)
+        {
+            Vector512<double> s0 = Vector512.LoadUnsafe(ref sum, k), e0 = Vector512.LoadUnsafe(ref error, k);
+            Vector512<double> s1 = default, e1 = default, s2 = default, e2 = default, s3 = default, e3 = default;
+            if (count > 1) { s1 = Vector512.LoadUnsafe(ref sum, k + sums); e1 = Vector512.LoadUnsafe(ref error, k + sums); }
+            if (count > 2) { s2 = Vector512.LoadUnsafe(ref sum, k + 2 * sums); e2 = Vector512.LoadUnsafe(ref error, k + 2 * sums); }
+            if (count > 3) { s3 = Vector512.LoadUnsafe(ref sum, k + 3 * sums); e3 = Vector512.LoadUnsafe(ref error, k + 3 * sums); }
+            nuint offset = k, factor = 0;
+            for (int r = 0; r < rows; r++, offset += (nuint)stride, factor += (nuint)factorStride)
+            {
+                Vector512<double> h = Vector512.LoadUnsafe(ref xh, offset), l = Vector512.LoadUnsafe(ref xl, offset);
+                AccumulateTerm<TFactors>(Unsafe.Add(ref a, factor), h, l, ref s0, ref e0);
+                if (count > 1) AccumulateTerm<TFactors>(Unsafe.Add(ref a, factor + 1), h, l, ref s1, ref e1);
+                if (count > 2) AccumulateTerm<TFactors>(Unsafe.Add(ref a, factor + 2), h, l, ref s2, ref e2);
+                if (count > 3) AccumulateTerm<TFactors>(Unsafe.Add(ref a, factor + 3), h, l, ref s3, ref e3);
+            }
+            s0.StoreUnsafe(ref sum, k);
+            e0.StoreUnsafe(ref error, k);
+            if (count > 1) { s1.StoreUnsafe(ref sum, k + sums); e1.StoreUnsafe(ref error, k + sums); }
+            if (count > 2) { s2.StoreUnsafe(ref sum, k + 2 * sums); e2.StoreUnsafe(ref error, k + 2 * sums); }
+            if (count > 3) { s3.StoreUnsafe(ref sum, k + 3 * sums); e3.StoreUnsafe(ref error, k + 3 * sums); }
+        }
+    }
+
+    /// <summary>The term f·x of <see cref="AccumulateProducts"/>: nothing for f exactly zero, the one-word term for fₗ = 0.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AccumulateTerm<TFactors>(DoubleDouble f, Vector512<double> h, Vector512<double> l, ref Vector512<double> s, ref Vector512<double> e)
+        where TFactors : struct, IFactorKind
+    {
+        if (TFactors.OneWordNonZero)
+        {
+            Accumulate(Vector512.Create(f.Hi), h, l, ref s, ref e);
+            return;
+        }
+        if (Scalar.IsExactZero(f)) return;
+        if (f.Lo == 0.0) Accumulate(Vector512.Create(f.Hi), h, l, ref s, ref e);
+        else Accumulate(Vector512.Create(f.Hi), Vector512.Create(f.Lo), h, l, ref s, ref e);
+    }
+
+    /// <summary>
     /// Adds a product p with its error r (the TwoProd error plus the cross terms) to (S, E), lane by lane:
-    /// (S, q) = TwoSum(S, p), E += q + r.
+    /// (S, q) = TwoSum(S, p), E += q + r. Two of the additions run as fused multiply–adds x·1 ± y, which round the same
+    /// exact sum once and so give the same bits, on the multiply units: a term is otherwise nine additions and three
+    /// multiplications, and the addition units limit it (the one-word term about 15 % faster with the units balanced).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void AddTerm(Vector512<double> p, Vector512<double> r, ref Vector512<double> s, ref Vector512<double> e)
     {
+        Vector512<double> one = Vector512<double>.One;
         Vector512<double> t = s + p;
         Vector512<double> tVirtual = t - p;
-        Vector512<double> q = (s - tVirtual) + (p - (t - tVirtual));
+        Vector512<double> q = Avx512F.FusedMultiplySubtract(s, one, tVirtual) + (p - (t - tVirtual));
         s = t;
-        e += q + r;
+        e += Avx512F.FusedMultiplyAdd(q, one, r);
     }
 
     /// <inheritdoc cref="AddTerm(Vector512{double}, Vector512{double}, ref Vector512{double}, ref Vector512{double})"/>
@@ -177,7 +273,7 @@ internal static class SplitDoubleDoubleKernels
         Vector512<double> p = ah * h;
         Vector512<double> f = Avx512F.FusedMultiplySubtract(ah, h, p);
         Vector512<double> c = ah * l;
-        AddTerm(p, f + c, ref s, ref e);
+        AddTerm(p, Avx512F.FusedMultiplyAdd(f, Vector512<double>.One, c), ref s, ref e);
     }
 
     /// <summary>One term a·x of <see cref="AccumulateProducts"/> into (S, E), lane by lane.</summary>
@@ -191,9 +287,11 @@ internal static class SplitDoubleDoubleKernels
     }
 
     /// <summary>
-    /// ⟨x, y⟩ by the accumulation of <see cref="AccumulateProducts"/>: one (S, E) per lane over the elements, then the
-    /// lanes' S summed by TwoSum with every error and the lanes' E into one E, and (hi, lo) = TwoSum(S, E). Its error
-    /// bound is that of <see cref="AccumulateProducts"/> with N = the length + 8 (the lane sums count as terms).
+    /// ⟨x, y⟩ by the accumulation of <see cref="AccumulateProducts"/>: one (S, E) per lane of eight over the elements
+    /// (element k in lane k mod 8), then the lanes' S summed in order by TwoSum with every error and the lanes' E into
+    /// one E, and (hi, lo) = TwoSum(S, E). Its error bound is that of <see cref="AccumulateProducts"/> with N = the length
+    /// + 8 (the lane sums count as terms). The eight lanes are one 512-bit vector, or two 256-bit vectors without AVX-512,
+    /// with the same bits.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static DoubleDouble Dot(ReadOnlySpan<double> xHi, ReadOnlySpan<double> xLo, ReadOnlySpan<double> yHi, ReadOnlySpan<double> yLo)
@@ -203,15 +301,34 @@ internal static class SplitDoubleDoubleKernels
         ref double xl = ref MemoryMarshal.GetReference(xLo[..n]);
         ref double yh = ref MemoryMarshal.GetReference(yHi[..n]);
         ref double yl = ref MemoryMarshal.GetReference(yLo[..n]);
-        Vector256<double> s = Vector256<double>.Zero, e = Vector256<double>.Zero;
-        for (nuint k = 0; k < (nuint)n; k += 4)
-            Accumulate(Vector256.LoadUnsafe(ref xh, k), Vector256.LoadUnsafe(ref xl, k), Vector256.LoadUnsafe(ref yh, k), Vector256.LoadUnsafe(ref yl, k), ref s, ref e);
-        double sum = s[0], error = e[0];
-        for (int lane = 1; lane < 4; lane++)
+        Span<double> laneSums = stackalloc double[Lanes], laneErrors = stackalloc double[Lanes];
+        if (Wide)
         {
-            (double t, double q) = ErrorFreeTransforms.TwoSum(sum, s[lane]);
+            Vector512<double> s = Vector512<double>.Zero, e = Vector512<double>.Zero;
+            for (nuint k = 0; k < (nuint)n; k += 8)
+                Accumulate(Vector512.LoadUnsafe(ref xh, k), Vector512.LoadUnsafe(ref xl, k), Vector512.LoadUnsafe(ref yh, k), Vector512.LoadUnsafe(ref yl, k), ref s, ref e);
+            s.CopyTo(laneSums);
+            e.CopyTo(laneErrors);
+        }
+        else
+        {
+            Vector256<double> s0 = Vector256<double>.Zero, e0 = Vector256<double>.Zero, s1 = Vector256<double>.Zero, e1 = Vector256<double>.Zero;
+            for (nuint k = 0; k < (nuint)n; k += 8)
+            {
+                Accumulate(Vector256.LoadUnsafe(ref xh, k), Vector256.LoadUnsafe(ref xl, k), Vector256.LoadUnsafe(ref yh, k), Vector256.LoadUnsafe(ref yl, k), ref s0, ref e0);
+                Accumulate(Vector256.LoadUnsafe(ref xh, k + 4), Vector256.LoadUnsafe(ref xl, k + 4), Vector256.LoadUnsafe(ref yh, k + 4), Vector256.LoadUnsafe(ref yl, k + 4), ref s1, ref e1);
+            }
+            s0.CopyTo(laneSums);
+            s1.CopyTo(laneSums[4..]);
+            e0.CopyTo(laneErrors);
+            e1.CopyTo(laneErrors[4..]);
+        }
+        double sum = laneSums[0], error = laneErrors[0];
+        for (int lane = 1; lane < Lanes; lane++)
+        {
+            (double t, double q) = ErrorFreeTransforms.TwoSum(sum, laneSums[lane]);
             sum = t;
-            error += q + e[lane];
+            error += q + laneErrors[lane];
         }
         (double hi, double lo) = ErrorFreeTransforms.TwoSum(sum, error);
         Span<double> words = [hi, lo];
@@ -227,6 +344,18 @@ internal static class SplitDoubleDoubleKernels
         ref double er = ref MemoryMarshal.GetReference(error[..n]);
         ref double hr = ref MemoryMarshal.GetReference(hi[..n]);
         ref double lr = ref MemoryMarshal.GetReference(lo[..n]);
+        if (Wide)
+        {
+            for (nuint k = 0; k < (nuint)n; k += 8)
+            {
+                Vector512<double> a = Vector512.LoadUnsafe(ref sr, k), b = Vector512.LoadUnsafe(ref er, k);
+                Vector512<double> s = a + b;
+                Vector512<double> aVirtual = s - b;
+                s.StoreUnsafe(ref hr, k);
+                ((a - aVirtual) + (b - (s - aVirtual))).StoreUnsafe(ref lr, k);
+            }
+            return;
+        }
         for (nuint k = 0; k < (nuint)n; k += 4)
         {
             Vector256<double> a = Vector256.LoadUnsafe(ref sr, k), b = Vector256.LoadUnsafe(ref er, k);
@@ -276,7 +405,9 @@ internal static class SplitDoubleDoubleKernels
     /// ReLU² and its derivative, σ = max(z, 0)² and σ′ = 2·max(z, 0), element by element as
     /// <see cref="Models.PolynomialLeakyRelu"/> computes them in double-double for α = 0, p = 2: for z &gt; 0,
     /// σ = z·z and σ′ = 2·z (both DWTimesDW3; the second is exact); otherwise, with s = 0·zₕ in double,
-    /// σ = (s·s, 0) and σ′ = ((2·s)·0, 0), which carry the same signed zeros.
+    /// σ = (s·s, 0) and σ′ = ((2·s)·0, 0), which carry the same signed zeros. DWTimesDW3 of (2, 0) and a normalised
+    /// (zₕ, zₗ) with zₕ &gt; 0 is (2zₕ, 2zₗ + 0) (its correction terms are exact zeros, and a zₗ of −0 comes out +0), which
+    /// σ′ takes in two operations; a 2zₕ that overflows makes σ overflow too, and the caller then runs the scalar operators.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void ReluSquare(ReadOnlySpan<double> zHi, ReadOnlySpan<double> zLo, Span<double> vHi, Span<double> vLo, Span<double> dHi, Span<double> dLo)
@@ -296,7 +427,7 @@ internal static class SplitDoubleDoubleKernels
                 Vector512<double> h = Vector512.LoadUnsafe(ref zh, k), l = Vector512.LoadUnsafe(ref zl, k);
                 Vector512<double> positive = Vector512.GreaterThan(h, Vector512<double>.Zero);
                 (Vector512<double> sh, Vector512<double> sl) = Multiply(h, l, h, l);
-                (Vector512<double> th, Vector512<double> tl) = Multiply(two, Vector512<double>.Zero, h, l);
+                (Vector512<double> th, Vector512<double> tl) = (two * h, Avx512F.FusedMultiplyAdd(two, l, Vector512<double>.Zero));
                 Vector512<double> s = Vector512<double>.Zero * h;
                 Vector512.ConditionalSelect(positive, sh, s * s).StoreUnsafe(ref vh, k);
                 Vector512.BitwiseAnd(positive, sl).StoreUnsafe(ref vl, k);
@@ -311,7 +442,7 @@ internal static class SplitDoubleDoubleKernels
             Vector256<double> h = Vector256.LoadUnsafe(ref zh, k), l = Vector256.LoadUnsafe(ref zl, k);
             Vector256<double> positive = Vector256.GreaterThan(h, Vector256<double>.Zero);
             (Vector256<double> sh, Vector256<double> sl) = Multiply(h, l, h, l);
-            (Vector256<double> th, Vector256<double> tl) = Multiply(two4, Vector256<double>.Zero, h, l);
+            (Vector256<double> th, Vector256<double> tl) = (two4 * h, Fma.MultiplyAdd(two4, l, Vector256<double>.Zero));
             Vector256<double> s = Vector256<double>.Zero * h;
             Vector256.ConditionalSelect(positive, sh, s * s).StoreUnsafe(ref vh, k);
             Vector256.BitwiseAnd(positive, sl).StoreUnsafe(ref vl, k);

@@ -76,33 +76,6 @@ internal static class WideFeatureMajorKernels
         if (!fused) activation!.Evaluate<double>(z[..(rows * n)], value, derivative);
     }
 
-    /// <summary>A count known to the compiler (rows of a block, vectors of samples), so that the block kernels have no
-    /// branches on it.</summary>
-    private interface ICount
-    {
-        static abstract int Count { get; }
-    }
-
-    private readonly struct One : ICount
-    {
-        public static int Count => 1;
-    }
-
-    private readonly struct Two : ICount
-    {
-        public static int Count => 2;
-    }
-
-    private readonly struct Three : ICount
-    {
-        public static int Count => 3;
-    }
-
-    private readonly struct Four : ICount
-    {
-        public static int Count => 4;
-    }
-
     /// <summary>
     /// TRows.Count ≤ 4 rows of Z: blocks of TVectors.Count vectors of 8 samples, then single vectors, then the samples
     /// after the last full vector one by one; with an activation, σ and σ′ of them instead of Z (Z only for the tail
@@ -110,7 +83,7 @@ internal static class WideFeatureMajorKernels
     /// </summary>
     private static void CombineBlock<TRows, TVectors>(ReadOnlySpan<double> m, int columns, ReadOnlySpan<double> a, Span<double> z, int n,
         PolynomialLeakyRelu? activation, Span<double> value, Span<double> derivative)
-        where TRows : struct, ICount where TVectors : struct, ICount
+        where TRows : struct, IBlockCount where TVectors : struct, IBlockCount
     {
         int rows = TRows.Count, step = 8 * TVectors.Count;
         int blocked = n - n % step, wide = n - n % 8;
@@ -170,7 +143,7 @@ internal static class WideFeatureMajorKernels
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void CombineVectors<TRows, TVectors>(ReadOnlySpan<double> m, int columns, ReadOnlySpan<double> a, int n, int i, in Output output)
-        where TRows : struct, ICount where TVectors : struct, ICount
+        where TRows : struct, IBlockCount where TVectors : struct, IBlockCount
     {
         int rows = TRows.Count, vectors = TVectors.Count;
         ref double m0 = ref MemoryMarshal.GetReference(m);
@@ -203,7 +176,7 @@ internal static class WideFeatureMajorKernels
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void FusedEach<TCount>(Vector512<double> c, Vector512<double> x0, Vector512<double> x1, Vector512<double> x2,
         Vector512<double> x3, ref Vector512<double> s0, ref Vector512<double> s1, ref Vector512<double> s2, ref Vector512<double> s3)
-        where TCount : struct, ICount
+        where TCount : struct, IBlockCount
     {
         s0 = Vector512.FusedMultiplyAdd(x0, c, s0);
         if (TCount.Count > 1) s1 = Vector512.FusedMultiplyAdd(x1, c, s1);
@@ -214,7 +187,7 @@ internal static class WideFeatureMajorKernels
     /// <summary>One row's TVectors.Count vectors of a block, from offset <paramref name="at"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void WriteRow<TVectors>(in Output output, int at, Vector512<double> s0, Vector512<double> s1, Vector512<double> s2,
-        Vector512<double> s3) where TVectors : struct, ICount
+        Vector512<double> s3) where TVectors : struct, IBlockCount
     {
         output.Write(s0, at);
         if (TVectors.Count > 1) output.Write(s1, at + 8);
@@ -259,7 +232,7 @@ internal static class WideFeatureMajorKernels
     /// <summary><see cref="CombineRowsTransposedTimes"/> for TRows.Count ≤ 4 rows: column k's coefficients broadcast once,
     /// two vectors of samples per iteration.</summary>
     private static void CombineTransposedRows<TRows>(ReadOnlySpan<double> m, int columns, ReadOnlySpan<double> g, ReadOnlySpan<double> d,
-        Span<double> p, int n) where TRows : struct, ICount
+        Span<double> p, int n) where TRows : struct, IBlockCount
     {
         int rows = TRows.Count, wide = n - n % 8, paired = n - n % 16;
         ref double g0 = ref MemoryMarshal.GetReference(g);
@@ -358,7 +331,7 @@ internal static class WideFeatureMajorKernels
 
     /// <summary><see cref="Gradient"/> for rows j … j + TRows.Count − 1 of G against four rows of A at a time.</summary>
     private static void GradientRows<TRows>(ReadOnlySpan<double> signal, int j, ReadOnlySpan<double> a, int columns, Span<double> gradient,
-        int n) where TRows : struct, ICount
+        int n) where TRows : struct, IBlockCount
     {
         int k = 0;
         for (; k + 3 < columns; k += 4) GradientBlock<TRows, Four>(signal, j, a, k, columns, gradient, n);
@@ -380,7 +353,7 @@ internal static class WideFeatureMajorKernels
     /// <summary>Rows j … j + TRows.Count − 1 of G against rows k … k + TColumns.Count − 1 of A: the accumulators
     /// (<see cref="Accumulate{TRows, TColumns}"/>), then each finished as <see cref="DenseKernels.Dot{T}"/> finishes.</summary>
     private static void GradientBlock<TRows, TColumns>(ReadOnlySpan<double> signal, int j, ReadOnlySpan<double> a, int k, int columns,
-        Span<double> gradient, int n) where TRows : struct, ICount where TColumns : struct, ICount
+        Span<double> gradient, int n) where TRows : struct, IBlockCount where TColumns : struct, IBlockCount
     {
         Accumulators sums = default;
         Accumulate<TRows, TColumns>(ref Unsafe.Add(ref MemoryMarshal.GetReference(signal), j * n),
@@ -401,7 +374,7 @@ internal static class WideFeatureMajorKernels
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void Accumulate<TRows, TColumns>(ref double g0, ref double a0, int n, ref Accumulators sums)
-        where TRows : struct, ICount where TColumns : struct, ICount
+        where TRows : struct, IBlockCount where TColumns : struct, IBlockCount
     {
         int rows = TRows.Count, block = TColumns.Count, vectors = n / 8;
         nuint n1 = (nuint)n, n2 = (nuint)(2 * n), n3 = (nuint)(3 * n);

@@ -216,6 +216,13 @@ let tests =
                     let s = randomVector random n
                     let a = DoubleDouble(-0.3, 2e-18)
                     let xh, xl = split x
+
+                    // Positive z with a trailing word of −0 or +0, whose σ′ = 2z must come out with a +0 trailing word.
+                    for k in 2..7..n - 1 do
+                        xh.[k] <- 1.5 + float k
+                        xl.[k] <- if k % 2 = 0 then -0.0 else 0.0
+
+                    let x = join xh xl
                     let yh, yl = split y
                     let sh, sl = split s
                     let rh = Array.zeroCreate n
@@ -305,22 +312,67 @@ let tests =
                             $"rows = {rows}, lanes = {lanes}, stride = {stride}, lane {lane}: (S, E)"
         }
 
+        test "AccumulateProductColumns equals AccumulateProducts over each column of factors, bit for bit" {
+            if DoubleDoubleKernels.IsSupported then
+                let random = SeededRandom(52L)
+
+                for (rows, count, factorStride, lanes, stride), oneWordFactors in
+                    List.allPairs
+                        [ (1, 1, 1, 8, 8); (10, 4, 200, 56, 56); (200, 10, 10, 56, 56); (7, 9, 11, 16, 24); (3, 2, 2, 8, 40); (0, 3, 3, 8, 8) ]
+                        [ false; true ] do
+                    // Every third factor a one-word double, every seventh exactly zero (a skipped row); with
+                    // oneWordFactors, as the caller states, every factor a non-zero double.
+                    let a =
+                        randomVector random (max rows 1 * factorStride)
+                        |> Array.mapi (fun r ar ->
+                            if oneWordFactors then DoubleDouble(if ar.Hi = 0.0 then 0.5 else ar.Hi)
+                            elif r % 7 = 3 then DoubleDouble.Zero
+                            elif r % 3 = 1 then DoubleDouble(ar.Hi)
+                            else ar)
+
+                    let x = randomVector random (max rows 1 * stride)
+                    let start = randomVector random (count * lanes)
+                    let xh, xl = split x
+                    let sum = start |> Array.map (fun v -> v.Hi)
+                    let error = start |> Array.map (fun v -> v.Lo + 0.0)
+                    let expectedSum = Array.copy sum
+                    let expectedError = Array.copy error
+
+                    SplitDoubleDoubleKernels.AccumulateProductColumns(
+                        ReadOnlySpan a, factorStride, count, rows, ReadOnlySpan xh, ReadOnlySpan xl, stride, Span sum, Span error, lanes, oneWordFactors)
+
+                    for c in 0 .. count - 1 do
+                        let column = Array.init rows (fun r -> a.[r * factorStride + c])
+
+                        SplitDoubleDoubleKernels.AccumulateProducts(
+                            ReadOnlySpan column, ReadOnlySpan xh, ReadOnlySpan xl, stride,
+                            Span(expectedSum, c * lanes, lanes), Span(expectedError, c * lanes, lanes))
+
+                    let bits = Array.map BitConverter.DoubleToInt64Bits
+                    Expect.sequenceEqual (bits sum) (bits expectedSum) $"rows = {rows}, count = {count}, one-word factors = {oneWordFactors}: S"
+                    Expect.sequenceEqual (bits error) (bits expectedError) $"rows = {rows}, count = {count}, one-word factors = {oneWordFactors}: E"
+        }
+
         test "the two-layer double-double passes equal the compensated sums over the inputs and over the samples in order, bit for bit" {
             if DoubleDoubleKernels.IsSupported then
-                for seed, n, d, m, doubleInputs in
-                    [ (49L, 200, 10, 50, false)
-                      (49L, 200, 10, 50, true)
-                      (50L, 33, 4, 17, false)
-                      (51L, 9, 1, 8, true) ] do
+                // Inputs in double-double; read from a file in double (every trailing word zero), with ±0 entries; and
+                // non-zero doubles, whose sums take the untested one-word term.
+                for seed, n, d, m, inputs in
+                    [ (49L, 200, 10, 50, "double-double")
+                      (49L, 200, 10, 50, "double")
+                      (49L, 200, 10, 50, "non-zero double")
+                      (50L, 33, 4, 17, "double-double")
+                      (51L, 9, 1, 8, "double")
+                      (51L, 9, 3, 8, "non-zero double") ] do
                     let network, data, w = twoLayerProblem seed n d m
 
-                    // Inputs read from a file in double: every trailing word zero.
                     let data =
-                        if doubleInputs then
-                            let x = data.X.ToArray() |> Array.map (fun v -> DoubleDouble(v.Hi))
-                            DataSet<DoubleDouble>(ReadOnlySpan x, data.Y, d)
-                        else
-                            data
+                        match inputs with
+                        | "double" -> data.X.ToArray() |> Array.map (fun v -> DoubleDouble(v.Hi)) |> Some
+                        | "non-zero double" -> data.X.ToArray() |> Array.map (fun v -> DoubleDouble(if v.Hi = 0.0 then -0.25 else v.Hi)) |> Some
+                        | _ -> None
+                        |> Option.map (fun x -> DataSet<DoubleDouble>(ReadOnlySpan x, data.Y, d))
+                        |> Option.defaultValue data
 
                     let x = data.X.ToArray()
                     let weight j k = w.[j * d + k]
@@ -375,8 +427,8 @@ let tests =
                     |> ignore
 
                     Expect.isTrue (passes.Backward(ReadOnlySpan passC, Span passGradient)) "the backward pass finds finite values"
-                    Expect.sequenceEqual (Array.map ddBits passH) (Array.map ddBits h) $"H, n = {n}, d = {d}, m = {m}"
-                    Expect.sequenceEqual (Array.map ddBits passGradient) (Array.map ddBits expected) $"∇ℒ, n = {n}, d = {d}, m = {m}"
+                    Expect.sequenceEqual (Array.map ddBits passH) (Array.map ddBits h) $"H, n = {n}, d = {d}, m = {m}, inputs in {inputs}"
+                    Expect.sequenceEqual (Array.map ddBits passGradient) (Array.map ddBits expected) $"∇ℒ, n = {n}, d = {d}, m = {m}, inputs in {inputs}"
         }
 
         test "the compensated accumulation and inner product stay within their proved bound (3N + 1)(N + 4)u²·Σ|aₖ||xₖ| of the exact sum" {
