@@ -71,7 +71,9 @@ internal sealed class FeatureMajorNetwork
     /// <param name="data">The data; its d must equal the network's (checked by the caller).</param>
     /// <param name="fuse">Whether a two-layer network with a polynomial leaky ReLU in <see cref="FusedTwoLayer.Fits"/> runs
     /// the fused loss gradient of <see cref="TwoLayerFusedKernel"/> (false: the layer-by-layer passes, for tests).</param>
-    internal FeatureMajorNetwork(HomogeneousNetwork network, DataSet<double> data, bool fuse = true)
+    /// <param name="keepPreActivations">Whether the fused kernel keeps z from its outputs pass for its gradient pass where z
+    /// fits its budget (false: z is computed again, for tests).</param>
+    internal FeatureMajorNetwork(HomogeneousNetwork network, DataSet<double> data, bool fuse = true, bool keepPreActivations = true)
     {
         _network = network;
         _blocks = network.Layout.Blocks;
@@ -103,7 +105,7 @@ internal sealed class FeatureMajorNetwork
         ChunkSize = _parts[0].Chunk;
         if (split) _split = new TwoWaySplit(RunPart);
         if (fuse && network is TwoLayerNetwork twoLayer && _relu is not null && FusedTwoLayer.Fits(n, twoLayer.Width, d))
-            _fused = new FusedTwoLayer(twoLayer, _parts.Select(p => p.Count).Max());
+            _fused = new FusedTwoLayer(twoLayer, _parts.Select(p => p.Count).Max(), keepPreActivations);
     }
 
     /// <summary>Whether the network is one this class evaluates (the feed-forward layout: two-layer, deep, sum of powers).</summary>
@@ -126,6 +128,9 @@ internal sealed class FeatureMajorNetwork
 
     /// <summary>Whether the loss gradient runs the fused two-layer kernel.</summary>
     internal bool IsFused => _fused is not null;
+
+    /// <summary>Whether the fused kernel's gradient pass reads z kept by its outputs pass.</summary>
+    internal bool KeepsPreActivations => _fused is { KeepsPreActivations: true };
 
     /// <summary>H(X; w).</summary>
     /// <param name="w">Weights (validated by the caller).</param>
@@ -493,8 +498,15 @@ internal sealed class FeatureMajorNetwork
         private readonly int _width, _neurons, _d;
         private readonly double[] _weights, _readout;
         private readonly AlignedDoubles[] _cotangents, _signals; // per part of the samples (at most two)
+        private readonly AlignedDoubles[]? _preActivations;       // z per part, where it fits PreActivationBudget
 
-        internal FusedTwoLayer(TwoLayerNetwork network, int samples)
+        /// <summary>
+        /// Doubles of z that a part keeps from its outputs pass for its gradient pass (2 MB): reading z back from the
+        /// caches costs less than its d fused multiply–adds per element again; from memory it would not.
+        /// </summary>
+        private const int PreActivationBudget = 256 * 1024;
+
+        internal FusedTwoLayer(TwoLayerNetwork network, int samples, bool keepPreActivations)
         {
             _width = network.Width;
             _d = network.InputDimension;
@@ -503,11 +515,17 @@ internal sealed class FeatureMajorNetwork
             _readout = new double[_neurons];
             _cotangents = [new AlignedDoubles(samples), new AlignedDoubles(samples)];
             _signals = [new AlignedDoubles(TwoLayerFusedKernel.SignalLength(samples)), new AlignedDoubles(TwoLayerFusedKernel.SignalLength(samples))];
+            int kept = TwoLayerFusedKernel.PreActivationLength(_neurons, samples);
+            if (keepPreActivations && kept <= PreActivationBudget) _preActivations = [new AlignedDoubles(kept), new AlignedDoubles(kept)];
         }
 
+        /// <summary>Whether the gradient pass reads z kept by the outputs pass.</summary>
+        internal bool KeepsPreActivations => _preActivations is not null;
+
         /// <summary>
-        /// Whether the fused kernel is the faster one for n samples, m neurons, d inputs. It computes z = Wx twice
-        /// (2nmd more flop) to write nothing m × n, so it wins where d is small against the cost of those writes:
+        /// Whether the fused kernel is the faster one for n samples, m neurons, d inputs. Beyond its budget for z it
+        /// computes z = Wx twice (2nmd more flop) to write nothing m × n, so it wins where d is small against the cost of
+        /// those writes (the measurements below were made before z was kept; keeping it only makes the fused kernel faster):
         /// measured on one core (bench/RESULTS.md, 2026-11-30), 1.2–2× at d = 10 for n = 200–10⁴, m = 10–200; at
         /// d = 20 even for m ≤ 50 (0.9–1.0×) and ahead from m ≈ 100 on (1.2× at m = 200, 2× at m = 1000), where the
         /// layer-by-layer intermediates leave the second-level cache.
@@ -526,8 +544,9 @@ internal sealed class FeatureMajorNetwork
         {
             PolynomialLeakyRelu relu = owner._relu!;
             ReadOnlySpan<double> x = owner._inputs.AsSpan(part.Start);
+            Span<double> z = _preActivations is null ? default : _preActivations[index].AsSpan(0, TwoLayerFusedKernel.PreActivationLength(_neurons, part.Count));
             TwoLayerFusedKernel.Outputs(_weights, _readout, _neurons, _d, x, owner.Leading, part.Count, relu.Alpha, relu.Power,
-                owner._outputs.AsSpan(part.Start, part.Count));
+                owner._outputs.AsSpan(part.Start, part.Count), z);
 
             // cᵢ = ∂ℓ/∂hᵢ for the part's real samples; the padding keeps c = 0.
             AlignedDoubles c = _cotangents[index];
@@ -537,7 +556,7 @@ internal sealed class FeatureMajorNetwork
 
             Span<double> gradient = part.Gradient;
             TwoLayerFusedKernel.Gradient(_weights, _readout, _neurons, _width, _d, x, owner.Leading, part.Count, relu.Alpha, relu.Power, c,
-                _signals[index], gradient[..(_width * _d)], gradient.Slice(_width * _d, _width));
+                _signals[index], gradient[..(_width * _d)], gradient.Slice(_width * _d, _width), z);
         }
     }
 

@@ -13,8 +13,9 @@ namespace NeuronPursuit.Core.Numerics;
 ///   ∂ℒ/∂vⱼ = Σᵢ cᵢ σ(zᵢⱼ),  ∂ℒ/∂wⱼ = Σᵢ gᵢⱼ xᵢ,  gᵢⱼ = (cᵢvⱼ)·σ′(zᵢⱼ)     (<see cref="Gradient"/>)
 /// </code>
 /// with cᵢ = ∂ℓ/∂hᵢ. The outputs pass keeps a tile of 4 neurons × 3 vectors of samples of z in registers and turns it
-/// into σ and the readout there; the gradient pass computes z a second time (d fused multiply–adds per element, cheaper
-/// than writing σ and σ′ to memory and reading them back, which bound the unfused passes), accumulates ∂ℒ/∂vⱼ per lane
+/// into σ and the readout there, and writes z out where the caller gives it room (a budget that keeps z in the caches);
+/// the gradient pass reads that z, or else computes it a second time (d fused multiply–adds per element, cheaper than
+/// writing σ and σ′ to memory and reading them back, which bound the unfused passes), accumulates ∂ℒ/∂vⱼ per lane
 /// over all samples, and writes g only for a block of neurons small enough for the first-level cache, from which
 /// <see cref="FeatureMajorKernels.InnerProducts"/> forms ∂ℒ/∂W. Every element is computed with the operations and in
 /// the order of the unfused feature-major passes (z by fused multiply–adds over the inputs in order from zero; σ, σ′ as
@@ -50,24 +51,34 @@ internal static class TwoLayerFusedKernel
     /// <param name="alpha">α.</param>
     /// <param name="power">p ≥ 1.</param>
     /// <param name="h">Receives the outputs.</param>
+    /// <param name="preActivations">
+    /// Empty, or <see cref="PreActivationLength"/>(neurons, samples) doubles that receive z (neuron j's row at
+    /// j·samples) for a <see cref="Gradient"/> on the same weights, inputs and samples to read instead of computing z again.
+    /// </param>
     internal static void Outputs(ReadOnlySpan<double> weights, ReadOnlySpan<double> readout, int neurons, int d,
-        ReadOnlySpan<double> x, int ldx, int samples, double alpha, int power, Span<double> h)
+        ReadOnlySpan<double> x, int ldx, int samples, double alpha, int power, Span<double> h, Span<double> preActivations)
     {
         ref double w = ref MemoryMarshal.GetReference(weights);
         ref double v = ref MemoryMarshal.GetReference(readout);
         ref double xr = ref MemoryMarshal.GetReference(x);
         ref double hr = ref MemoryMarshal.GetReference(h);
-        if (Simd512.IsSupported) Outputs<Simd512>(ref w, ref v, neurons, d, ref xr, ldx, samples / Simd512.Count, alpha, power, ref hr);
-        else Outputs<Simd256>(ref w, ref v, neurons, d, ref xr, ldx, samples / Simd256.Count, alpha, power, ref hr);
+        nint ldz = preActivations.IsEmpty ? 0 : samples;
+        ref double z = ref MemoryMarshal.GetReference(preActivations.IsEmpty ? preActivations : preActivations[..PreActivationLength(neurons, samples)]);
+        if (Simd512.IsSupported) Outputs<Simd512>(ref w, ref v, neurons, d, ref xr, ldx, samples / Simd512.Count, alpha, power, ref hr, ref z, ldz);
+        else Outputs<Simd256>(ref w, ref v, neurons, d, ref xr, ldx, samples / Simd256.Count, alpha, power, ref hr, ref z, ldz);
     }
 
-    private static void Outputs<TV>(ref double w, ref double v, int neurons, int d, ref double x, nint ldx, int vectors, double alpha, int power, ref double h)
+    /// <summary>The doubles of z for <paramref name="neurons"/> (padded) neurons on <paramref name="samples"/> samples.</summary>
+    internal static int PreActivationLength(int neurons, int samples) => neurons * samples;
+
+    private static void Outputs<TV>(ref double w, ref double v, int neurons, int d, ref double x, nint ldx, int vectors, double alpha, int power, ref double h,
+        ref double z, nint ldz)
         where TV : struct, ISimdDouble<TV>
     {
         // One compiled kernel per power, with the activation's constants in registers.
-        if (power == 1) Outputs<TV, PowerOne<TV>>(ref w, ref v, neurons, d, ref x, ldx, vectors, new(alpha, power), ref h);
-        else if (power == 2) Outputs<TV, PowerTwo<TV>>(ref w, ref v, neurons, d, ref x, ldx, vectors, new(alpha, power), ref h);
-        else Outputs<TV, PowerAny<TV>>(ref w, ref v, neurons, d, ref x, ldx, vectors, new(alpha, power), ref h);
+        if (power == 1) Outputs<TV, PowerOne<TV>>(ref w, ref v, neurons, d, ref x, ldx, vectors, new(alpha, power), ref h, ref z, ldz);
+        else if (power == 2) Outputs<TV, PowerTwo<TV>>(ref w, ref v, neurons, d, ref x, ldx, vectors, new(alpha, power), ref h, ref z, ldz);
+        else Outputs<TV, PowerAny<TV>>(ref w, ref v, neurons, d, ref x, ldx, vectors, new(alpha, power), ref h, ref z, ldz);
     }
 
     /// <summary>∂ℒ/∂W and ∂ℒ/∂v from the cotangent c (zero on padding samples).</summary>
@@ -85,10 +96,13 @@ internal static class TwoLayerFusedKernel
     /// <param name="signal">Scratch of at least <see cref="SignalLength"/>(samples) doubles.</param>
     /// <param name="gradientW">Receives ∂ℒ/∂W, m × d row-major.</param>
     /// <param name="gradientV">Receives ∂ℒ/∂v, m entries.</param>
+    /// <param name="preActivations">Empty (z is computed again), or the z that <see cref="Outputs"/> kept for these weights, inputs and samples.</param>
     internal static void Gradient(ReadOnlySpan<double> weights, ReadOnlySpan<double> readout, int neurons, int width, int d,
         ReadOnlySpan<double> x, int ldx, int samples, double alpha, int power, ReadOnlySpan<double> cotangent, Span<double> signal,
-        Span<double> gradientW, Span<double> gradientV)
+        Span<double> gradientW, Span<double> gradientV, ReadOnlySpan<double> preActivations)
     {
+        nint ldz = preActivations.IsEmpty ? 0 : samples;
+        if (!preActivations.IsEmpty) _ = preActivations[PreActivationLength(neurons, samples) - 1];
         int block = SignalRows(samples);
         for (int r0 = 0; r0 < width; r0 += block)
         {
@@ -100,14 +114,16 @@ internal static class TwoLayerFusedKernel
             ref double g = ref MemoryMarshal.GetReference(signal);
             ref double gv = ref Unsafe.Add(ref MemoryMarshal.GetReference(gradientV), r0);
             int real = Math.Min(rows, width - r0);
-            if (Simd512.IsSupported) Signals<Simd512>(ref w, ref v, rows, real, d, ref xr, ldx, samples / Simd512.Count, alpha, power, ref c, ref g, samples, ref gv);
-            else Signals<Simd256>(ref w, ref v, rows, real, d, ref xr, ldx, samples / Simd256.Count, alpha, power, ref c, ref g, samples, ref gv);
+            ref double z = ref Unsafe.Add(ref MemoryMarshal.GetReference(preActivations), r0 * ldz);
+            if (Simd512.IsSupported) Signals<Simd512>(ref w, ref v, rows, real, d, ref xr, ldx, samples / Simd512.Count, alpha, power, ref c, ref g, samples, ref gv, ref z, ldz);
+            else Signals<Simd256>(ref w, ref v, rows, real, d, ref xr, ldx, samples / Simd256.Count, alpha, power, ref c, ref g, samples, ref gv, ref z, ldz);
             // ∂ℒ/∂wⱼ = Σᵢ gᵢⱼ xᵢ for the block's real neurons while g is in cache.
             FeatureMajorKernels.InnerProducts(signal, real, samples, x, d, ldx, samples, gradientW.Slice(r0 * d, real * d), d, accumulate: false);
         }
     }
 
-    private static void Outputs<TV, TA>(ref double w, ref double v, int neurons, int d, ref double x, nint ldx, int vectors, TA act, ref double h)
+    private static void Outputs<TV, TA>(ref double w, ref double v, int neurons, int d, ref double x, nint ldx, int vectors, TA act, ref double h,
+        ref double z, nint ldz)
         where TV : struct, ISimdDouble<TV> where TA : struct, IActivationKernel<TV>
     {
         // Vectors of samples outside, neurons inside: the outputs of three vectors stay in registers across all neurons,
@@ -122,6 +138,11 @@ internal static class TwoLayerFusedKernel
                 ref double wr = ref Unsafe.Add(ref w, r * d);
                 PreActivations4x3<TV>(ref wr, d, ref xv, ldx, out TV z00, out TV z01, out TV z02, out TV z10, out TV z11, out TV z12,
                     out TV z20, out TV z21, out TV z22, out TV z30, out TV z31, out TV z32);
+                if (ldz != 0)
+                {
+                    ref double zr = ref Unsafe.Add(ref z, r * ldz + vector * TV.Count);
+                    Keep(ref zr, 0, z00, z01, z02); Keep(ref zr, ldz, z10, z11, z12); Keep(ref zr, 2 * ldz, z20, z21, z22); Keep(ref zr, 3 * ldz, z30, z31, z32);
+                }
                 ref double vr = ref Unsafe.Add(ref v, r);
                 TV b = TV.Broadcast(vr);
                 h0 = TV.MultiplyAdd(b, act.Value(z00), h0); h1 = TV.MultiplyAdd(b, act.Value(z01), h1); h2 = TV.MultiplyAdd(b, act.Value(z02), h2);
@@ -144,6 +165,11 @@ internal static class TwoLayerFusedKernel
             {
                 ref double wr = ref Unsafe.Add(ref w, r * d);
                 PreActivations4x2<TV>(ref wr, d, ref xv, ldx, out TV z00, out TV z01, out TV z10, out TV z11, out TV z20, out TV z21, out TV z30, out TV z31);
+                if (ldz != 0)
+                {
+                    ref double zr = ref Unsafe.Add(ref z, r * ldz + vector * TV.Count);
+                    Keep(ref zr, 0, z00, z01); Keep(ref zr, ldz, z10, z11); Keep(ref zr, 2 * ldz, z20, z21); Keep(ref zr, 3 * ldz, z30, z31);
+                }
                 ref double vr = ref Unsafe.Add(ref v, r);
                 TV b = TV.Broadcast(vr);
                 h0 = TV.MultiplyAdd(b, act.Value(z00), h0); h1 = TV.MultiplyAdd(b, act.Value(z01), h1);
@@ -165,6 +191,11 @@ internal static class TwoLayerFusedKernel
             {
                 ref double wr = ref Unsafe.Add(ref w, r * d);
                 PreActivations4x1<TV>(ref wr, d, ref xv, ldx, out TV z0, out TV z1, out TV z2, out TV z3);
+                if (ldz != 0)
+                {
+                    ref double zr = ref Unsafe.Add(ref z, r * ldz + vector * TV.Count);
+                    Keep(ref zr, 0, z0); Keep(ref zr, ldz, z1); Keep(ref zr, 2 * ldz, z2); Keep(ref zr, 3 * ldz, z3);
+                }
                 ref double vr = ref Unsafe.Add(ref v, r);
                 h0 = TV.MultiplyAdd(TV.Broadcast(vr), act.Value(z0), h0);
                 h0 = TV.MultiplyAdd(TV.Broadcast(Unsafe.Add(ref vr, 1)), act.Value(z1), h0);
@@ -180,16 +211,16 @@ internal static class TwoLayerFusedKernel
     /// <paramref name="real"/> of them.
     /// </summary>
     private static void Signals<TV>(ref double w, ref double v, int rows, int real, int d, ref double x, nint ldx, int vectors,
-        double alpha, int power, ref double c, ref double g, nint ldg, ref double gradientV)
+        double alpha, int power, ref double c, ref double g, nint ldg, ref double gradientV, ref double z, nint ldz)
         where TV : struct, ISimdDouble<TV>
     {
-        if (power == 1) Signals<TV, PowerOne<TV>>(ref w, ref v, rows, real, d, ref x, ldx, vectors, new(alpha, power), ref c, ref g, ldg, ref gradientV);
-        else if (power == 2) Signals<TV, PowerTwo<TV>>(ref w, ref v, rows, real, d, ref x, ldx, vectors, new(alpha, power), ref c, ref g, ldg, ref gradientV);
-        else Signals<TV, PowerAny<TV>>(ref w, ref v, rows, real, d, ref x, ldx, vectors, new(alpha, power), ref c, ref g, ldg, ref gradientV);
+        if (power == 1) Signals<TV, PowerOne<TV>>(ref w, ref v, rows, real, d, ref x, ldx, vectors, new(alpha, power), ref c, ref g, ldg, ref gradientV, ref z, ldz);
+        else if (power == 2) Signals<TV, PowerTwo<TV>>(ref w, ref v, rows, real, d, ref x, ldx, vectors, new(alpha, power), ref c, ref g, ldg, ref gradientV, ref z, ldz);
+        else Signals<TV, PowerAny<TV>>(ref w, ref v, rows, real, d, ref x, ldx, vectors, new(alpha, power), ref c, ref g, ldg, ref gradientV, ref z, ldz);
     }
 
     private static void Signals<TV, TA>(ref double w, ref double v, int rows, int real, int d, ref double x, nint ldx, int vectors,
-        TA act, ref double c, ref double g, nint ldg, ref double gradientV)
+        TA act, ref double c, ref double g, nint ldg, ref double gradientV, ref double z, nint ldz)
         where TV : struct, ISimdDouble<TV> where TA : struct, IActivationKernel<TV>
     {
         // Neurons outside, samples inside: the lane sums of ∂ℒ/∂vⱼ stay in registers across all samples. Tiles of 2 vectors,
@@ -205,7 +236,17 @@ internal static class TwoLayerFusedKernel
             for (; vector + 1 < vectors; vector += 2)
             {
                 nuint o0 = (nuint)(vector * TV.Count), o1 = o0 + (nuint)TV.Count;
-                PreActivations4x2<TV>(ref wr, d, ref Unsafe.Add(ref x, (nint)o0), ldx, out TV z00, out TV z01, out TV z10, out TV z11, out TV z20, out TV z21, out TV z30, out TV z31);
+                TV z00, z01, z10, z11, z20, z21, z30, z31;
+                if (ldz != 0)
+                {
+                    ref double zr = ref Unsafe.Add(ref z, r * ldz + (nint)o0);
+                    z00 = TV.Load(ref zr, 0); z01 = TV.Load(ref zr, (nuint)TV.Count);
+                    z10 = TV.Load(ref zr, (nuint)ldz); z11 = TV.Load(ref zr, (nuint)(ldz + TV.Count));
+                    z20 = TV.Load(ref zr, (nuint)(2 * ldz)); z21 = TV.Load(ref zr, (nuint)(2 * ldz + TV.Count));
+                    z30 = TV.Load(ref zr, (nuint)(3 * ldz)); z31 = TV.Load(ref zr, (nuint)(3 * ldz + TV.Count));
+                }
+                else
+                    PreActivations4x2<TV>(ref wr, d, ref Unsafe.Add(ref x, (nint)o0), ldx, out z00, out z01, out z10, out z11, out z20, out z21, out z30, out z31);
                 TV c0 = TV.Load(ref c, o0), c1 = TV.Load(ref c, o1);
                 s0 = Signal(act, z00, c0, v0, s0, ref gr, o0); s0 = Signal(act, z01, c1, v0, s0, ref gr, o1);
                 s1 = Signal(act, z10, c0, v1, s1, ref gr, (nuint)ldg + o0); s1 = Signal(act, z11, c1, v1, s1, ref gr, (nuint)ldg + o1);
@@ -215,7 +256,14 @@ internal static class TwoLayerFusedKernel
             if (vector < vectors)
             {
                 nuint o0 = (nuint)(vector * TV.Count);
-                PreActivations4x1<TV>(ref wr, d, ref Unsafe.Add(ref x, (nint)o0), ldx, out TV z0, out TV z1, out TV z2, out TV z3);
+                TV z0, z1, z2, z3;
+                if (ldz != 0)
+                {
+                    ref double zr = ref Unsafe.Add(ref z, r * ldz + (nint)o0);
+                    z0 = TV.Load(ref zr, 0); z1 = TV.Load(ref zr, (nuint)ldz); z2 = TV.Load(ref zr, (nuint)(2 * ldz)); z3 = TV.Load(ref zr, (nuint)(3 * ldz));
+                }
+                else
+                    PreActivations4x1<TV>(ref wr, d, ref Unsafe.Add(ref x, (nint)o0), ldx, out z0, out z1, out z2, out z3);
                 TV c0 = TV.Load(ref c, o0);
                 s0 = Signal(act, z0, c0, v0, s0, ref gr, o0);
                 s1 = Signal(act, z1, c0, v1, s1, ref gr, (nuint)ldg + o0);
@@ -228,6 +276,28 @@ internal static class TwoLayerFusedKernel
             if (r + 2 < real) Unsafe.Add(ref gradientV, r + 2) = TV.Sum(s2);
             if (r + 3 < real) Unsafe.Add(ref gradientV, r + 3) = TV.Sum(s3);
         }
+    }
+
+    /// <summary>Stores consecutive vectors of one neuron's z at <paramref name="offset"/> from <paramref name="z"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Keep<TV>(ref double z, nint offset, TV z0) where TV : struct, ISimdDouble<TV> =>
+        TV.Store(z0, ref z, (nuint)offset);
+
+    /// <inheritdoc cref="Keep{TV}(ref double, nint, TV)"/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Keep<TV>(ref double z, nint offset, TV z0, TV z1) where TV : struct, ISimdDouble<TV>
+    {
+        TV.Store(z0, ref z, (nuint)offset);
+        TV.Store(z1, ref z, (nuint)(offset + TV.Count));
+    }
+
+    /// <inheritdoc cref="Keep{TV}(ref double, nint, TV)"/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Keep<TV>(ref double z, nint offset, TV z0, TV z1, TV z2) where TV : struct, ISimdDouble<TV>
+    {
+        TV.Store(z0, ref z, (nuint)offset);
+        TV.Store(z1, ref z, (nuint)(offset + TV.Count));
+        TV.Store(z2, ref z, (nuint)(offset + 2 * TV.Count));
     }
 
     /// <summary>From one vector of z: stores g = (c·vⱼ)·σ′(z) and returns the lane sum s + c·σ(z) of ∂ℒ/∂vⱼ.</summary>

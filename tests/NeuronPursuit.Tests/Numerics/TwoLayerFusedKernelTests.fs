@@ -101,6 +101,29 @@ let tests =
                         Expect.sequenceEqual (bits g1) (bits g2) $"{c} {name}: gradient"
         }
 
+        test "z kept from the outputs pass or computed again in the gradient pass: the same bits" {
+            for sigma in Shapes.activations do
+                for d, m, n in [ 1, 1, 1; 3, 13, 15; 10, 50, 200; 12, 61, 301; 20, 100, 2001 ] do
+                    let c = case d m sigma n (int64 (5 * d + m + 3 * n))
+                    let w = c.Weights(0.7, 4)
+                    let net = c.Network
+
+                    for name, loss in losses do
+                        let data = labelled loss c.Data
+                        let kept = FeatureMajorNetwork(net, data)
+                        let again = FeatureMajorNetwork(net, data, keepPreActivations = false)
+                        Expect.isTrue (kept.KeepsPreActivations && again.IsFused && not again.KeepsPreActivations) $"{c}: one keeps z, one does not"
+                        let v1, h1, g1 = featureMajor kept loss data.Count net.ParameterCount w
+                        let v2, h2, g2 = featureMajor again loss data.Count net.ParameterCount w
+                        Expect.equal (BitConverter.DoubleToInt64Bits v1) (BitConverter.DoubleToInt64Bits v2) $"{c} {name}: loss"
+                        Expect.sequenceEqual (bits h1) (bits h2) $"{c} {name}: outputs"
+                        Expect.sequenceEqual (bits g1) (bits g2) $"{c} {name}: gradient"
+
+            // Beyond the budget (2 MB of z per part) z is computed again.
+            let wide = case 16 1000 "relu-power:2" 600 9L
+            Expect.isFalse (FeatureMajorNetwork(wide.Network, wide.Data).KeepsPreActivations) $"{wide}: z beyond the budget"
+        }
+
         test "runs for two-layer polynomial leaky ReLUs with d <= 16, or m >= 100 and d <= 32, and nowhere else" {
             for d, m, sigma, fused in
                 [ 1, 1, "relu", true
