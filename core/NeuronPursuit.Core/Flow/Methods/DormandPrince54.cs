@@ -67,7 +67,17 @@ public sealed class DormandPrince54 : IRungeKuttaMethod
         /// Hairer's stiffness estimate of DOPRI5 (HNW II, §IV.2): h‖k₇ − k₆‖ / ‖y₇ − y₆‖ with the last two stages,
         /// both at c = 1; near the stability boundary their difference is dominated by the stiff components.
         /// </summary>
-        public double StiffnessRatio { get; private set; }
+        public double StiffnessRatio
+        {
+            get
+            {
+                Prepare();
+                return _stiffnessRatio;
+            }
+        }
+
+        private double _stiffnessRatio;
+        private bool _prepared = true;  // nothing to prepare before the first step
         private readonly T[] _difference;
         private readonly T[] _spline;
         private readonly T[] _spline2;
@@ -84,11 +94,21 @@ public sealed class DormandPrince54 : IRungeKuttaMethod
         }
 
         /// <summary>
-        /// Hairer's form of the interpolant: y(t + θh) = y₀ + θ(Δ + (1−θ)(r₃ + θ(r₄ + (1−θ) r₅))) with
-        /// Δ = y₁ − y₀, r₃ = h k₁ − Δ, r₄ = Δ − h k₇ − r₃, r₅ = h Σ dᵢ kᵢ.
+        /// The interpolant and the stiffness estimate are formed from the step's stages at their first use after the
+        /// step (<see cref="Prepare"/>), not at every step: a run that interpolates at a few observation times and
+        /// never asks for the estimate (dp5 on its own) skips their O(P) work on most steps.
         /// </summary>
-        protected override void OnStepCompleted()
+        protected override void OnStepCompleted() => _prepared = false;
+
+        /// <summary>
+        /// Hairer's form of the interpolant: y(t + θh) = y₀ + θ(Δ + (1−θ)(r₃ + θ(r₄ + (1−θ) r₅))) with
+        /// Δ = y₁ − y₀, r₃ = h k₁ − Δ, r₄ = Δ − h k₇ − r₃, r₅ = h Σ dᵢ kᵢ, and the stiffness estimate, from the last
+        /// step's stages (which stay as they are until the next step): the same values as formed at the step's end.
+        /// </summary>
+        private void Prepare()
         {
+            if (_prepared) return;
+            _prepared = true;
             T h = StepSize;
             // Σⱼ a₆ⱼkⱼ and Σᵢ dᵢkᵢ: by whole-vector axpys in double-double (the same bits as the loops, only in vectors).
             if (typeof(T) == typeof(DoubleDouble))
@@ -117,7 +137,7 @@ public sealed class DormandPrince54 : IRungeKuttaMethod
                 numerator += dk * dk;
                 denominator += dy * dy;
             }
-            StiffnessRatio = denominator > 0.0 ? Math.Abs(Scalar.ToDouble(h)) * Math.Sqrt(numerator / denominator) : 0.0;
+            _stiffnessRatio = denominator > 0.0 ? Math.Abs(Scalar.ToDouble(h)) * Math.Sqrt(numerator / denominator) : 0.0;
             for (int k = 0; k < Dimension; k++)
             {
                 T delta = End[k] - Start[k];
@@ -131,6 +151,7 @@ public sealed class DormandPrince54 : IRungeKuttaMethod
 
         public override void Interpolate(T theta, Span<T> y)
         {
+            Prepare();
             T theta1 = T.One - theta;
             for (int k = 0; k < Dimension; k++)
                 y[k] = Start[k] + theta * (_difference[k] + theta1 * (_spline[k] + theta * (_spline2[k] + theta1 * _correction[k])));
