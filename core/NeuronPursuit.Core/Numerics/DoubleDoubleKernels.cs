@@ -229,12 +229,23 @@ internal static class DoubleDoubleKernels
         return (Vector256.ConditionalSelect(zero, sh, zh), Vector256.AndNot(zl, zero));
     }
 
+    /// <summary><see cref="ErrorFreeTransforms.TwoSum"/> lane by lane.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static (Vector256<double> Sum, Vector256<double> Error) TwoSum(Vector256<double> a, Vector256<double> b)
+    internal static (Vector256<double> Sum, Vector256<double> Error) TwoSum(Vector256<double> a, Vector256<double> b)
     {
         Vector256<double> s = a + b;
         Vector256<double> aVirtual = s - b;
         Vector256<double> bVirtual = s - aVirtual;
+        return (s, (a - aVirtual) + (b - bVirtual));
+    }
+
+    /// <inheritdoc cref="TwoSum(Vector256{double}, Vector256{double})"/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static (Vector128<double> Sum, Vector128<double> Error) TwoSum(Vector128<double> a, Vector128<double> b)
+    {
+        Vector128<double> s = a + b;
+        Vector128<double> aVirtual = s - b;
+        Vector128<double> bVirtual = s - aVirtual;
         return (s, (a - aVirtual) + (b - bVirtual));
     }
 
