@@ -126,8 +126,10 @@ internal sealed class TwoLayerDoubleDoublePasses
                 h[i] = SplitDoubleDoubleKernels.Dot(vHi, vLo, sigmaHi, sigmaLo);
             }
         }
-        // σ is finite exactly when z is (σ′ = 2z is then finite too); a non-finite partial sum makes z non-finite.
-        return SplitDoubleDoubleKernels.AllFinite(_sigmaHi) && SplitDoubleDoubleKernels.AllFinite(MemoryMarshal.Cast<DoubleDouble, double>(h[..n]));
+        // A non-finite partial sum makes z non-finite, and a non-finite z makes σ non-finite (σ′ = 2z is finite when σ = z²
+        // is). A non-finite σᵢⱼ makes hᵢ = ⟨v, σᵢ⟩ NaN or infinite: its product with vⱼ is ±∞ or NaN (0·∞), and the TwoSum
+        // that takes it yields a NaN error. So finite outputs mean finite σ and σ′, and only h is checked.
+        return SplitDoubleDoubleKernels.AllFinite(MemoryMarshal.Cast<DoubleDouble, double>(h[..n]));
     }
 
     /// <summary>∇_w Σᵢ cᵢ H(xᵢ; w) at the weights of the last <see cref="Forward"/>.</summary>
