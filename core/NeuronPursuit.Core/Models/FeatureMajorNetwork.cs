@@ -501,10 +501,12 @@ internal sealed class FeatureMajorNetwork
         private readonly AlignedDoubles[]? _preActivations;       // z per part, where it fits PreActivationBudget
 
         /// <summary>
-        /// Doubles of z that a part keeps from its outputs pass for its gradient pass (2 MB): reading z back from the
-        /// caches costs less than its d fused multiply–adds per element again; from memory it would not.
+        /// Doubles of z that a part keeps from its outputs pass for its gradient pass (8 MB, within the third-level cache):
+        /// reading z back from the caches costs less than its d fused multiply–adds per element again (loss + gradient at
+        /// n = 1000, d = 20, m = 1000: 1.47–1.52 ms computing z again, 1.09–1.17 ms reading it); from memory it gains
+        /// nothing beyond the noise (n = 10⁴, m = 200 and 1000 with a 128 MB budget).
         /// </summary>
-        private const int PreActivationBudget = 256 * 1024;
+        private const int PreActivationBudget = 1024 * 1024;
 
         internal FusedTwoLayer(TwoLayerNetwork network, int samples, bool keepPreActivations)
         {
@@ -523,14 +525,15 @@ internal sealed class FeatureMajorNetwork
         internal bool KeepsPreActivations => _preActivations is not null;
 
         /// <summary>
-        /// Whether the fused kernel is the faster one for n samples, m neurons, d inputs. Beyond its budget for z it
-        /// computes z = Wx twice (2nmd more flop) to write nothing m × n, so it wins where d is small against the cost of
-        /// those writes (the measurements below were made before z was kept; keeping it only makes the fused kernel faster):
-        /// measured on one core (bench/RESULTS.md, 2026-11-30), 1.2–2× at d = 10 for n = 200–10⁴, m = 10–200; at
-        /// d = 20 even for m ≤ 50 (0.9–1.0×) and ahead from m ≈ 100 on (1.2× at m = 200, 2× at m = 1000), where the
-        /// layer-by-layer intermediates leave the second-level cache.
+        /// Whether the fused kernel is the faster one for n samples, m neurons, d inputs: d ≤ 32. Computing z twice
+        /// (beyond its budget for z) it was 1.2–2× faster than the layer-by-layer passes at d = 10 for n = 200–10⁴,
+        /// m = 10–200, even at d = 20 for m ≤ 50 (0.9–1.0×) and ahead from m ≈ 100 on (1.2× at m = 200, 2× at m = 1000),
+        /// where the layer-by-layer intermediates leave the second-level cache (one core, bench/RESULTS.md, 2026-11-30).
+        /// Keeping z it is ahead at d = 20 for m = 10 and 50 too (loss + gradient at n = 1000: m = 10 19.2–19.6 against
+        /// 14.7–14.9 µs, m = 50 75–85 against 57–59 µs; n = 10⁴, m = 50: 987–1049 against 857 µs); d = 30, m = 50:
+        /// 95–106 against 77–93 µs.
         /// </summary>
-        internal static bool Fits(int n, int m, int d) => n >= 1 && (d <= 16 || (m >= 100 && d <= 32));
+        internal static bool Fits(int n, int m, int d) => n >= 1 && d <= 32;
 
         /// <summary>Copies W and v into the padded layout (the padding rows stay zero).</summary>
         internal void Bind(ReadOnlySpan<double> w)
