@@ -218,7 +218,7 @@ let tests =
                     let xh, xl = split x
 
                     // Positive z with a trailing word of −0 or +0, whose σ′ = 2z must come out with a +0 trailing word.
-                    for k in 2..7..n - 1 do
+                    for k in 2..7 .. n - 1 do
                         xh.[k] <- 1.5 + float k
                         xl.[k] <- if k % 2 = 0 then -0.0 else 0.0
 
@@ -317,18 +317,27 @@ let tests =
                 let random = SeededRandom(52L)
 
                 for (rows, count, factorStride, lanes, stride), oneWordFactors in
-                    List.allPairs
-                        [ (1, 1, 1, 8, 8); (10, 4, 200, 56, 56); (200, 10, 10, 56, 56); (7, 9, 11, 16, 24); (3, 2, 2, 8, 40); (0, 3, 3, 8, 8) ]
-                        [ false; true ] do
+                    List.allPairs [
+                        (1, 1, 1, 8, 8)
+                        (10, 4, 200, 56, 56)
+                        (200, 10, 10, 56, 56)
+                        (7, 9, 11, 16, 24)
+                        (3, 2, 2, 8, 40)
+                        (0, 3, 3, 8, 8)
+                    ] [ false; true ] do
                     // Every third factor a one-word double, every seventh exactly zero (a skipped row); with
                     // oneWordFactors, as the caller states, every factor a non-zero double.
                     let a =
                         randomVector random (max rows 1 * factorStride)
                         |> Array.mapi (fun r ar ->
-                            if oneWordFactors then DoubleDouble(if ar.Hi = 0.0 then 0.5 else ar.Hi)
-                            elif r % 7 = 3 then DoubleDouble.Zero
-                            elif r % 3 = 1 then DoubleDouble(ar.Hi)
-                            else ar)
+                            if oneWordFactors then
+                                DoubleDouble(if ar.Hi = 0.0 then 0.5 else ar.Hi)
+                            elif r % 7 = 3 then
+                                DoubleDouble.Zero
+                            elif r % 3 = 1 then
+                                DoubleDouble(ar.Hi)
+                            else
+                                ar)
 
                     let x = randomVector random (max rows 1 * stride)
                     let start = randomVector random (count * lanes)
@@ -339,14 +348,30 @@ let tests =
                     let expectedError = Array.copy error
 
                     SplitDoubleDoubleKernels.AccumulateProductColumns(
-                        ReadOnlySpan a, factorStride, count, rows, ReadOnlySpan xh, ReadOnlySpan xl, stride, Span sum, Span error, lanes, oneWordFactors)
+                        ReadOnlySpan a,
+                        factorStride,
+                        count,
+                        rows,
+                        ReadOnlySpan xh,
+                        ReadOnlySpan xl,
+                        stride,
+                        Span sum,
+                        Span error,
+                        lanes,
+                        oneWordFactors
+                    )
 
                     for c in 0 .. count - 1 do
                         let column = Array.init rows (fun r -> a.[r * factorStride + c])
 
                         SplitDoubleDoubleKernels.AccumulateProducts(
-                            ReadOnlySpan column, ReadOnlySpan xh, ReadOnlySpan xl, stride,
-                            Span(expectedSum, c * lanes, lanes), Span(expectedError, c * lanes, lanes))
+                            ReadOnlySpan column,
+                            ReadOnlySpan xh,
+                            ReadOnlySpan xl,
+                            stride,
+                            Span(expectedSum, c * lanes, lanes),
+                            Span(expectedError, c * lanes, lanes)
+                        )
 
                     let bits = Array.map BitConverter.DoubleToInt64Bits
                     Expect.sequenceEqual (bits sum) (bits expectedSum) $"rows = {rows}, count = {count}, one-word factors = {oneWordFactors}: S"
@@ -369,7 +394,10 @@ let tests =
                     let data =
                         match inputs with
                         | "double" -> data.X.ToArray() |> Array.map (fun v -> DoubleDouble(v.Hi)) |> Some
-                        | "non-zero double" -> data.X.ToArray() |> Array.map (fun v -> DoubleDouble(if v.Hi = 0.0 then -0.25 else v.Hi)) |> Some
+                        | "non-zero double" ->
+                            data.X.ToArray()
+                            |> Array.map (fun v -> DoubleDouble(if v.Hi = 0.0 then -0.25 else v.Hi))
+                            |> Some
                         | _ -> None
                         |> Option.map (fun x -> DataSet<DoubleDouble>(ReadOnlySpan x, data.Y, d))
                         |> Option.defaultValue data
@@ -428,7 +456,11 @@ let tests =
 
                     Expect.isTrue (passes.Backward(ReadOnlySpan passC, Span passGradient)) "the backward pass finds finite values"
                     Expect.sequenceEqual (Array.map ddBits passH) (Array.map ddBits h) $"H, n = {n}, d = {d}, m = {m}, inputs in {inputs}"
-                    Expect.sequenceEqual (Array.map ddBits passGradient) (Array.map ddBits expected) $"∇ℒ, n = {n}, d = {d}, m = {m}, inputs in {inputs}"
+
+                    Expect.sequenceEqual
+                        (Array.map ddBits passGradient)
+                        (Array.map ddBits expected)
+                        $"∇ℒ, n = {n}, d = {d}, m = {m}, inputs in {inputs}"
         }
 
         test "the compensated accumulation and inner product stay within their proved bound (3N + 1)(N + 4)u²·Σ|aₖ||xₖ| of the exact sum" {
@@ -509,7 +541,11 @@ let tests =
             let m, d = network.Width, network.InputDimension
 
             let hugeW =
-                w |> Array.mapi (fun p wk -> if p < m * d then wk * DoubleDouble(1e160) elif (p - m * d) % 2 = 0 then DoubleDouble.Zero else wk)
+                w
+                |> Array.mapi (fun p wk ->
+                    if p < m * d then wk * DoubleDouble(1e160)
+                    elif (p - m * d) % 2 = 0 then DoubleDouble.Zero
+                    else wk)
 
             for huge in [ allHuge; hugeW ] do
 
