@@ -180,8 +180,9 @@ internal static class DoubleDoubleKernels
         return (Vector512.ConditionalSelect(zero, sh, zh), Vector512.AndNot(zl, zero));
     }
 
+    /// <inheritdoc cref="TwoSum(Vector256{double}, Vector256{double})"/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static (Vector512<double> Sum, Vector512<double> Error) TwoSum(Vector512<double> a, Vector512<double> b)
+    internal static (Vector512<double> Sum, Vector512<double> Error) TwoSum(Vector512<double> a, Vector512<double> b)
     {
         Vector512<double> s = a + b;
         Vector512<double> aVirtual = s - b;

@@ -58,36 +58,8 @@ internal static class SplitDoubleDoubleKernels
     /// <param name="sum">S, updated.</param>
     /// <param name="error">E, updated.</param>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static void AccumulateProducts(ReadOnlySpan<DoubleDouble> a, ReadOnlySpan<double> xHi, ReadOnlySpan<double> xLo, int stride, Span<double> sum, Span<double> error)
-    {
-        int n = sum.Length, rows = a.Length;
-        if (rows == 0 || n == 0) return;
-        int extent = (rows - 1) * stride + n;
-        ref DoubleDouble ar = ref MemoryMarshal.GetReference(a);
-        ref double xh = ref MemoryMarshal.GetReference(xHi[..extent]);
-        ref double xl = ref MemoryMarshal.GetReference(xLo[..extent]);
-        ref double sr = ref MemoryMarshal.GetReference(sum);
-        ref double er = ref MemoryMarshal.GetReference(error[..n]);
-        if (Wide)
-        {
-            AccumulateProductColumns(a, 1, 1, rows, xHi, xLo, stride, sum, error, n, oneWordFactors: false);
-            return;
-        }
-        nuint step = (nuint)stride;
-        for (nuint k = 0; k < (nuint)n; k += 4)
-        {
-            Vector256<double> s0 = Vector256.LoadUnsafe(ref sr, k), e0 = Vector256.LoadUnsafe(ref er, k);
-            nuint offset = k;
-            for (int r = 0; r < rows; r++, offset += step)
-            {
-                DoubleDouble f = Unsafe.Add(ref ar, r);
-                if (Scalar.IsExactZero(f)) continue;
-                Accumulate(Vector256.Create(f.Hi), Vector256.Create(f.Lo), Vector256.LoadUnsafe(ref xh, offset), Vector256.LoadUnsafe(ref xl, offset), ref s0, ref e0);
-            }
-            s0.StoreUnsafe(ref sr, k);
-            e0.StoreUnsafe(ref er, k);
-        }
-    }
+    internal static void AccumulateProducts(ReadOnlySpan<DoubleDouble> a, ReadOnlySpan<double> xHi, ReadOnlySpan<double> xLo, int stride, Span<double> sum, Span<double> error) =>
+        AccumulateProductColumns(a, 1, 1, a.Length, xHi, xLo, stride, sum, error[..sum.Length], sum.Length, oneWordFactors: false);
 
     /// <summary>
     /// <see cref="AccumulateProducts"/> for several sums over the same rows: for c = 0 … <paramref name="count"/> − 1,
@@ -118,22 +90,19 @@ internal static class SplitDoubleDoubleKernels
         int stride, Span<double> sum, Span<double> error, int length, bool oneWordFactors)
     {
         if (rows == 0 || count == 0 || length == 0) return;
-        if (!Wide)
-        {
-            for (int c = 0; c < count; c++)
-            {
-                DoubleDouble[] column = new DoubleDouble[rows];
-                for (int r = 0; r < rows; r++) column[r] = a[r * factorStride + c];
-                AccumulateProducts(column, xHi, xLo, stride, sum.Slice(c * length, length), error.Slice(c * length, length));
-            }
-            return;
-        }
         int extent = (rows - 1) * stride + length;
         ref double xh = ref MemoryMarshal.GetReference(xHi[..extent]);
         ref double xl = ref MemoryMarshal.GetReference(xLo[..extent]);
         _ = a[(rows - 1) * factorStride + count - 1];
         _ = sum[count * length - 1];
         _ = error[count * length - 1];
+        if (!Wide)
+        {
+            for (int c = 0; c < count; c++)
+                AccumulateColumn256(ref Unsafe.Add(ref MemoryMarshal.GetReference(a), c), factorStride, rows, ref xh, ref xl, stride,
+                    ref Unsafe.Add(ref MemoryMarshal.GetReference(sum), c * length), ref Unsafe.Add(ref MemoryMarshal.GetReference(error), c * length), length);
+            return;
+        }
         for (int c = 0; c < count; c += 4)
         {
             int block = Math.Min(4, count - c);
@@ -144,6 +113,25 @@ internal static class SplitDoubleDoubleKernels
                 AccumulateColumnBlock<OneWordFactors>(block, ref ac, factorStride, rows, ref xh, ref xl, stride, ref sc, ref ec, length);
             else
                 AccumulateColumnBlock<AnyFactors>(block, ref ac, factorStride, rows, ref xh, ref xl, stride, ref sc, ref ec, length);
+        }
+    }
+
+    /// <summary>One sum of <see cref="AccumulateProductColumns"/> without AVX-512: four lanes at a time, every factor tested.</summary>
+    private static void AccumulateColumn256(ref DoubleDouble a, int factorStride, int rows, ref double xh, ref double xl, int stride,
+        ref double sum, ref double error, int length)
+    {
+        for (nuint k = 0; k < (nuint)length; k += 4)
+        {
+            Vector256<double> s0 = Vector256.LoadUnsafe(ref sum, k), e0 = Vector256.LoadUnsafe(ref error, k);
+            nuint offset = k, factor = 0;
+            for (int r = 0; r < rows; r++, offset += (nuint)stride, factor += (nuint)factorStride)
+            {
+                DoubleDouble f = Unsafe.Add(ref a, factor);
+                if (Scalar.IsExactZero(f)) continue;
+                Accumulate(Vector256.Create(f.Hi), Vector256.Create(f.Lo), Vector256.LoadUnsafe(ref xh, offset), Vector256.LoadUnsafe(ref xl, offset), ref s0, ref e0);
+            }
+            s0.StoreUnsafe(ref sum, k);
+            e0.StoreUnsafe(ref error, k);
         }
     }
 
@@ -344,21 +332,17 @@ internal static class SplitDoubleDoubleKernels
         {
             for (nuint k = 0; k < (nuint)n; k += 8)
             {
-                Vector512<double> a = Vector512.LoadUnsafe(ref sr, k), b = Vector512.LoadUnsafe(ref er, k);
-                Vector512<double> s = a + b;
-                Vector512<double> aVirtual = s - b;
+                (Vector512<double> s, Vector512<double> e) = TwoSum(Vector512.LoadUnsafe(ref sr, k), Vector512.LoadUnsafe(ref er, k));
                 s.StoreUnsafe(ref hr, k);
-                ((a - aVirtual) + (b - (s - aVirtual))).StoreUnsafe(ref lr, k);
+                e.StoreUnsafe(ref lr, k);
             }
             return;
         }
         for (nuint k = 0; k < (nuint)n; k += 4)
         {
-            Vector256<double> a = Vector256.LoadUnsafe(ref sr, k), b = Vector256.LoadUnsafe(ref er, k);
-            Vector256<double> s = a + b;
-            Vector256<double> aVirtual = s - b;
+            (Vector256<double> s, Vector256<double> e) = TwoSum(Vector256.LoadUnsafe(ref sr, k), Vector256.LoadUnsafe(ref er, k));
             s.StoreUnsafe(ref hr, k);
-            ((a - aVirtual) + (b - (s - aVirtual))).StoreUnsafe(ref lr, k);
+            e.StoreUnsafe(ref lr, k);
         }
     }
 
