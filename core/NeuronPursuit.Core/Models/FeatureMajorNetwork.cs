@@ -24,8 +24,8 @@ namespace NeuronPursuit.Core.Models;
 /// added in a fixed order. Every summation order is fixed by the shapes alone, so results do not depend on the
 /// number of threads; they equal the networks' generic loops (the reference) up to rounding. The loss gradient of a
 /// two-layer network with a polynomial leaky ReLU runs instead the fused kernel of <see cref="TwoLayerFusedKernel"/>
-/// on each part of the samples, which writes nothing of size m × n (the same bits as these passes whenever they run
-/// one chunk).
+/// on blocks of each part of the samples, which writes nothing of size m × n (the same bits as these passes whenever
+/// both run one chunk).
 /// This is the fast path of <see cref="LossObjective{T}"/> for double. Binds the data once; an evaluation allocates
 /// nothing. Not thread-safe.
 /// </summary>
@@ -71,9 +71,11 @@ internal sealed class FeatureMajorNetwork
     /// <param name="data">The data; its d must equal the network's (checked by the caller).</param>
     /// <param name="fuse">Whether a two-layer network with a polynomial leaky ReLU in <see cref="FusedTwoLayer.Fits"/> runs
     /// the fused loss gradient of <see cref="TwoLayerFusedKernel"/> (false: the layer-by-layer passes, for tests).</param>
-    /// <param name="keepPreActivations">Whether the fused kernel keeps z from its outputs pass for its gradient pass where z
-    /// fits its budget (false: z is computed again, for tests).</param>
-    internal FeatureMajorNetwork(HomogeneousNetwork network, DataSet<double> data, bool fuse = true, bool keepPreActivations = true)
+    /// <param name="keepPreActivations">Whether the fused kernel keeps z of a block of samples from its outputs pass for its
+    /// gradient pass (false: z is computed again, for tests).</param>
+    /// <param name="fusedBlock">Samples per block of the fused kernel, a multiple of
+    /// <see cref="FeatureMajorKernels.SampleMultiple"/> (0: from its budgets; others for tests).</param>
+    internal FeatureMajorNetwork(HomogeneousNetwork network, DataSet<double> data, bool fuse = true, bool keepPreActivations = true, int fusedBlock = 0)
     {
         _network = network;
         _blocks = network.Layout.Blocks;
@@ -105,7 +107,7 @@ internal sealed class FeatureMajorNetwork
         ChunkSize = _parts[0].Chunk;
         if (split) _split = new TwoWaySplit(RunPart);
         if (fuse && network is TwoLayerNetwork twoLayer && _relu is not null && FusedTwoLayer.Fits(n, twoLayer.Width, d))
-            _fused = new FusedTwoLayer(twoLayer, _parts.Select(p => p.Count).Max(), keepPreActivations);
+            _fused = new FusedTwoLayer(twoLayer, _parts.Select(p => p.Count).Max(), keepPreActivations, fusedBlock);
     }
 
     /// <summary>Whether the network is one this class evaluates (the feed-forward layout: two-layer, deep, sum of powers).</summary>
@@ -131,6 +133,9 @@ internal sealed class FeatureMajorNetwork
 
     /// <summary>Whether the fused kernel's gradient pass reads z kept by its outputs pass.</summary>
     internal bool KeepsPreActivations => _fused is { KeepsPreActivations: true };
+
+    /// <summary>Samples per block of the fused kernel (0 when it does not run).</summary>
+    internal int FusedBlock => _fused?.Block ?? 0;
 
     /// <summary>H(X; w).</summary>
     /// <param name="w">Weights (validated by the caller).</param>
@@ -495,34 +500,48 @@ internal sealed class FeatureMajorNetwork
     /// </summary>
     private sealed class FusedTwoLayer
     {
-        private readonly int _width, _neurons, _d;
+        private readonly int _width, _neurons, _d, _block;
         private readonly double[] _weights, _readout;
         private readonly AlignedDoubles[] _cotangents, _signals; // per part of the samples (at most two)
-        private readonly AlignedDoubles[]? _preActivations;       // z per part, where it fits PreActivationBudget
+        private readonly AlignedDoubles[]? _preActivations;       // z of one block of samples per part
 
         /// <summary>
-        /// Doubles of z that a part keeps from its outputs pass for its gradient pass (8 MB, within the third-level cache):
-        /// reading z back from the caches costs less than its d fused multiply–adds per element again (loss + gradient at
-        /// n = 1000, d = 20, m = 1000: 1.47–1.52 ms computing z again, 1.09–1.17 ms reading it); from memory it gains
-        /// nothing beyond the noise (n = 10⁴, m = 200 and 1000 with a 128 MB budget).
+        /// Doubles of z per block of samples (1 MB), which the outputs pass writes and the gradient pass reads back from the
+        /// caches. Blocks instead of whole parts (loss + gradient, one core, n = 10⁴, d = 20): m = 1000 16.4–17.0 → 11.1–11.8 ms,
+        /// m = 200 2.96–3.06 → 2.10–2.34 ms, m = 50 0.71–0.75 → 0.61–0.64 ms; budgets of 64 k–256 k doubles of z, 16 k–64 k
+        /// of inputs and a minimum of 128–512 samples differed by less than the machine's noise (bench/RESULTS.md).
         /// </summary>
-        private const int PreActivationBudget = 1024 * 1024;
+        private const int PreActivationBudget = 128 * 1024;
 
-        internal FusedTwoLayer(TwoLayerNetwork network, int samples, bool keepPreActivations)
+        /// <summary>Doubles of the inputs per block of samples (256 kB), which every block of neurons sweeps twice in the
+        /// gradient pass.</summary>
+        private const int InputBudget = 32 * 1024;
+
+        /// <summary>The fewest samples per block, whatever the budgets allow: each block ends with a lane sum per element
+        /// of ∂ℒ/∂W.</summary>
+        private const int MinimumBlock = 256;
+
+        internal FusedTwoLayer(TwoLayerNetwork network, int samples, bool keepPreActivations, int block)
         {
             _width = network.Width;
             _d = network.InputDimension;
             _neurons = (_width + TwoLayerFusedKernel.NeuronTile - 1) / TwoLayerFusedKernel.NeuronTile * TwoLayerFusedKernel.NeuronTile;
             _weights = new double[_neurons * _d];
             _readout = new double[_neurons];
+            if (block <= 0) block = Math.Max(MinimumBlock, Math.Min(InputBudget / _d, PreActivationBudget / _neurons));
+            _block = Math.Min(samples, block / FeatureMajorKernels.SampleMultiple * FeatureMajorKernels.SampleMultiple);
             _cotangents = [new AlignedDoubles(samples), new AlignedDoubles(samples)];
-            _signals = [new AlignedDoubles(TwoLayerFusedKernel.SignalLength(samples)), new AlignedDoubles(TwoLayerFusedKernel.SignalLength(samples))];
-            int kept = TwoLayerFusedKernel.PreActivationLength(_neurons, samples);
-            if (keepPreActivations && kept <= PreActivationBudget) _preActivations = [new AlignedDoubles(kept), new AlignedDoubles(kept)];
+            int signal = TwoLayerFusedKernel.SignalLength(_block, _neurons);
+            _signals = [new AlignedDoubles(signal), new AlignedDoubles(signal)];
+            int kept = TwoLayerFusedKernel.PreActivationLength(_neurons, _block);
+            if (keepPreActivations) _preActivations = [new AlignedDoubles(kept), new AlignedDoubles(kept)];
         }
 
         /// <summary>Whether the gradient pass reads z kept by the outputs pass.</summary>
         internal bool KeepsPreActivations => _preActivations is not null;
+
+        /// <summary>Samples per block of a part.</summary>
+        internal int Block => _block;
 
         /// <summary>
         /// Whether the fused kernel is the faster one for n samples, m neurons, d inputs: d ≤ 32. Computing z twice
@@ -542,24 +561,30 @@ internal sealed class FeatureMajorNetwork
             w.Slice(_width * _d, _width).CopyTo(_readout);
         }
 
-        /// <summary>The outputs, the cotangent and the gradient of one part of the samples.</summary>
+        /// <summary>The outputs, the cotangent and the gradient of one part of the samples, block by block.</summary>
         internal void Run(FeatureMajorNetwork owner, Part part, int index)
         {
             PolynomialLeakyRelu relu = owner._relu!;
-            ReadOnlySpan<double> x = owner._inputs.AsSpan(part.Start);
-            Span<double> z = _preActivations is null ? default : _preActivations[index].AsSpan(0, TwoLayerFusedKernel.PreActivationLength(_neurons, part.Count));
-            TwoLayerFusedKernel.Outputs(_weights, _readout, _neurons, _d, x, owner.Leading, part.Count, relu.Alpha, relu.Power,
-                owner._outputs.AsSpan(part.Start, part.Count), z);
-
-            // cᵢ = ∂ℓ/∂hᵢ for the part's real samples; the padding keeps c = 0.
-            AlignedDoubles c = _cotangents[index];
-            int real = Math.Clamp(owner.SampleCount - part.Start, 0, part.Count);
-            if (real > 0) owner._loss!.Derivative<double>(owner._outputs.AsSpan(part.Start, real), owner._labels.AsSpan(part.Start, real), c.AsSpan(0, real), owner.SampleCount);
-            c.AsSpan(real, part.Count - real).Clear();
-
             Span<double> gradient = part.Gradient;
-            TwoLayerFusedKernel.Gradient(_weights, _readout, _neurons, _width, _d, x, owner.Leading, part.Count, relu.Alpha, relu.Power, c,
-                _signals[index], gradient[..(_width * _d)], gradient.Slice(_width * _d, _width), z);
+            AlignedDoubles c = _cotangents[index];
+            for (int s = 0; s < part.Count; s += _block)
+            {
+                int count = Math.Min(_block, part.Count - s);
+                int start = part.Start + s;
+                ReadOnlySpan<double> x = owner._inputs.AsSpan(start);
+                Span<double> z = _preActivations is null ? default : _preActivations[index].AsSpan(0, TwoLayerFusedKernel.PreActivationLength(_neurons, count));
+                Span<double> h = owner._outputs.AsSpan(start, count);
+                TwoLayerFusedKernel.Outputs(_weights, _readout, _neurons, _d, x, owner.Leading, count, relu.Alpha, relu.Power, h, z);
+
+                // cᵢ = ∂ℓ/∂hᵢ for the block's real samples; the padding keeps c = 0.
+                Span<double> cb = c.AsSpan(s, count);
+                int real = Math.Clamp(owner.SampleCount - start, 0, count);
+                if (real > 0) owner._loss!.Derivative<double>(h[..real], owner._labels.AsSpan(start, real), cb[..real], owner.SampleCount);
+                cb[real..].Clear();
+
+                TwoLayerFusedKernel.Gradient(_weights, _readout, _neurons, _width, _d, x, owner.Leading, count, relu.Alpha, relu.Power, cb,
+                    _signals[index], gradient[..(_width * _d)], gradient.Slice(_width * _d, _width), z, first: s == 0, last: s + count == part.Count);
+            }
         }
     }
 

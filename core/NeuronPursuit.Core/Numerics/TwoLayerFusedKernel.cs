@@ -12,18 +12,20 @@ namespace NeuronPursuit.Core.Numerics;
 ///   hᵢ = Σⱼ vⱼ σ(zᵢⱼ),  zᵢⱼ = wⱼᵀxᵢ                                   (<see cref="Outputs"/>)
 ///   ∂ℒ/∂vⱼ = Σᵢ cᵢ σ(zᵢⱼ),  ∂ℒ/∂wⱼ = Σᵢ gᵢⱼ xᵢ,  gᵢⱼ = (cᵢvⱼ)·σ′(zᵢⱼ)     (<see cref="Gradient"/>)
 /// </code>
-/// with cᵢ = ∂ℓ/∂hᵢ. The outputs pass keeps a tile of 4 neurons × 3 vectors of samples of z in registers and turns it
-/// into σ and the readout there, and writes z out where the caller gives it room (a budget that keeps z in the caches);
-/// the gradient pass reads that z, or else computes it a second time (d fused multiply–adds per element, cheaper than
-/// writing σ and σ′ to memory and reading them back, which bound the unfused passes), accumulates ∂ℒ/∂vⱼ per lane
-/// over all samples, and writes g only for a block of neurons small enough for the first-level cache, from which
-/// <see cref="FeatureMajorKernels.InnerProducts"/> forms ∂ℒ/∂W. Every element is computed with the operations and in
-/// the order of the unfused feature-major passes (z by fused multiply–adds over the inputs in order from zero; σ, σ′ as
-/// in <see cref="ActivateTile{TV}"/>; h by fused multiply–adds over the neurons in order from zero; the sums over
-/// samples lane-wise in sample order, then <see cref="ISimdDouble{TSelf}.Sum"/>), so the results equal theirs bit for
-/// bit whenever those run all samples as one chunk; the order is fixed by the shapes alone. The neuron count must be a
-/// multiple of <see cref="NeuronTile"/> (callers pad W and v with zero rows) and the sample count a multiple of
-/// <see cref="FeatureMajorKernels.SampleMultiple"/>. Allocates nothing.
+/// with cᵢ = ∂ℓ/∂hᵢ. Callers run both passes block by block of samples, so that a block's z and inputs stay in the
+/// second-level cache between them. The outputs pass keeps a tile of 4 neurons × 3 vectors of samples of z in registers
+/// and turns it into σ and the readout there, and writes the block's z out where the caller gives it room; the gradient
+/// pass reads that z, or else computes it a second time (d fused multiply–adds per element, cheaper than writing σ and
+/// σ′ to memory and reading them back, which bound the unfused passes), accumulates ∂ℒ/∂vⱼ per lane (carried from
+/// block to block in the scratch), and writes g only for a block of neurons small enough for the first-level cache,
+/// from which <see cref="FeatureMajorKernels.InnerProducts"/> adds the block's part of ∂ℒ/∂W. Every element is computed
+/// with the operations and in the order of the unfused feature-major passes (z by fused multiply–adds over the inputs
+/// in order from zero; σ, σ′ as in <see cref="ActivateTile{TV}"/>; h by fused multiply–adds over the neurons in order
+/// from zero; the sums over samples lane-wise in sample order, then <see cref="ISimdDouble{TSelf}.Sum"/>, for ∂ℒ/∂W
+/// once per block of samples and the blocks added in order), so h and ∂ℒ/∂v do not depend on the blocks, and all
+/// results equal the unfused passes' bit for bit whenever both run all samples as one block; the order is fixed by the
+/// shapes alone. The neuron count must be a multiple of <see cref="NeuronTile"/> (callers pad W and v with zero rows)
+/// and the sample count a multiple of <see cref="FeatureMajorKernels.SampleMultiple"/>. Allocates nothing.
 /// </summary>
 internal static class TwoLayerFusedKernel
 {
@@ -33,8 +35,14 @@ internal static class TwoLayerFusedKernel
     /// <summary>Doubles of g per block of neurons (16 kB: g and the inputs it meets stay in the first-level cache).</summary>
     private const int SignalBudget = 2048;
 
-    /// <summary>Doubles of the scratch g that <see cref="Gradient"/> needs for at most <paramref name="samples"/> samples.</summary>
-    internal static int SignalLength(int samples) => Math.Max(SignalBudget, NeuronTile * samples);
+    /// <summary>Doubles per neuron of the lane sums of ∂ℒ/∂vⱼ carried from one block of samples to the next (the widest vector).</summary>
+    private const int LaneSumStride = 8;
+
+    /// <summary>
+    /// Doubles of the scratch that <see cref="Gradient"/> needs for at most <paramref name="samples"/> samples per call
+    /// and <paramref name="neurons"/> neurons: the lane sums of ∂ℒ/∂v carried between calls, then g for one block of neurons.
+    /// </summary>
+    internal static int SignalLength(int samples, int neurons) => Math.Max(SignalBudget, NeuronTile * samples) + LaneSumStride * neurons;
 
     /// <summary>Neurons per block of g for <paramref name="samples"/> samples.</summary>
     private static int SignalRows(int samples) =>
@@ -93,16 +101,22 @@ internal static class TwoLayerFusedKernel
     /// <param name="alpha">α.</param>
     /// <param name="power">p ≥ 1.</param>
     /// <param name="cotangent">cᵢ = ∂ℓ/∂hᵢ, <paramref name="samples"/> entries.</param>
-    /// <param name="signal">Scratch of at least <see cref="SignalLength"/>(samples) doubles.</param>
+    /// <param name="signal">Scratch of at least <see cref="SignalLength"/>(samples, neurons) doubles, kept between the calls of one sum.</param>
     /// <param name="gradientW">Receives ∂ℒ/∂W, m × d row-major.</param>
     /// <param name="gradientV">Receives ∂ℒ/∂v, m entries.</param>
     /// <param name="preActivations">Empty (z is computed again), or the z that <see cref="Outputs"/> kept for these weights, inputs and samples.</param>
+    /// <param name="first">Whether these samples are the first block of a sum: ∂ℒ/∂W is written (else added to) and the
+    /// lane sums of ∂ℒ/∂v start from zero (else from those the previous call left in <paramref name="signal"/>).</param>
+    /// <param name="last">Whether these samples are the last block: ∂ℒ/∂v is written (else its lane sums are left in
+    /// <paramref name="signal"/> for the next call).</param>
     internal static void Gradient(ReadOnlySpan<double> weights, ReadOnlySpan<double> readout, int neurons, int width, int d,
         ReadOnlySpan<double> x, int ldx, int samples, double alpha, int power, ReadOnlySpan<double> cotangent, Span<double> signal,
-        Span<double> gradientW, Span<double> gradientV, ReadOnlySpan<double> preActivations)
+        Span<double> gradientW, Span<double> gradientV, ReadOnlySpan<double> preActivations, bool first = true, bool last = true)
     {
         nint ldz = preActivations.IsEmpty ? 0 : samples;
         if (!preActivations.IsEmpty) _ = preActivations[PreActivationLength(neurons, samples) - 1];
+        _ = signal[SignalLength(samples, neurons) - 1];
+        Span<double> signals = signal[(LaneSumStride * neurons)..];
         int block = SignalRows(samples);
         for (int r0 = 0; r0 < width; r0 += block)
         {
@@ -111,14 +125,47 @@ internal static class TwoLayerFusedKernel
             ref double v = ref Unsafe.Add(ref MemoryMarshal.GetReference(readout), r0);
             ref double xr = ref MemoryMarshal.GetReference(x);
             ref double c = ref MemoryMarshal.GetReference(cotangent);
-            ref double g = ref MemoryMarshal.GetReference(signal);
-            ref double gv = ref Unsafe.Add(ref MemoryMarshal.GetReference(gradientV), r0);
+            ref double g = ref MemoryMarshal.GetReference(signals);
             int real = Math.Min(rows, width - r0);
+            var sums = new LaneSums(ref Unsafe.Add(ref MemoryMarshal.GetReference(signal), LaneSumStride * r0), first, last,
+                ref Unsafe.Add(ref MemoryMarshal.GetReference(gradientV), r0));
             ref double z = ref Unsafe.Add(ref MemoryMarshal.GetReference(preActivations), r0 * ldz);
-            if (Simd512.IsSupported) Signals<Simd512>(ref w, ref v, rows, real, d, ref xr, ldx, samples / Simd512.Count, alpha, power, ref c, ref g, samples, ref gv, ref z, ldz);
-            else Signals<Simd256>(ref w, ref v, rows, real, d, ref xr, ldx, samples / Simd256.Count, alpha, power, ref c, ref g, samples, ref gv, ref z, ldz);
-            // ∂ℒ/∂wⱼ = Σᵢ gᵢⱼ xᵢ for the block's real neurons while g is in cache.
-            FeatureMajorKernels.InnerProducts(signal, real, samples, x, d, ldx, samples, gradientW.Slice(r0 * d, real * d), d, accumulate: false);
+            if (Simd512.IsSupported) Signals<Simd512>(ref w, ref v, rows, real, d, ref xr, ldx, samples / Simd512.Count, alpha, power, ref c, ref g, samples, sums, ref z, ldz);
+            else Signals<Simd256>(ref w, ref v, rows, real, d, ref xr, ldx, samples / Simd256.Count, alpha, power, ref c, ref g, samples, sums, ref z, ldz);
+            // ∂ℒ/∂wⱼ (+)= Σᵢ gᵢⱼ xᵢ for the block's real neurons while g is in cache.
+            FeatureMajorKernels.InnerProducts(signals, real, samples, x, d, ldx, samples, gradientW.Slice(r0 * d, real * d), d, accumulate: !first);
+        }
+    }
+
+    /// <summary>
+    /// Where the lane sums of ∂ℒ/∂vⱼ of one block of neurons start (zero on the first block of samples, else the carried
+    /// ones) and go (carried to the next block of samples, or summed across lanes into ∂ℒ/∂v on the last).
+    /// </summary>
+    private readonly ref struct LaneSums
+    {
+        private readonly ref double _lanes;
+        private readonly ref double _gradientV;
+        private readonly bool _first, _last;
+
+        internal LaneSums(ref double lanes, bool first, bool last, ref double gradientV)
+        {
+            _lanes = ref lanes;
+            _first = first;
+            _last = last;
+            _gradientV = ref gradientV;
+        }
+
+        /// <summary>The lane sums of block neuron <paramref name="k"/> so far.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        internal TV Start<TV>(int k) where TV : struct, ISimdDouble<TV> =>
+            _first ? TV.Zero : TV.Load(ref _lanes, (nuint)(k * LaneSumStride));
+
+        /// <summary>Carries or sums the lane sums of block neuron <paramref name="k"/>; the sum is written only for real neurons.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        internal void Finish<TV>(int k, TV sums, bool real) where TV : struct, ISimdDouble<TV>
+        {
+            if (!_last) TV.Store(sums, ref _lanes, (nuint)(k * LaneSumStride));
+            else if (real) Unsafe.Add(ref _gradientV, k) = TV.Sum(sums);
         }
     }
 
@@ -211,16 +258,16 @@ internal static class TwoLayerFusedKernel
     /// <paramref name="real"/> of them.
     /// </summary>
     private static void Signals<TV>(ref double w, ref double v, int rows, int real, int d, ref double x, nint ldx, int vectors,
-        double alpha, int power, ref double c, ref double g, nint ldg, ref double gradientV, ref double z, nint ldz)
+        double alpha, int power, ref double c, ref double g, nint ldg, LaneSums sums, ref double z, nint ldz)
         where TV : struct, ISimdDouble<TV>
     {
-        if (power == 1) Signals<TV, PowerOne<TV>>(ref w, ref v, rows, real, d, ref x, ldx, vectors, new(alpha, power), ref c, ref g, ldg, ref gradientV, ref z, ldz);
-        else if (power == 2) Signals<TV, PowerTwo<TV>>(ref w, ref v, rows, real, d, ref x, ldx, vectors, new(alpha, power), ref c, ref g, ldg, ref gradientV, ref z, ldz);
-        else Signals<TV, PowerAny<TV>>(ref w, ref v, rows, real, d, ref x, ldx, vectors, new(alpha, power), ref c, ref g, ldg, ref gradientV, ref z, ldz);
+        if (power == 1) Signals<TV, PowerOne<TV>>(ref w, ref v, rows, real, d, ref x, ldx, vectors, new(alpha, power), ref c, ref g, ldg, sums, ref z, ldz);
+        else if (power == 2) Signals<TV, PowerTwo<TV>>(ref w, ref v, rows, real, d, ref x, ldx, vectors, new(alpha, power), ref c, ref g, ldg, sums, ref z, ldz);
+        else Signals<TV, PowerAny<TV>>(ref w, ref v, rows, real, d, ref x, ldx, vectors, new(alpha, power), ref c, ref g, ldg, sums, ref z, ldz);
     }
 
     private static void Signals<TV, TA>(ref double w, ref double v, int rows, int real, int d, ref double x, nint ldx, int vectors,
-        TA act, ref double c, ref double g, nint ldg, ref double gradientV, ref double z, nint ldz)
+        TA act, ref double c, ref double g, nint ldg, LaneSums sums, ref double z, nint ldz)
         where TV : struct, ISimdDouble<TV> where TA : struct, IActivationKernel<TV>
     {
         // Neurons outside, samples inside: the lane sums of ∂ℒ/∂vⱼ stay in registers across all samples. Tiles of 2 vectors,
@@ -231,7 +278,7 @@ internal static class TwoLayerFusedKernel
             ref double vr = ref Unsafe.Add(ref v, r);
             ref double gr = ref Unsafe.Add(ref g, r * ldg);
             TV v0 = TV.Broadcast(vr), v1 = TV.Broadcast(Unsafe.Add(ref vr, 1)), v2 = TV.Broadcast(Unsafe.Add(ref vr, 2)), v3 = TV.Broadcast(Unsafe.Add(ref vr, 3));
-            TV s0 = TV.Zero, s1 = TV.Zero, s2 = TV.Zero, s3 = TV.Zero;
+            TV s0 = sums.Start<TV>(r), s1 = sums.Start<TV>(r + 1), s2 = sums.Start<TV>(r + 2), s3 = sums.Start<TV>(r + 3);
             int vector = 0;
             for (; vector + 1 < vectors; vector += 2)
             {
@@ -271,10 +318,10 @@ internal static class TwoLayerFusedKernel
                 s3 = Signal(act, z3, c0, v3, s3, ref gr, (nuint)(3 * ldg) + o0);
             }
             // Padding neurons (past the real ones) are computed but not written.
-            if (r < real) Unsafe.Add(ref gradientV, r) = TV.Sum(s0);
-            if (r + 1 < real) Unsafe.Add(ref gradientV, r + 1) = TV.Sum(s1);
-            if (r + 2 < real) Unsafe.Add(ref gradientV, r + 2) = TV.Sum(s2);
-            if (r + 3 < real) Unsafe.Add(ref gradientV, r + 3) = TV.Sum(s3);
+            sums.Finish(r, s0, r < real);
+            sums.Finish(r + 1, s1, r + 1 < real);
+            sums.Finish(r + 2, s2, r + 2 < real);
+            sums.Finish(r + 3, s3, r + 3 < real);
         }
     }
 

@@ -2,8 +2,9 @@
 /// The fused two-layer loss gradient (TwoLayerFusedKernel through FeatureMajorNetwork) against the reference that
 /// defines the semantics, TwoLayerNetwork's own forward and backward passes, over random shapes (n not a multiple of
 /// the vector width, m not a multiple of the neuron tile, d = 1) × the polynomial leaky ReLUs × losses; against the
-/// layer-by-layer feature-major passes bit for bit where those run all samples as one chunk; and the same bits on one
-/// thread and two when the samples are split.
+/// layer-by-layer feature-major passes bit for bit where those run all samples as one chunk; over blocks of samples
+/// (the lane sums of ∂ℒ/∂v carried from block to block); and the same bits on one thread and two when the samples are
+/// split.
 module NeuronPursuit.Tests.Numerics.TwoLayerFusedKernelTests
 
 open System
@@ -119,9 +120,40 @@ let tests =
                         Expect.sequenceEqual (bits h1) (bits h2) $"{c} {name}: outputs"
                         Expect.sequenceEqual (bits g1) (bits g2) $"{c} {name}: gradient"
 
-            // Beyond the budget (8 MB of z per part) z is computed again.
+        }
+
+        test "blocks of samples: outputs, loss and ∂ℒ/∂v the same bits whatever the block, ∂ℒ/∂W within rounding of the reference" {
+            // A wide network's z of a whole part would leave the caches: its default blocks are shorter than a part.
             let wide = case 16 1000 "relu-power:2" 2200 9L
-            Expect.isFalse (FeatureMajorNetwork(wide.Network, wide.Data).KeepsPreActivations) $"{wide}: z beyond the budget"
+            let widePasses = FeatureMajorNetwork(wide.Network, wide.Data)
+            Expect.isTrue (widePasses.IsFused && widePasses.FusedBlock < widePasses.Leading / 2) $"{wide}: several blocks per part"
+
+            for sigma in Shapes.activations do
+                for d, m, n in [ 5, 37, 1001; 1, 6, 203; 12, 61, 640 ] do
+                    let c = case d m sigma n (int64 (7 * d + m + 5 * n))
+                    let w = c.Weights(0.7, 5)
+                    let net = c.Network
+                    let p = net.ParameterCount
+                    let vStart = d * m
+
+                    for name, loss in losses do
+                        let data = labelled loss c.Data
+                        let whole = FeatureMajorNetwork(net, data)
+                        Expect.equal whole.FusedBlock whole.Leading $"{c}: one block by default"
+                        let v0, h0, g0 = featureMajor whole loss data.Count p w
+
+                        for block in [ 8; 64; 136 ] do
+                            for keep in [ true; false ] do
+                                let passes =
+                                    FeatureMajorNetwork(net, data, keepPreActivations = keep, fusedBlock = block)
+
+                                Expect.equal passes.FusedBlock block $"{c}: blocks of {block}"
+                                let what = $"{c} {name}, blocks of {block}, z kept {keep}"
+                                let v, h, g = featureMajor passes loss data.Count p w
+                                Expect.equal (BitConverter.DoubleToInt64Bits v) (BitConverter.DoubleToInt64Bits v0) $"{what}: loss"
+                                Expect.sequenceEqual (bits h) (bits h0) $"{what}: outputs"
+                                Expect.sequenceEqual (bits g[vStart..]) (bits g0[vStart..]) $"{what}: ∂ℒ/∂v"
+                                expectMatchesReference net loss data w (v, h, g) what
         }
 
         test "runs for two-layer polynomial leaky ReLUs with d <= 32, and nowhere else" {
