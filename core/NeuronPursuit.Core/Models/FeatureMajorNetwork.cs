@@ -47,9 +47,12 @@ internal sealed class FeatureMajorNetwork
 
     /// <summary>The fewest samples per chunk, whatever <see cref="ChunkBudget"/> allows: every chunk streams all the
     /// weights twice (forward and backward), so a wide layer whose weights leave the caches must serve enough samples per
-    /// pass. Measured on one core (bench/RESULTS.md, "Chunks of at least 64 samples"): a three-layer network of widths
-    /// (1000, 1000), whose budget gave chunks of 8 samples, 19 % of the FMA peak with those and 44–45 % with 64.</summary>
-    private const int MinimumChunk = 64;
+    /// pass. Measured on one core (bench/RESULTS.md, "Chunks of at least 64 samples" and "… 128 samples"): a three-layer
+    /// network of widths (1000, 1000), whose budget gave chunks of 8 samples, 19 % of the FMA peak with those and 44–45 %
+    /// with 64; with today's kernels (d = 20, alternating runs) 128 beats 64 on every shape it changes: widths (1000, 1000)
+    /// at n = 1000 85–87 against 91–98 ms, widths (200, 200) at n = 1000 3.3–3.4 against 3.7–5.2 ms and at n = 10⁴ 31.7–32.9
+    /// against 35.9–36.8 ms; 256 lost again at widths (1000, 1000).</summary>
+    private const int MinimumChunk = 128;
 
     private readonly HomogeneousNetwork _network;
     private readonly IReadOnlyList<LayerBlock> _blocks;
