@@ -30,24 +30,26 @@ internal static class SplitDoubleDoubleKernels
     /// S + E ← S + E + Σᵣ aᵣ·xᵣ lane by lane over the rows xᵣ = x[r·stride …] taken in order, a row with aᵣ exactly zero
     /// skipped: the compensated accumulation of Ogita, Rump &amp; Oishi ("Accurate sum and dot product", SIAM J. Sci.
     /// Comput. 26(6), 2005, Alg. 5.3 Dot2) with double-double factors. The leading sum S runs through TwoSum
-    /// (error-free), every lower-order part (TwoSum's error q, TwoProd's error e = aₕxₕ − RN(aₕxₕ), the cross terms
-    /// c = aₕxₗ + aₗxₕ + aₗxₗ in two FMAs) goes into the plain double E, and no renormalisation happens until
-    /// <see cref="Normalize"/>. The dependence chain per term is one addition on S and one on E (instead of the nine of
-    /// AccurateDWPlusDW), and a term costs 12 operations instead of about 30. S and E of a block of lanes stay in
+    /// (error-free), every lower-order part (TwoSum's error q, and r = RN(aₕxₗ + RN(aₗxₕ + RN(aₗxₗ + e))): TwoProd's error
+    /// e = aₕxₕ − RN(aₕxₕ) with the cross terms added by three FMAs) goes into the plain double E as E + RN(q + r), and no
+    /// renormalisation happens until <see cref="Normalize"/>. The dependence chain per term is one addition on S and one on
+    /// E (instead of the nine of AccurateDWPlusDW), and a term costs 13 operations (11 with a one-word factor) instead of
+    /// about 30. S and E of a block of lanes stay in
     /// registers over all the rows (eight lanes at a time, in <see cref="AccumulateProductColumns"/> with 512-bit vectors),
     /// so a lane's operations and their order are those of one row at a time: the results depend on the rows' order only, not on how they are passed. A factor
-    /// with a zero trailing word (an input of a data set in double) takes the two cross terms with aₗ = 0 out, with the
-    /// same bits whenever E does not start at −0.
+    /// with a zero trailing word (an input of a data set in double) takes the two FMAs with aₗ = 0 out, with the same bits
+    /// whenever E does not start at −0.
     /// </summary>
     /// <remarks>
     /// Error bound, for S = E = 0 before N terms tₖ = aₖxₖ and (hi, lo) = <see cref="Normalize"/>(S, E) after, with
     /// u = 2^-53, normalised double-doubles (|aₗ| ≤ u|aₕ|) and no underflow or overflow:
     /// <c>|hi + lo − Σₖ tₖ| ≤ (3N + 1)(N + 4)·u²·Σₖ |aₖ||xₖ| / (1 − 3Nu)</c>.
     /// Proof. TwoProd gives pₖ + eₖ = aₕxₕ exactly with |eₖ| ≤ u|pₖ|; the exact cross terms are at most
-    /// (2u + u²)|aₕxₕ| and their three roundings err by at most 7u²|aₕxₕ| in all. TwoSum keeps
-    /// Σₖ pₖ = S_N + Σₖ qₖ exactly with |qₖ| ≤ u|Sₖ| ≤ u Σ_{i≤k} |pᵢ|. E is a floating-point sum, in some order, of the
-    /// 3N values qₖ, eₖ, cₖ, so it errs by at most γ_{3N−1} = (3N − 1)u/(1 − (3N − 1)u) times their absolute sum, which
-    /// is at most u(N + 3.1)(1 + u)Σ|aₕxₕ|. Normalize is error-free. With |aₕxₕ| ≤ (1 + u)²|a||x| the sum of the
+    /// (2u + u²)|aₕxₕ|, and the three FMAs that add them to eₖ round partial sums of at most u(1 + 2u), 2u(1 + 2u) and
+    /// 3u(1 + 3u) times |aₕxₕ| (|eₖ| ≤ u(1 + u)|aₕxₕ|), so rₖ errs by at most 7u²|aₕxₕ|. TwoSum keeps Σₖ pₖ = S_N + Σₖ qₖ exactly with
+    /// |qₖ| ≤ u|Sₖ| ≤ u Σ_{i≤k} |pᵢ|. E is a floating-point sum, in some order, of the 2N values qₖ, rₖ, so it errs by at
+    /// most γ_{2N−1} ≤ γ_{3N−1} = (3N − 1)u/(1 − (3N − 1)u) times their absolute sum, which is at most
+    /// u(N + 3.1)(1 + u)Σ|aₕxₕ|. Normalize is error-free. With |aₕxₕ| ≤ (1 + u)²|a||x| the sum of the
     /// two contributions is below the bound. (Accurate double-double summation, AccurateDWPlusDW per term, has the
     /// bound ≈ 3Nu²·Σ|tₖ|; this one is larger by a factor ≈ N in the worst case, still ≈ 10⁻²⁷·Σ|tₖ| for N = 200.)
     /// </remarks>
@@ -245,23 +247,21 @@ internal static class SplitDoubleDoubleKernels
     {
         Vector512<double> p = ah * h;
         Vector512<double> f = Avx512F.FusedMultiplySubtract(ah, h, p);
-        Vector512<double> c = Avx512F.FusedMultiplyAdd(ah, l, Avx512F.FusedMultiplyAdd(al, h, al * l));
-        AddTerm(p, f + c, ref s, ref e);
+        AddTerm(p, Avx512F.FusedMultiplyAdd(ah, l, Avx512F.FusedMultiplyAdd(al, h, Avx512F.FusedMultiplyAdd(al, l, f))), ref s, ref e);
     }
 
     /// <summary>
-    /// One term a·x of <see cref="AccumulateProducts"/> with a one-word factor a = (aₕ, 0) into (S, E), lane by lane: the
-    /// cross terms are c = RN(aₕxₗ). The general term computes RN(aₕxₗ + RN(aₗxₕ + RN(aₗxₗ))) with aₗ = ±0, the same value
-    /// up to the sign of a zero, so every sum that takes c has the same value, and E the same bits unless E is −0 (a
-    /// sum of two zeros is −0 only when both are, so an E that does not start at −0 never becomes −0).
+    /// One term a·x of <see cref="AccumulateProducts"/> with a one-word factor a = (aₕ, 0) into (S, E), lane by lane:
+    /// r = RN(aₕxₗ + e). The general term computes RN(aₕxₗ + RN(aₗxₕ + RN(aₗxₗ + e))) with aₗ = ±0, the same value up to
+    /// the sign of a zero, so every sum that takes r has the same value, and E the same bits unless E is −0 (a sum of two
+    /// zeros is −0 only when both are, so an E that does not start at −0 never becomes −0).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Accumulate(Vector512<double> ah, Vector512<double> h, Vector512<double> l, ref Vector512<double> s, ref Vector512<double> e)
     {
         Vector512<double> p = ah * h;
         Vector512<double> f = Avx512F.FusedMultiplySubtract(ah, h, p);
-        Vector512<double> c = ah * l;
-        AddTerm(p, Avx512F.FusedMultiplyAdd(f, Vector512<double>.One, c), ref s, ref e);
+        AddTerm(p, Avx512F.FusedMultiplyAdd(ah, l, f), ref s, ref e);
     }
 
     /// <summary>One term a·x of <see cref="AccumulateProducts"/> into (S, E), lane by lane.</summary>
@@ -270,8 +270,7 @@ internal static class SplitDoubleDoubleKernels
     {
         Vector256<double> p = ah * h;
         Vector256<double> f = Fma.MultiplySubtract(ah, h, p);
-        Vector256<double> c = Fma.MultiplyAdd(ah, l, Fma.MultiplyAdd(al, h, al * l));
-        AddTerm(p, f + c, ref s, ref e);
+        AddTerm(p, Fma.MultiplyAdd(ah, l, Fma.MultiplyAdd(al, h, Fma.MultiplyAdd(al, l, f))), ref s, ref e);
     }
 
     /// <summary>

@@ -80,18 +80,18 @@ let private withinBound (terms: int) (error: BigInteger) (magnitude: BigInteger)
         $"{what}: |error|·2^106 = {float (BigInteger.Abs error) / float magnitude * 2.0 ** 106.0:G3}·Σ|t| exceeds (3N + 1)(N + 4) = {factor}"
 
 /// One term a·x of the compensated accumulation on scalars, the semantics SplitDoubleDoubleKernels.AccumulateProducts
-/// has in each lane: S through TwoSum, TwoSum's error, TwoProd's error and the cross terms into E.
+/// has in each lane: S through TwoSum; TwoSum's error, and TwoProd's error with the cross terms added by three FMAs, into E.
 let private accumulateTerm (s: float, e: float) (a: DoubleDouble) (x: DoubleDouble) =
     let p = a.Hi * x.Hi
     let f = Math.FusedMultiplyAdd(a.Hi, x.Hi, -p)
 
-    let c =
-        Math.FusedMultiplyAdd(a.Hi, x.Lo, Math.FusedMultiplyAdd(a.Lo, x.Hi, a.Lo * x.Lo))
+    let r =
+        Math.FusedMultiplyAdd(a.Hi, x.Lo, Math.FusedMultiplyAdd(a.Lo, x.Hi, Math.FusedMultiplyAdd(a.Lo, x.Lo, f)))
 
     let t = s + p
     let tVirtual = t - p
     let q = (s - tVirtual) + (p - (t - tVirtual))
-    t, e + (q + (f + c))
+    t, e + (q + r)
 
 /// (S, E) after the terms aₖxₖ in order from (s, e), a term whose factor aₖ is exactly zero skipped.
 let private accumulateTerms (start: float * float) (a: DoubleDouble seq) (x: DoubleDouble seq) =
