@@ -505,7 +505,7 @@ internal sealed class FeatureMajorNetwork
     {
         private readonly int _width, _neurons, _d, _block;
         private readonly double[] _weights, _readout;
-        private readonly AlignedDoubles[] _cotangents, _signals; // per part of the samples (at most two)
+        private readonly AlignedDoubles[] _cotangents, _signals; // per part of the samples (at most two), for one block
         private readonly AlignedDoubles[]? _preActivations;       // z of one block of samples per part
 
         /// <summary>
@@ -533,7 +533,7 @@ internal sealed class FeatureMajorNetwork
             _readout = new double[_neurons];
             if (block <= 0) block = Math.Max(MinimumBlock, Math.Min(InputBudget / _d, PreActivationBudget / _neurons));
             _block = Math.Min(samples, block / FeatureMajorKernels.SampleMultiple * FeatureMajorKernels.SampleMultiple);
-            _cotangents = [new AlignedDoubles(samples), new AlignedDoubles(samples)];
+            _cotangents = [new AlignedDoubles(_block), new AlignedDoubles(_block)];
             int signal = TwoLayerFusedKernel.SignalLength(_block, _neurons);
             _signals = [new AlignedDoubles(signal), new AlignedDoubles(signal)];
             int kept = TwoLayerFusedKernel.PreActivationLength(_neurons, _block);
@@ -580,7 +580,7 @@ internal sealed class FeatureMajorNetwork
                 TwoLayerFusedKernel.Outputs(_weights, _readout, _neurons, _d, x, owner.Leading, count, relu.Alpha, relu.Power, h, z);
 
                 // cᵢ = ∂ℓ/∂hᵢ for the block's real samples; the padding keeps c = 0.
-                Span<double> cb = c.AsSpan(s, count);
+                Span<double> cb = c.AsSpan(0, count);
                 int real = Math.Clamp(owner.SampleCount - start, 0, count);
                 if (real > 0) owner._loss!.Derivative<double>(h[..real], owner._labels.AsSpan(start, real), cb[..real], owner.SampleCount);
                 cb[real..].Clear();

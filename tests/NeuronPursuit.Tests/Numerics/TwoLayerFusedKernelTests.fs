@@ -47,6 +47,12 @@ let private featureMajor (passes: FeatureMajorNetwork) (loss: ILoss) (n: int) (p
 let private bits (x: float[]) =
     x |> Array.map BitConverter.DoubleToInt64Bits
 
+/// Asserts that two results (ℒ, H(X; w), ∇ℒ) of featureMajor have the same bits.
+let private expectSameBits what (v1: float, h1, g1) (v2: float, h2, g2) =
+    Expect.equal (BitConverter.DoubleToInt64Bits v1) (BitConverter.DoubleToInt64Bits v2) $"{what}: loss"
+    Expect.sequenceEqual (bits h1) (bits h2) $"{what}: outputs"
+    Expect.sequenceEqual (bits g1) (bits g2) $"{what}: gradient"
+
 /// Asserts that the fused passes run and equal the reference up to rounding (LossReference.expectMatchesReference,
 /// the fast path's tolerance).
 let private checkAgainstReference (c: NetworkCase) (name: string) (loss: ILoss) (w: float[]) =
@@ -95,11 +101,11 @@ let tests =
                         let data = labelled loss c.Data
                         let fused = FeatureMajorNetwork(net, data)
                         let layered = FeatureMajorNetwork(net, data, fuse = false)
-                        let v1, h1, g1 = featureMajor fused loss data.Count net.ParameterCount w
-                        let v2, h2, g2 = featureMajor layered loss data.Count net.ParameterCount w
-                        Expect.equal (BitConverter.DoubleToInt64Bits v1) (BitConverter.DoubleToInt64Bits v2) $"{c} {name}: loss"
-                        Expect.sequenceEqual (bits h1) (bits h2) $"{c} {name}: outputs"
-                        Expect.sequenceEqual (bits g1) (bits g2) $"{c} {name}: gradient"
+
+                        expectSameBits
+                            $"{c} {name}"
+                            (featureMajor fused loss data.Count net.ParameterCount w)
+                            (featureMajor layered loss data.Count net.ParameterCount w)
         }
 
         test "z kept from the outputs pass or computed again in the gradient pass: the same bits" {
@@ -114,12 +120,11 @@ let tests =
                         let kept = FeatureMajorNetwork(net, data)
                         let again = FeatureMajorNetwork(net, data, keepPreActivations = false)
                         Expect.isTrue (kept.KeepsPreActivations && again.IsFused && not again.KeepsPreActivations) $"{c}: one keeps z, one does not"
-                        let v1, h1, g1 = featureMajor kept loss data.Count net.ParameterCount w
-                        let v2, h2, g2 = featureMajor again loss data.Count net.ParameterCount w
-                        Expect.equal (BitConverter.DoubleToInt64Bits v1) (BitConverter.DoubleToInt64Bits v2) $"{c} {name}: loss"
-                        Expect.sequenceEqual (bits h1) (bits h2) $"{c} {name}: outputs"
-                        Expect.sequenceEqual (bits g1) (bits g2) $"{c} {name}: gradient"
 
+                        expectSameBits
+                            $"{c} {name}"
+                            (featureMajor kept loss data.Count net.ParameterCount w)
+                            (featureMajor again loss data.Count net.ParameterCount w)
         }
 
         test "blocks of samples: outputs, loss and ∂ℒ/∂v the same bits whatever the block, ∂ℒ/∂W within rounding of the reference" {
@@ -150,9 +155,7 @@ let tests =
                                 Expect.equal passes.FusedBlock block $"{c}: blocks of {block}"
                                 let what = $"{c} {name}, blocks of {block}, z kept {keep}"
                                 let v, h, g = featureMajor passes loss data.Count p w
-                                Expect.equal (BitConverter.DoubleToInt64Bits v) (BitConverter.DoubleToInt64Bits v0) $"{what}: loss"
-                                Expect.sequenceEqual (bits h) (bits h0) $"{what}: outputs"
-                                Expect.sequenceEqual (bits g[vStart..]) (bits g0[vStart..]) $"{what}: ∂ℒ/∂v"
+                                expectSameBits $"{what} (∂ℒ/∂v)" (v, h, g[vStart..]) (v0, h0, g0[vStart..])
                                 expectMatchesReference net loss data w (v, h, g) what
         }
 
